@@ -1,0 +1,49 @@
+import type { Tracer } from '../trace/types.js';
+
+/** Options of every call that can wait. */
+export interface WaitOptions {
+  /** Aborting it rejects the call with `CancelledError` (its `cause` is the signal's reason). */
+  signal?: AbortSignal;
+}
+
+/** Options of every primitive's constructor. */
+export interface PrimitiveOptions {
+  /** Shown in traces and `toString()`. */
+  name?: string;
+  /** Receives the primitive's events (wait, acquire, release, …); none by default. */
+  tracer?: Tracer;
+}
+
+/** A short, safe rendering of a bad argument for error messages. */
+export function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'function') return 'a function';
+  if (value === null || typeof value !== 'object') return String(value);
+  if (Array.isArray(value)) return 'an array';
+  return 'an object';
+}
+
+/** Throws a TypeError unless `signal` is undefined or an AbortSignal. */
+export function checkSignal(signal: unknown, where: string): asserts signal is AbortSignal | undefined {
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError(`${where}: options.signal must be an AbortSignal, got ${show(signal)}`);
+  }
+}
+
+/** Throws a TypeError unless `fn` is a function. */
+export function checkFunction(fn: unknown, where: string, param = 'fn'): asserts fn is Function {
+  if (typeof fn !== 'function') throw new TypeError(`${where}: ${param} must be a function, got ${show(fn)}`);
+}
+
+/** Throws a RangeError unless `value` is an integer ≥ `min`. */
+export function checkInteger(
+  value: unknown,
+  where: string,
+  param: string,
+  min: number,
+): asserts value is number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new RangeError(`${where}: ${param} must be an integer >= ${min}, got ${show(value)}`);
+  }
+}
