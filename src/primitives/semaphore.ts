@@ -54,7 +54,8 @@ abstract class Permits implements Acquirable {
   protected free: number;
   protected readonly waiters = new WaitQueue<Held>();
   protected readonly tracer: Tracer | undefined;
-  readonly #giveBack = (held: Held) => held.release();
+  /** A permit handed to a waiter aborted before it resumed moves on, untraced: that waiter never held it. */
+  readonly #giveBack = () => this.#handOn();
 
   constructor(free: number, kind: string, options: PrimitiveOptions) {
     this.free = free;
@@ -107,8 +108,12 @@ abstract class Permits implements Acquirable {
    */
   release(): void {
     this.checkRelease();
-    if (!this.waiters.wakeHead(new Handle(this))) this.free++;
+    this.#handOn();
     if (this.tracer !== undefined) this.emit('release');
+  }
+
+  #handOn(): void {
+    if (!this.waiters.wakeHead(new Handle(this))) this.free++;
   }
 
   /** Acquires, runs `fn`, and releases in `finally`; resolves to what `fn` returns. */
