@@ -12,5 +12,26 @@ export {
   QueueShutDown,
   TimeoutError,
 } from './primitives/errors.js';
+export type {
+  AsCompletedOptions,
+  GatherOptions,
+  ReturnWhen,
+  WaitTasksOptions,
+} from './primitives/gather.js';
+export {
+  ALL_COMPLETED,
+  asCompleted,
+  FIRST_COMPLETED,
+  FIRST_EXCEPTION,
+  gather,
+  wait,
+} from './primitives/gather.js';
 export type { PrimitiveOptions, WaitOptions } from './primitives/options.js';
+export { createRandom, Random } from './primitives/random.js';
+export { RealClock, type RealClockOptions } from './primitives/real-clock.js';
+export { type SleepOptions, sleep } from './primitives/sleep.js';
+export { createTask, Task, type TaskFn, type TaskOptions } from './primitives/task.js';
+export { TaskGroup, type TaskGroupOptions } from './primitives/task-group.js';
+export { shield, type TimeoutOptions, waitFor, withTimeout } from './primitives/timeout.js';
+export { VirtualClock } from './primitives/virtual-clock.js';
 export type { TraceEvent, TraceFields, Tracer } from './trace/types.js';
