@@ -1,10 +1,31 @@
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import type { JumpableRandomGenerator } from 'pure-rand/types/JumpableRandomGenerator';
 import { show } from './options.js';
 
 const MAX_SEED = 0xffff_ffff;
+
+/**
+ * Expands a 32-bit seed into xoroshiro128+'s four state words with SplitMix32,
+ * as the generator's authors advise: seeded directly, nearby small seeds start
+ * from nearly-zero states and their first draws are all close to 1.
+ */
+function seedState(seed: number): number[] {
+  let a = seed | 0;
+  const words: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    a = (a + 0x9e3779b9) | 0;
+    let t = a ^ (a >>> 16);
+    t = Math.imul(t, 0x21f0aaad);
+    t ^= t >>> 15;
+    t = Math.imul(t, 0x735a2d97);
+    words.push(t ^ (t >>> 15));
+  }
+  // An all-zero state would only ever produce zeros.
+  if (!words.some((w) => w !== 0)) words[0] = 1;
+  return words;
+}
 
 function checkFinite(value: unknown, where: string, param: string): asserts value is number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
@@ -19,10 +40,10 @@ function checkSafeInteger(value: unknown, where: string, param: string): asserts
 }
 
 /**
- * A seeded pseudo-random source (xoroshiro128+ from `pure-rand`): the same seed
- * gives the same sequence on every machine and Node version, since the
- * generator uses only 32-bit integer arithmetic and floats are exact multiples
- * of 2^-53. Not for cryptography.
+ * A seeded pseudo-random source (xoroshiro128+ from `pure-rand`, its state
+ * expanded from the seed with SplitMix32): the same seed gives the same
+ * sequence on every machine and Node version, since everything is 32-bit
+ * integer arithmetic and floats are exact multiples of 2^-53. Not for cryptography.
  *
  * @throws RangeError when `seed` is not an integer in 0..2^32-1.
  * @example
@@ -38,7 +59,7 @@ export class Random {
       throw new RangeError(`Random: seed must be an integer in 0..${MAX_SEED}, got ${show(seed)}`);
     }
     this.seed = seed;
-    this.#gen = xoroshiro128plus(seed);
+    this.#gen = xoroshiro128plusFromState(seedState(seed));
   }
 
   /** A float uniform in [0, 1). */
