@@ -12,18 +12,16 @@ export {
   QueueShutDown,
   TimeoutError,
 } from './primitives/errors.js';
-export type {
-  AsCompletedOptions,
-  GatherOptions,
-  ReturnWhen,
-  WaitTasksOptions,
-} from './primitives/gather.js';
 export {
   ALL_COMPLETED,
+  type AsCompletedOptions,
   asCompleted,
   FIRST_COMPLETED,
   FIRST_EXCEPTION,
+  type GatherOptions,
   gather,
+  type ReturnWhen,
+  type WaitTasksOptions,
   wait,
 } from './primitives/gather.js';
 export type { PrimitiveOptions, WaitOptions } from './primitives/options.js';

@@ -51,8 +51,18 @@ export function checkTaskOptions(options: TaskOptions, where: string): void {
  *   causes an unhandled rejection; its error stays available from `exception()`.
  * - **Cancellation is cooperative.** `cancel()` aborts `signal`; the body decides
  *   what to do. The task ends cancelled when the body throws `CancelledError`,
- *   an `AbortError` or the signal's own reason; a body that catches the cancellation and returns ends with
- *   that result (`cancelled()` is false). A body that ignores its signal runs on.
+ *   an `AbortError` or the signal's own reason; a body that catches the
+ *   cancellation and returns ends with that result (`cancelled()` is false).
+ *   A body that ignores its signal runs on.
+ * - **Tracing.** With a tracer, the body runs inside `tracer.runAs(name, …)`
+ *   and the task emits `task.start`, `task.end` (`data.status`: `ok`, `error`
+ *   with `data.error`, or `cancelled`; `data.started: false` if it never ran)
+ *   and `cancel` on each accepted `cancel()`.
+ *
+ * @example
+ * const task = createTask(async (signal) => { await sleep(1000, { signal }); return 'done'; });
+ * task.cancel();
+ * await task.then(null, (err) => err); // CancelledError; task.cancelled() === true
  */
 export class Task<T> implements PromiseLike<T> {
   readonly name: string;

@@ -97,8 +97,9 @@ class TimerHeap {
  *
  * - **Idle** means: every microtask has run and nothing touched the clock since
  *   the last look. The clock looks from a `setImmediate` callback (so after the
- *   microtask queue drained) and looks again whenever a sleep was set or cancelled,
- *   work was tracked or settled, or time moved in between.
+ *   microtask queue drained); if a sleep was set or cancelled, work was tracked or
+ *   settled, or time moved since that look was scheduled, it looks once more
+ *   before jumping. Timers already due fire at any look.
  * - **Autojump.** When idle, time jumps to the earliest timer and every timer due
  *   at that instant fires, in the order the timers were set (ties broken by
  *   creation sequence, so equal deadlines are FIFO), each one's wake-up running
@@ -218,15 +219,16 @@ export class VirtualClock implements Clock {
 
   readonly #look = (): void => {
     this.#scheduled = false;
-    if (this.#changes !== this.#seen) {
-      this.#schedule();
-      return;
-    }
     const first = this.#timers.peek();
     if (first === undefined) return;
+    // Timers already due fire whatever else is going on; only a jump needs the program idle.
     if (first.deadline > this.#now) {
       // Tracked work will touch the clock when it settles.
       if (this.#inFlight > 0) return;
+      if (this.#changes !== this.#seen) {
+        this.#schedule();
+        return;
+      }
       this.#now = first.deadline;
     }
     // The firing batch stands for the pending look until it ends.
