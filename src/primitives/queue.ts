@@ -16,6 +16,37 @@ export interface ItemStore<T> {
   clear(): number;
 }
 
+// The stores are classes, not object literals with a `length` getter: V8
+// keeps such a literal in dictionary mode, so every `length`, `add` and `take`
+// on the hot paths was a hash lookup (1P/1C put + get cost 1.48× two
+// `await null` instead of 1.05×, bench/tools/ab.ts).
+
+/** First in, first out: a ring buffer; a given-back item goes to the front. */
+class FifoStore<T> extends Deque<T> implements ItemStore<T> {
+  add(item: T): void {
+    this.push(item);
+  }
+  take(): T {
+    return this.shift() as T;
+  }
+  giveBack(item: T): void {
+    this.unshift(item);
+  }
+}
+
+/** Last in, first out; a given-back item goes back on top. */
+class LifoStore<T> extends Deque<T> implements ItemStore<T> {
+  add(item: T): void {
+    this.push(item);
+  }
+  take(): T {
+    return this.pop() as T;
+  }
+  giveBack(item: T): void {
+    this.push(item);
+  }
+}
+
 let anonymous = 0;
 
 /**
@@ -70,16 +101,7 @@ export class Queue<T> {
 
   /** The store that fixes the retrieval order; subclasses override it. */
   protected createStore(): ItemStore<T> {
-    const items = new Deque<T>();
-    return {
-      get length() {
-        return items.length;
-      },
-      add: (item) => items.push(item),
-      take: () => items.shift() as T,
-      giveBack: (item) => items.unshift(item),
-      clear: () => items.clear(),
-    };
+    return new FifoStore<T>();
   }
 
   /** The capacity (0 = unbounded). */
@@ -153,10 +175,7 @@ export class Queue<T> {
         throw new QueueShutDown('getNowait() called on a shut-down queue with nothing left');
       throw new QueueEmpty();
     }
-    const item = this.#store.take();
-    this.#wakePutters();
-    if (this.#tracer !== undefined) this.#emit('get', { item });
-    return item;
+    return this.#take();
   }
 
   /**
@@ -170,7 +189,7 @@ export class Queue<T> {
       checkSignal(signal, `${this.constructor.name}.get`);
       if (signal.aborted) return Promise.reject(cancelledBy(signal));
     }
-    if (this.#store.length > 0) return Promise.resolve(this.getNowait());
+    if (this.#store.length > 0) return Promise.resolve(this.#take());
     if (this.#shutdown)
       return Promise.reject(new QueueShutDown('get() called on a shut-down queue with nothing left'));
     if (signal === undefined && this.#tracer === undefined) return this.#getters.park(undefined, false);
@@ -278,6 +297,14 @@ export class Queue<T> {
     else this.#store.add(item);
   }
 
+  /** Takes the next stored item (there is one). */
+  #take(): T {
+    const item = this.#store.take();
+    if (this.#putters.size > 0) this.#wakePutters();
+    if (this.#tracer !== undefined) this.#emit('get', { item });
+    return item;
+  }
+
   /** Reserves free slots for waiting putters, FIFO. */
   #wakePutters(): void {
     while (this.#putters.size > 0 && !this.full()) {
@@ -297,16 +324,7 @@ export class Queue<T> {
  */
 export class LifoQueue<T> extends Queue<T> {
   protected override createStore(): ItemStore<T> {
-    const items = new Deque<T>();
-    return {
-      get length() {
-        return items.length;
-      },
-      add: (item) => items.push(item),
-      take: () => items.pop() as T,
-      giveBack: (item) => items.push(item),
-      clear: () => items.clear(),
-    };
+    return new LifoStore<T>();
   }
 }
 
