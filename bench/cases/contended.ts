@@ -1,0 +1,118 @@
+/**
+ * Case 3: N tasks contend for a Semaphore(4) (see ../contention.ts). Reported:
+ * ns per task (one hand-off each) and the ratio to the same N tasks doing the
+ * same `await null` with no semaphore.
+ */
+
+import { AsyncSemaphore } from '@esfx/async-semaphore';
+import { Semaphore as AmSemaphore } from 'async-mutex';
+import { Sema } from 'async-sema';
+import pLimit from 'p-limit';
+import PQueue from 'p-queue';
+import { BATCH_TASKS, LIMIT, never, ownVariants, variant } from '../contention.js';
+import { caseArgs, compare, emit, type Group, type Variant } from '../harness.js';
+import { type Lib, loadLibrary } from '../lib.js';
+
+function peerVariants(lib: Lib, n: number): Variant[] {
+  return [
+    variant('Semaphore(4).run(fn)', 'ours', n, (n, probe) => {
+      const sem = new lib.Semaphore(LIMIT);
+      const body = async () => {
+        if (!probe.enter()) return never;
+        await null;
+        probe.leave();
+      };
+      for (let i = 0; i < n && !probe.expired(i); i++) sem.run(body);
+    }),
+    variant('async-mutex Semaphore(4)', 'peer', n, (n, probe) => {
+      const sem = new AmSemaphore(LIMIT);
+      const task = async () => {
+        const [, release] = await sem.acquire();
+        if (!probe.enter()) return;
+        await null;
+        probe.leave();
+        release();
+      };
+      for (let i = 0; i < n && !probe.expired(i); i++) task();
+    }),
+    variant('async-sema Sema(4)', 'peer', n, (n, probe) => {
+      const sema = new Sema(LIMIT);
+      const task = async () => {
+        await sema.acquire();
+        if (!probe.enter()) return;
+        await null;
+        probe.leave();
+        sema.release();
+      };
+      for (let i = 0; i < n && !probe.expired(i); i++) task();
+    }),
+    variant('@esfx/async-semaphore AsyncSemaphore(4)', 'peer', n, (n, probe) => {
+      const sem = new AsyncSemaphore(LIMIT);
+      const task = async () => {
+        await sem.wait();
+        if (!probe.enter()) return;
+        await null;
+        probe.leave();
+        sem.release();
+      };
+      for (let i = 0; i < n && !probe.expired(i); i++) task();
+    }),
+    variant('p-limit(4)(fn)', 'peer', n, (n, probe) => {
+      const limit = pLimit(LIMIT);
+      const body = async () => {
+        if (!probe.enter()) return never;
+        await null;
+        probe.leave();
+      };
+      for (let i = 0; i < n && !probe.expired(i); i++) limit(body);
+    }),
+    variant('p-queue({ concurrency: 4 }).add(fn)', 'peer', n, (n, probe) => {
+      const queue = new PQueue({ concurrency: LIMIT });
+      const body = async () => {
+        if (!probe.enter()) return never;
+        await null;
+        probe.leave();
+      };
+      for (let i = 0; i < n && !probe.expired(i); i++) queue.add(body);
+    }),
+  ];
+}
+
+const { quick } = caseArgs();
+const lib = await loadLibrary();
+const SIZES = [10_000, 100_000, 1_000_000];
+/** Per-sample time budget by N (ms): generous for a linear queue, fatal for a quadratic one. */
+const BUDGET: Record<number, number> = quick
+  ? { 10000: 2_000, 100000: 4_000, 1000000: 20_000 }
+  : { 10000: 3_000, 100000: 8_000, 1000000: 30_000 };
+const groups: Group[] = [];
+/** Variants that ran out of budget at a smaller N, and how far they got. */
+const gaveUp = new Map<string, string>();
+for (const n of SIZES) {
+  const big = n >= 1_000_000;
+  const opts = quick
+    ? { rounds: big ? 1 : 3, warmup: big ? 0 : 1, budgetMs: BUDGET[n], gc: true }
+    : { rounds: big ? 3 : 9, warmup: big ? 0 : 2, budgetMs: BUDGET[n], gc: true };
+  const variants = [...ownVariants(lib, n), ...peerVariants(lib, n)].map((v) => {
+    const before = gaveUp.get(v.name);
+    return before === undefined ? v : { ...v, skipped: `not run: ${before}` };
+  });
+  const title = `Semaphore(4), ${n.toLocaleString('en-US')} contending tasks`;
+  const group = await compare(title, 'task', variants[0].name, variants, opts);
+  for (const row of group.rows) {
+    if (row.status === 'timeout')
+      gaveUp.set(row.name, `did not finish ${n.toLocaleString('en-US')} tasks in time`);
+  }
+  groups.push(group);
+}
+emit({
+  id: '3',
+  title: 'Contended Semaphore(4)',
+  groups,
+  notes: [
+    'Each task: acquire → `await null` while holding → release; all N tasks start at once. ns per task = one hand-off. The floor: the same N tasks doing the same `await null` with no semaphore.',
+    `Runs of fewer than ${BATCH_TASKS.toLocaleString('en-US')} tasks are repeated within a sample until that many have run.`,
+    `Each variant counts the holders inside at once: every row below that finished admitted exactly ${LIMIT} at a time and let every task through.`,
+    `Budget per sample: ${SIZES.map((n) => `${(BUDGET[n] / 1000).toFixed(0)} s at ${n.toLocaleString('en-US')}`).join(', ')}. A variant past it is abandoned (its holders stop releasing) and not run at larger N.`,
+  ],
+});
