@@ -52,9 +52,18 @@ abstract class Permits implements Acquirable {
   /** Shown in traces and `toString()`. */
   readonly name: string;
   protected free: number;
+  /**
+   * Permits handed to woken waiters whose code has not run yet. Nobody can
+   * have released those legitimately, so Lock and BoundedSemaphore count
+   * them as in use when they check a release.
+   */
+  protected handedOff = 0;
   protected readonly waiters = new WaitQueue<Held>();
   protected readonly tracer: Tracer | undefined;
   readonly #giveBack = (held: Held) => held.release();
+  readonly #resumed = () => {
+    this.handedOff--;
+  };
 
   constructor(free: number, kind: string, options: PrimitiveOptions) {
     this.free = free;
@@ -107,8 +116,20 @@ abstract class Permits implements Acquirable {
    */
   release(): void {
     this.checkRelease();
-    if (!this.waiters.wakeHead(new Handle(this))) this.free++;
+    this.#handOn();
     if (this.tracer !== undefined) this.emit('release');
+  }
+
+  #handOn(): void {
+    const waiter = this.waiters.shift();
+    if (waiter === null) {
+      this.free++;
+      return;
+    }
+    this.handedOff++;
+    // Queued before the resolution, so it runs before the woken waiter's code does.
+    queueMicrotask(this.#resumed);
+    waiter.resolve(new Handle(this));
   }
 
   /** Acquires, runs `fn`, and releases in `finally`; resolves to what `fn` returns. */
@@ -205,9 +226,10 @@ export class BoundedSemaphore extends Semaphore {
   }
 
   protected override checkRelease(): void {
-    if (this.free >= this.#bound) {
+    if (this.free + this.handedOff >= this.#bound) {
+      const handed = this.handedOff > 0 ? `, ${this.handedOff} handed to waiters not yet resumed` : '';
       throw new RangeError(
-        `BoundedSemaphore released too many times (value ${this.free}, bound ${this.#bound})`,
+        `BoundedSemaphore released too many times (value ${this.free}${handed}, bound ${this.#bound})`,
       );
     }
   }
@@ -221,9 +243,10 @@ export class BoundedSemaphore extends Semaphore {
  * - Ordering: strict FIFO, no barging.
  * - Not owned: any task may release, as in asyncio.
  * - Unlike asyncio, `locked()` stays true between a release and the resumption
- *   of the waiter it woke: the lock already belongs to that waiter.
+ *   of the waiter it woke: the lock already belongs to that waiter, so a
+ *   second `release()` in that window throws, as it does in asyncio.
  *
- * @throws InvalidStateError from `release()` when the lock is not locked.
+ * @throws InvalidStateError from `release()` when the lock is not held.
  * @example
  * const lock = new Lock();
  * await lock.run(async () => { counter = (await read()) + 1; });
@@ -239,5 +262,10 @@ export class Lock extends Permits {
 
   protected checkRelease(): void {
     if (this.free > 0) throw new InvalidStateError('release() called on an unlocked Lock');
+    if (this.handedOff > 0) {
+      throw new InvalidStateError(
+        'release() called on a Lock that is not held: it was just handed to a waiter that has not resumed yet',
+      );
+    }
   }
 }

@@ -209,6 +209,25 @@ describe('Lock', () => {
     expect(td.status).toBe('fulfilled');
   });
 
+  test('a release() on the lock while it is handed to a waiter that has not resumed throws, and lets no second holder in', async () => {
+    const lock = new Lock();
+    await lock.acquire();
+    const tb = track(lock.acquire());
+    await drain();
+    lock.release(); // the lock now belongs to B, which has not run yet
+    const err = await errorOf(() => lock.release());
+    expect(err).toBeInstanceOf(InvalidStateError);
+    await drain();
+    expect(tb.status).toBe('fulfilled');
+    expect(lock.locked()).toBe(true);
+    const tc = track(lock.acquire());
+    await drain();
+    expect(tc.status).toBe('pending');
+    (tb.value as Held).release();
+    await drain();
+    expect(tc.status).toBe('fulfilled');
+  });
+
   test('statistics() and toString()', async () => {
     const lock = new Lock({ name: 'db' });
     expect(lock.name).toBe('db');

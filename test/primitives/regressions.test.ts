@@ -6,6 +6,8 @@ import {
   Condition,
   Event,
   type Held,
+  InvalidStateError,
+  Lock,
   Queue,
 } from '../../src/index.js';
 import { lockLikes } from '../helpers/lock-likes.js';
@@ -84,6 +86,18 @@ describe.each(lockLikes)('$name: regressions', ({ make }) => {
 });
 
 describe('regressions on the other primitives', () => {
+  test('bug: a double release on the Lock itself lets a second holder in while the lock is being handed over', async () => {
+    const lock = new Lock();
+    await lock.acquire();
+    const b = track(lock.acquire());
+    const c = track(lock.acquire());
+    await drain();
+    lock.release();
+    expect(() => lock.release()).toThrow(InvalidStateError);
+    await drain();
+    expect([b.status, c.status]).toEqual(['fulfilled', 'pending']);
+  });
+
   test('bug: an over-release mints extra permits (BoundedSemaphore)', async () => {
     const sem = new BoundedSemaphore(2);
     const a = await sem.acquire();
@@ -98,6 +112,18 @@ describe('regressions on the other primitives', () => {
     holders[0].release();
     await drain();
     expect(third.status).toBe('fulfilled');
+  });
+
+  test('bug: an over-release mints extra permits, during a hand-off (BoundedSemaphore)', async () => {
+    const sem = new BoundedSemaphore(1);
+    const a = await sem.acquire();
+    const b = track(sem.acquire());
+    const c = track(sem.acquire());
+    await drain();
+    a.release();
+    expect(() => sem.release()).toThrow(RangeError);
+    await drain();
+    expect([b.status, c.status]).toEqual(['fulfilled', 'pending']);
   });
 
   test('bug: an aborted queue get swallows the wake-up meant for the next getter', async () => {

@@ -180,6 +180,27 @@ describe('BoundedSemaphore', () => {
     expect(second.status).toBe('fulfilled');
   });
 
+  test('BS2 (stricter than asyncio, SPEC §2): an extra release while the permit is handed to a woken waiter throws and changes nothing', async () => {
+    const sem = new BoundedSemaphore(1);
+    const a = await sem.acquire();
+    const tb = track(sem.acquire());
+    await drain();
+    a.release(); // the only permit now belongs to B, which has not resumed
+    const err = await errorOf(() => sem.release());
+    expect(err).toBeInstanceOf(RangeError);
+    expect(sem.value).toBe(0);
+    await drain();
+    expect(tb.status).toBe('fulfilled');
+    const tc = track(sem.acquire());
+    await drain();
+    expect(tc.status).toBe('pending');
+    (tb.value as Held).release();
+    await drain();
+    expect(tc.status).toBe('fulfilled');
+    (tc.value as Held).release();
+    expect(sem.value).toBe(1);
+  });
+
   test('BS2: with several permits, a legitimate release by another holder during a hand-off is accepted', async () => {
     const sem = new BoundedSemaphore(2);
     const a = await sem.acquire();
