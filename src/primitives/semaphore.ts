@@ -60,7 +60,11 @@ abstract class Permits implements Acquirable {
   protected handedOff = 0;
   protected readonly waiters = new WaitQueue<Held>();
   protected readonly tracer: Tracer | undefined;
-  readonly #giveBack = (held: Held) => held.release();
+  /**
+   * A waiter aborted after it was handed a permit passes the permit on. It is
+   * not a `release`: that waiter never acquired, and a trace must not say so.
+   */
+  readonly #giveBack = () => this.#handOn();
   readonly #resumed = () => {
     this.handedOff--;
   };
