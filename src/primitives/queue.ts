@@ -132,8 +132,9 @@ export class Queue<T> {
   }
 
   async #putWaiting(item: T, signal: AbortSignal | undefined): Promise<void> {
-    this.#emit('wait', { op: 'put' });
-    await this.#putters.park(signal, item);
+    const parked = this.#putters.park(signal, item);
+    this.#emit('wait', { op: 'put' }); // once parked: the state counts this putter
+    await parked;
     this.#reserved--;
     if (signal?.aborted) {
       this.#wakePutters();
@@ -178,8 +179,9 @@ export class Queue<T> {
   }
 
   async #getChecked(signal: AbortSignal | undefined): Promise<T> {
-    this.#emit('wait', { op: 'get' });
-    const item = await this.#getters.park(signal, true);
+    const parked = this.#getters.park(signal, true);
+    this.#emit('wait', { op: 'get' }); // once parked: the state counts this getter
+    const item = await parked;
     this.#inFlight--;
     if (signal?.aborted) {
       this.#deliver(item, true);

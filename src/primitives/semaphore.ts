@@ -105,11 +105,13 @@ abstract class Permits implements Acquirable {
   }
 
   async #acquireTraced(signal: AbortSignal | undefined): Promise<Held> {
-    this.emit('wait');
-    const held =
+    const parked =
       signal === undefined
-        ? await this.waiters.park()
-        : await this.waiters.parkChecked(signal, undefined, this.#giveBack);
+        ? this.waiters.park()
+        : this.waiters.parkChecked(signal, undefined, this.#giveBack);
+    // Emitted once parked, so its state counts this waiter (SPEC §4: the state after the event).
+    this.emit('wait');
+    const held = await parked;
     this.emit('acquire');
     return held;
   }

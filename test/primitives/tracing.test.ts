@@ -43,6 +43,11 @@ describe('tracing', () => {
     const t2Acquire = events.findIndex((e) => e.type === 'acquire' && e.task === 't2');
     const t0Release = events.findIndex((e) => e.type === 'release' && e.task === 't0');
     expect(t0Release).toBeLessThan(t2Acquire);
+    expect(events.find((e) => e.type === 'wait' && e.task === 't4')?.state).toEqual({
+      value: 0,
+      limit: 2,
+      waiting: 3,
+    });
 
     const holders = replayHolders(events);
     expect(Math.max(...holders)).toBe(2);
@@ -78,6 +83,71 @@ describe('tracing', () => {
       perTask.set(e.task, n);
     }
   });
+
+  test.each([
+    [
+      'Lock',
+      (tracer: RecordingTracer) => {
+        const lock = new Lock({ tracer });
+        void lock.acquire();
+        return () => void lock.acquire();
+      },
+      { locked: true, waiting: 1 },
+    ],
+    [
+      'Event',
+      (tracer: RecordingTracer) => {
+        const ev = new Event({ tracer });
+        return () => void ev.wait();
+      },
+      { set: false, waiting: 1 },
+    ],
+    [
+      'Barrier',
+      (tracer: RecordingTracer) => {
+        const b = new Barrier(3, { tracer });
+        return () => void b.wait();
+      },
+      { waiting: 1, parties: 3, broken: false },
+    ],
+    [
+      'Condition',
+      (tracer: RecordingTracer) => {
+        const cond = new Condition(undefined, { tracer });
+        void cond.acquire();
+        return () => void cond.wait();
+      },
+      { waiting: 1, locked: false },
+    ],
+    [
+      'Queue.get',
+      (tracer: RecordingTracer) => {
+        const q = new Queue<number>(1, { tracer });
+        return () => void q.get();
+      },
+      { size: 0, getters: 1, putters: 0 },
+    ],
+    [
+      'Queue.put',
+      (tracer: RecordingTracer) => {
+        const q = new Queue<number>(1, { tracer });
+        q.putNowait(0);
+        return () => void q.put(1);
+      },
+      { size: 1, getters: 0, putters: 1 },
+    ],
+  ])(
+    '%s: the state on a wait event counts the waiter itself (SPEC §4: the state after the event)',
+    async (_name, setup, expected) => {
+      const tracer = new RecordingTracer();
+      const startWaiting = setup(tracer);
+      await drain();
+      startWaiting();
+      const waits = tracer.of('wait');
+      expect(waits).toHaveLength(1);
+      expect(waits[0].state).toMatchObject(expected);
+    },
+  );
 
   test('a Lock traces { locked, waiting }', async () => {
     const tracer = new RecordingTracer();
