@@ -273,11 +273,19 @@ export class Queue<T> {
   #deliver(item: T, givenBack: boolean): void {
     // Invariant: getters wait only while the store is empty.
     const getter = this.#getters.shift();
-    if (getter !== null) {
-      if (getter.data) this.#inFlight++;
+    if (getter === null) {
+      if (givenBack) this.#store.giveBack(item);
+      else this.#store.add(item);
+    } else if (getter.data) {
+      this.#inFlight++;
       getter.resolve(item);
-    } else if (givenBack) this.#store.giveBack(item);
-    else this.#store.add(item);
+    } else {
+      getter.resolve(item);
+      // The item never occupies a slot. If it came from a reserved slot (a
+      // woken putter) or an in-flight one (an aborted getter), that slot is
+      // free now and belongs to the next putter. Invariant: putters > 0 ⇒ full().
+      this.#wakePutters();
+    }
   }
 
   /** Reserves free slots for waiting putters, FIFO. */

@@ -300,6 +300,43 @@ describe('Queue', () => {
     });
   });
 
+  describe('no lost wake-ups when items go straight to waiting getters', () => {
+    test('a getter aborted after being handed an item, passing it to a plain getter, frees the slot for a waiting putter', async () => {
+      const q = new Queue<string>(1);
+      const controller = new AbortController();
+      const g1 = track(q.get({ signal: controller.signal }));
+      const g2 = track(q.get());
+      await drain();
+      q.putNowait('a'); // handed to g1, occupies the only slot until g1 resumes
+      const pb = track(q.put('b'));
+      controller.abort(); // g1 passes 'a' to g2
+      await drain();
+      expect(g1.error).toBeInstanceOf(CancelledError);
+      expect(g2.value).toBe('a');
+      expect(pb.status).toBe('fulfilled');
+      const g3 = track(q.get());
+      await drain();
+      expect(g3.value).toBe('b');
+      expect(q.statistics()).toMatchObject({ size: 0, getters: 0, putters: 0 });
+    });
+
+    test('a woken putter whose item goes straight to a plain getter frees the slot for the next putter', async () => {
+      const q = new Queue<string>(1);
+      q.putNowait('x');
+      const py = track(q.put('y'));
+      const pz = track(q.put('z'));
+      await drain();
+      expect(q.getNowait()).toBe('x'); // slot reserved for y
+      const g = track(q.get()); // parks: the store is empty
+      await drain();
+      expect(g.value).toBe('y');
+      expect(py.status).toBe('fulfilled');
+      expect(pz.status).toBe('fulfilled');
+      expect(q.getNowait()).toBe('z');
+      expect(q.statistics()).toMatchObject({ size: 0, getters: 0, putters: 0 });
+    });
+  });
+
   describe('taskDone and join (Q-10, Q-11)', () => {
     test('join() resolves at once with nothing unfinished', async () => {
       const q = new Queue<number>();
