@@ -10,7 +10,11 @@ export interface ItemStore<T> {
   add(item: T): void;
   /** Removes the next item to deliver (the store is not empty). */
   take(): T;
-  /** Returns an item taken by a getter that was aborted before it resumed: it is delivered next. */
+  /**
+   * Returns an item taken by a getter that was aborted before it resumed. It
+   * was taken before anything now stored was put, so in a FIFO it goes ahead
+   * of those; items given back come back in the order they were taken.
+   */
   giveBack(item: T): void;
   /** Discards every item; returns how many. */
   clear(): number;
@@ -71,14 +75,16 @@ export class Queue<T> {
   /** The store that fixes the retrieval order; subclasses override it. */
   protected createStore(): ItemStore<T> {
     const items = new Deque<T>();
+    /** Given back, oldest first; they all precede `items` (taken before any of those was put). */
+    const returned = new Deque<T>();
     return {
       get length() {
-        return items.length;
+        return returned.length + items.length;
       },
       add: (item) => items.push(item),
-      take: () => items.shift() as T,
-      giveBack: (item) => items.unshift(item),
-      clear: () => items.clear(),
+      take: () => (returned.length > 0 ? returned.shift() : items.shift()) as T,
+      giveBack: (item) => returned.push(item),
+      clear: () => returned.clear() + items.clear(),
     };
   }
 
@@ -398,7 +404,9 @@ export class PriorityQueue<T> extends Queue<T> {
   protected override createStore(): ItemStore<T> {
     const heap: Entry<T>[] = [];
     let seq = 0;
-    let backSeq = 0;
+    // Given-back items rank ahead of every equal item put (seq >= 0), and among
+    // themselves in the order they were taken, which is the order they come back.
+    let backSeq = Number.MIN_SAFE_INTEGER;
     const less = (i: number, j: number) => {
       const a = heap[i];
       const b = heap[j];
@@ -453,8 +461,7 @@ export class PriorityQueue<T> extends Queue<T> {
         }
         return top.item;
       },
-      // A given-back item goes ahead of every equal item.
-      giveBack: (item) => insert({ item, seq: --backSeq }),
+      giveBack: (item) => insert({ item, seq: backSeq++ }),
       clear: () => heap.splice(0).length,
     };
   }

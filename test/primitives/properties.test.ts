@@ -236,6 +236,8 @@ const queueCounterexamples: [number, QueueCommand[]][] = [
     1,
     [{ kind: 'get', signal: true }, ...puts(2), { kind: 'abort', pick: 0 }, { kind: 'get', signal: false }],
   ],
+  // Two getters handed items and aborted in one tick gave them back in reverse order.
+  [2, [{ kind: 'get', signal: true }, { kind: 'get', signal: true }, ...puts(2), { kind: 'abortAll' }]],
 ];
 
 function puts(n: number): QueueCommand[] {

@@ -213,6 +213,20 @@ describe('Queue', () => {
       expect([q.getNowait(), q.getNowait()]).toEqual(['first', 'second']);
     });
 
+    test('several getters handed items and aborted in the same tick give them back in their original order', async () => {
+      const q = new Queue<string>();
+      const controllers = [new AbortController(), new AbortController()];
+      const getters = controllers.map((c) => track(q.get({ signal: c.signal })));
+      await drain();
+      q.putNowait('a');
+      q.putNowait('b');
+      q.putNowait('c');
+      for (const c of controllers) c.abort();
+      await drain();
+      expect(getters.every((g) => g.error instanceof CancelledError)).toBe(true);
+      expect([q.getNowait(), q.getNowait(), q.getNowait()]).toEqual(['a', 'b', 'c']);
+    });
+
     test('LifoQueue: an item given back by an aborted getter is the next one out', async () => {
       const q = new LifoQueue<string>();
       const controller = new AbortController();
@@ -594,6 +608,23 @@ describe('PriorityQueue', () => {
       'smaller',
       'given',
       'equal',
+    ]);
+  });
+
+  test('equal items given back by getters aborted in the same tick keep their insertion order', async () => {
+    type Job = { p: number; name: string };
+    const q = new PriorityQueue<Job>(0, (a, b) => a.p - b.p);
+    const controllers = [new AbortController(), new AbortController()];
+    const getters = controllers.map((c) => track(q.get({ signal: c.signal })));
+    await drain();
+    for (const name of ['first', 'second', 'third']) q.putNowait({ p: 1, name });
+    for (const c of controllers) c.abort();
+    await drain();
+    expect(getters.every((g) => g.error instanceof CancelledError)).toBe(true);
+    expect([q.getNowait(), q.getNowait(), q.getNowait()].map((j) => j.name)).toEqual([
+      'first',
+      'second',
+      'third',
     ]);
   });
 });
