@@ -147,7 +147,13 @@ export class Queue<T> {
       throw cancelledBy(signal);
     }
     if (this.#shutdown) throw new QueueShutDown('the queue was shut down while put() waited');
-    this.#enqueue(item);
+    try {
+      this.#enqueue(item);
+    } catch (err) {
+      // The store refused the item (a PriorityQueue that cannot order it): the slot reserved for it passes on.
+      this.#wakePutters();
+      throw err;
+    }
   }
 
   /**
@@ -403,6 +409,12 @@ export class PriorityQueue<T> extends Queue<T> {
 
   protected override createStore(): ItemStore<T> {
     const heap: Entry<T>[] = [];
+    /**
+     * Given-back items the comparison refuses (a getter took one while the heap
+     * was empty, then incomparable items were put): they go out first rather
+     * than being lost.
+     */
+    const unordered = new Deque<T>();
     let seq = 0;
     // Given-back items rank ahead of every equal item put (seq >= 0), and among
     // themselves in the order they were taken, which is the order they come back.
@@ -449,10 +461,11 @@ export class PriorityQueue<T> extends Queue<T> {
     };
     return {
       get length() {
-        return heap.length;
+        return unordered.length + heap.length;
       },
       add: (item) => insert({ item, seq: seq++ }),
       take: () => {
+        if (unordered.length > 0) return unordered.shift() as T;
         const top = heap[0];
         const last = heap.pop() as Entry<T>;
         if (heap.length > 0) {
@@ -461,8 +474,14 @@ export class PriorityQueue<T> extends Queue<T> {
         }
         return top.item;
       },
-      giveBack: (item) => insert({ item, seq: backSeq++ }),
-      clear: () => heap.splice(0).length,
+      giveBack: (item) => {
+        try {
+          insert({ item, seq: backSeq++ });
+        } catch {
+          unordered.push(item);
+        }
+      },
+      clear: () => unordered.clear() + heap.splice(0).length,
     };
   }
 }

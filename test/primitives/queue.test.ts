@@ -592,6 +592,21 @@ describe('PriorityQueue', () => {
     expect(() => q.getNowait()).toThrow(QueueEmpty);
   });
 
+  test('an incomparable item from a woken putter rejects that put, and its slot passes to the next putter', async () => {
+    const q = new PriorityQueue<unknown>(2);
+    q.putNowait(1);
+    q.putNowait(3);
+    const bad = track(q.put({}));
+    const good = track(q.put(2));
+    await drain();
+    expect(q.getNowait()).toBe(1); // slot reserved for the bad putter
+    await drain();
+    expect(bad.error).toBeInstanceOf(TypeError);
+    expect(good.status).toBe('fulfilled');
+    expect(q.statistics()).toMatchObject({ size: 2, putters: 0, unfinished: 3 });
+    expect([q.getNowait(), q.getNowait()]).toEqual([2, 3]);
+  });
+
   test('an item given back by an aborted getter goes ahead of equal items, and is never lost', async () => {
     type Job = { p: number; name: string };
     const q = new PriorityQueue<Job>(0, (a, b) => a.p - b.p);
@@ -626,5 +641,21 @@ describe('PriorityQueue', () => {
       'second',
       'third',
     ]);
+  });
+
+  test('an item given back that no longer compares with the queue’s items is still delivered', async () => {
+    const q = new PriorityQueue<unknown>();
+    const controller = new AbortController();
+    const g = track(q.get({ signal: controller.signal }));
+    await drain();
+    q.putNowait({ id: 'odd' }); // goes straight to the getter: nothing to compare with
+    q.putNowait(1);
+    controller.abort();
+    await drain();
+    expect(g.error).toBeInstanceOf(CancelledError);
+    expect(q.qsize()).toBe(2);
+    const out = [q.getNowait(), q.getNowait()];
+    expect(out).toContainEqual({ id: 'odd' });
+    expect(out).toContain(1);
   });
 });
