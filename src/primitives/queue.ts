@@ -21,6 +21,7 @@ export interface ItemStore<T> {
 }
 
 let anonymous = 0;
+const nothing = () => {};
 
 /**
  * A first-in first-out queue for producers and consumers (asyncio.Queue).
@@ -220,7 +221,8 @@ export class Queue<T> {
     checkSignal(signal, `${this.constructor.name}.join`);
     if (signal?.aborted) return Promise.reject(cancelledBy(signal));
     if (this.#unfinished === 0) return Promise.resolve();
-    return this.#joiners.park(signal);
+    if (signal === undefined) return this.#joiners.park();
+    return this.#joiners.parkChecked(signal, undefined, nothing);
   }
 
   /**

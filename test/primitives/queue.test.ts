@@ -401,6 +401,22 @@ describe('Queue', () => {
       await drain();
       expect(j2.status).toBe('fulfilled');
     });
+
+    test('a join() released by taskDone() but aborted before it resumed rejects with CancelledError, like every other wait', async () => {
+      const q = new Queue<number>();
+      q.putNowait(1);
+      const controller = new AbortController();
+      const j = track(q.join({ signal: controller.signal }));
+      const other = track(q.join());
+      await drain();
+      q.getNowait();
+      q.taskDone();
+      controller.abort();
+      await drain();
+      expect(j.error).toBeInstanceOf(CancelledError);
+      expect(other.status).toBe('fulfilled');
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    });
   });
 
   describe('shutdown (Q-12, Q-13)', () => {
