@@ -83,12 +83,13 @@ export class Condition implements Acquirable {
     if (!this.#lock.locked())
       throw new InvalidStateError('wait() called on a Condition whose lock is not held');
     if (signal?.aborted) throw cancelledBy(signal);
-    this.#emit('wait');
     this.#lock.release();
+    const parked = this.#waiters.park(signal);
+    this.#emit('wait'); // once parked: the state counts this waiter
     let notified = false;
     let failure: unknown;
     try {
-      await this.#waiters.park(signal);
+      await parked;
       notified = true;
       this.#emit('wake');
     } catch (err) {

@@ -10,13 +10,18 @@ export interface ItemStore<T> {
   add(item: T): void;
   /** Removes the next item to deliver (the store is not empty). */
   take(): T;
-  /** Returns an item taken by a getter that was aborted before it resumed: it is delivered next. */
+  /**
+   * Returns an item taken by a getter that was aborted before it resumed. It
+   * was taken before anything now stored was put, so in a FIFO it goes ahead
+   * of those; items given back come back in the order they were taken.
+   */
   giveBack(item: T): void;
   /** Discards every item; returns how many. */
   clear(): number;
 }
 
 let anonymous = 0;
+const nothing = () => {};
 
 /**
  * A first-in first-out queue for producers and consumers (asyncio.Queue).
@@ -71,14 +76,16 @@ export class Queue<T> {
   /** The store that fixes the retrieval order; subclasses override it. */
   protected createStore(): ItemStore<T> {
     const items = new Deque<T>();
+    /** Given back, oldest first; they all precede `items` (taken before any of those was put). */
+    const returned = new Deque<T>();
     return {
       get length() {
-        return items.length;
+        return returned.length + items.length;
       },
       add: (item) => items.push(item),
-      take: () => items.shift() as T,
-      giveBack: (item) => items.unshift(item),
-      clear: () => items.clear(),
+      take: () => (returned.length > 0 ? returned.shift() : items.shift()) as T,
+      giveBack: (item) => returned.push(item),
+      clear: () => returned.clear() + items.clear(),
     };
   }
 
@@ -132,15 +139,22 @@ export class Queue<T> {
   }
 
   async #putWaiting(item: T, signal: AbortSignal | undefined): Promise<void> {
-    this.#emit('wait', { op: 'put' });
-    await this.#putters.park(signal, item);
+    const parked = this.#putters.park(signal, item);
+    this.#emit('wait', { op: 'put' }); // once parked: the state counts this putter
+    await parked;
     this.#reserved--;
     if (signal?.aborted) {
       this.#wakePutters();
       throw cancelledBy(signal);
     }
     if (this.#shutdown) throw new QueueShutDown('the queue was shut down while put() waited');
-    this.#enqueue(item);
+    try {
+      this.#enqueue(item);
+    } catch (err) {
+      // The store refused the item (a PriorityQueue that cannot order it): the slot reserved for it passes on.
+      this.#wakePutters();
+      throw err;
+    }
   }
 
   /**
@@ -178,8 +192,9 @@ export class Queue<T> {
   }
 
   async #getChecked(signal: AbortSignal | undefined): Promise<T> {
-    this.#emit('wait', { op: 'get' });
-    const item = await this.#getters.park(signal, true);
+    const parked = this.#getters.park(signal, true);
+    this.#emit('wait', { op: 'get' }); // once parked: the state counts this getter
+    const item = await parked;
     this.#inFlight--;
     if (signal?.aborted) {
       this.#deliver(item, true);
@@ -206,7 +221,8 @@ export class Queue<T> {
     checkSignal(signal, `${this.constructor.name}.join`);
     if (signal?.aborted) return Promise.reject(cancelledBy(signal));
     if (this.#unfinished === 0) return Promise.resolve();
-    return this.#joiners.park(signal);
+    if (signal === undefined) return this.#joiners.park();
+    return this.#joiners.parkChecked(signal, undefined, nothing);
   }
 
   /**
@@ -271,11 +287,19 @@ export class Queue<T> {
   #deliver(item: T, givenBack: boolean): void {
     // Invariant: getters wait only while the store is empty.
     const getter = this.#getters.shift();
-    if (getter !== null) {
-      if (getter.data) this.#inFlight++;
+    if (getter === null) {
+      if (givenBack) this.#store.giveBack(item);
+      else this.#store.add(item);
+    } else if (getter.data) {
+      this.#inFlight++;
       getter.resolve(item);
-    } else if (givenBack) this.#store.giveBack(item);
-    else this.#store.add(item);
+    } else {
+      getter.resolve(item);
+      // The item never occupies a slot. If it came from a reserved slot (a
+      // woken putter) or an in-flight one (an aborted getter), that slot is
+      // free now and belongs to the next putter. Invariant: putters > 0 ⇒ full().
+      this.#wakePutters();
+    }
   }
 
   /** Reserves free slots for waiting putters, FIFO. */
@@ -387,8 +411,16 @@ export class PriorityQueue<T> extends Queue<T> {
 
   protected override createStore(): ItemStore<T> {
     const heap: Entry<T>[] = [];
+    /**
+     * Given-back items the comparison refuses (a getter took one while the heap
+     * was empty, then incomparable items were put): they go out first rather
+     * than being lost.
+     */
+    const unordered = new Deque<T>();
     let seq = 0;
-    let backSeq = 0;
+    // Given-back items rank ahead of every equal item put (seq >= 0), and among
+    // themselves in the order they were taken, which is the order they come back.
+    let backSeq = Number.MIN_SAFE_INTEGER;
     const less = (i: number, j: number) => {
       const a = heap[i];
       const b = heap[j];
@@ -431,10 +463,11 @@ export class PriorityQueue<T> extends Queue<T> {
     };
     return {
       get length() {
-        return heap.length;
+        return unordered.length + heap.length;
       },
       add: (item) => insert({ item, seq: seq++ }),
       take: () => {
+        if (unordered.length > 0) return unordered.shift() as T;
         const top = heap[0];
         const last = heap.pop() as Entry<T>;
         if (heap.length > 0) {
@@ -443,9 +476,14 @@ export class PriorityQueue<T> extends Queue<T> {
         }
         return top.item;
       },
-      // A given-back item goes ahead of every equal item.
-      giveBack: (item) => insert({ item, seq: --backSeq }),
-      clear: () => heap.splice(0).length,
+      giveBack: (item) => {
+        try {
+          insert({ item, seq: backSeq++ });
+        } catch {
+          unordered.push(item);
+        }
+      },
+      clear: () => unordered.clear() + heap.splice(0).length,
     };
   }
 }
