@@ -139,8 +139,13 @@ abstract class Permits implements Acquirable {
   }
 
   /** Acquires, runs `fn`, and releases in `finally`; resolves to what `fn` returns. */
-  async run<T>(fn: () => T | PromiseLike<T>, options?: WaitOptions): Promise<Awaited<T>> {
+  run<T>(fn: () => T | PromiseLike<T>, options?: WaitOptions): Promise<Awaited<T>> {
     checkFunction(fn, `${this.constructor.name}.run`);
+    checkSignal(options?.signal, `${this.constructor.name}.run`);
+    return this.#run(fn, options);
+  }
+
+  async #run<T>(fn: () => T | PromiseLike<T>, options?: WaitOptions): Promise<Awaited<T>> {
     const held = await this.acquire(options);
     try {
       return await fn();

@@ -56,10 +56,21 @@ describe('argument validation', () => {
     expect(() => cond.notify(1.5)).toThrow(/n must be an integer >= 0, got 1\.5/);
   });
 
-  test('Condition.waitFor needs a function', async () => {
-    const err = await errorOf(() => new Condition().waitFor(42 as unknown as () => boolean));
-    expect(err).toBeInstanceOf(TypeError);
-    expect((err as Error).message).toMatch(/predicate must be a function, got 42/);
+  // Argument errors are programming errors: thrown at the call, not delivered as rejections.
+  test('Condition.waitFor needs a function (thrown at the call)', () => {
+    expect(() => new Condition().waitFor(42 as unknown as () => boolean)).toThrow(
+      /predicate must be a function, got 42/,
+    );
+  });
+
+  test.each([
+    ['Lock', () => new Lock()],
+    ['Semaphore', () => new Semaphore(2)],
+    ['Condition', () => new Condition()],
+  ])('%s.run needs a function (thrown at the call)', (name, make) => {
+    expect(() => make().run('go' as unknown as () => void)).toThrow(
+      new RegExp(`${name}\\.run: fn must be a function, got "go"`),
+    );
   });
 
   test.each([
@@ -72,11 +83,10 @@ describe('argument validation', () => {
     ['Queue.put', () => new Queue().put(1, { signal: 'x' as unknown as AbortSignal })],
     ['Queue.join', () => new Queue().join({ signal: 'x' as unknown as AbortSignal })],
   ])(
-    '%s with a signal that is not an AbortSignal fails with a TypeError naming options.signal',
-    async (_n, call) => {
-      const err = await errorOf(call);
-      expect(err).toBeInstanceOf(TypeError);
-      expect((err as Error).message).toMatch(/options\.signal must be an AbortSignal, got/);
+    '%s with a signal that is not an AbortSignal throws a TypeError naming options.signal at the call',
+    (_n, call) => {
+      expect(call).toThrow(TypeError);
+      expect(call).toThrow(/options\.signal must be an AbortSignal, got/);
     },
   );
 });
