@@ -1,0 +1,77 @@
+import chalk, { Chalk, chalkStderr, supportsColor, supportsColorStderr } from 'chalk';
+import { CommanderError } from 'commander';
+import { Interrupted, RunFailed, UsageError } from './errors.js';
+import { createIo, type Io } from './io.js';
+import { BIN, buildProgram } from './program.js';
+import { unknownDemo } from './suggest.js';
+
+const COMMANDS = ['list', 'all', 'render', 'code'];
+
+/**
+ * The CLI. Never calls `process.exit()` (output still in flight would be
+ * cut): it sets `process.exitCode` — 0 ok, 1 a failed check or a crashed
+ * demo, 2 a usage error (stderr only) — or, after Ctrl-C, re-raises SIGINT
+ * once the run has wound down and its output is out (status 130).
+ */
+export async function main(argv: readonly string[]): Promise<void> {
+  const args = argv.slice(2);
+  const io = createIo(args, {
+    stdout: supportsColor ? supportsColor.level : 0,
+    stderr: supportsColorStderr ? supportsColorStderr.level : 0,
+  });
+  chalk.level = io.outLevel;
+  chalkStderr.level = io.errLevel;
+  try {
+    if (args.length === 0) {
+      await (await import('./commands/list.js')).shortHelp(io);
+      return;
+    }
+    const program = buildProgram(io);
+    const first = args[0]!;
+    if (!first.startsWith('-') && !program.commands.some((command) => command.name() === first)) {
+      throw unknownDemo(first, COMMANDS);
+    }
+    await program.parseAsync(args, { from: 'user' });
+  } catch (err) {
+    await fail(err, io, args);
+  }
+}
+
+async function fail(err: unknown, io: Io, args: readonly string[]): Promise<void> {
+  if (err instanceof Interrupted) {
+    await io.out.drained();
+    process.kill(process.pid, 'SIGINT');
+    return;
+  }
+  const red = new Chalk({ level: io.errLevel }).red;
+  const report = (message: string, hint?: string): void => {
+    io.err(`${red('error:')} ${message}\n${hint === undefined ? '' : `Try '${hint}'.\n`}`);
+  };
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') {
+      process.exitCode = 0;
+      return;
+    }
+    if (err.code === 'commander.help') {
+      process.exitCode = err.exitCode;
+      return;
+    }
+    const command = args[0] !== undefined && !args[0].startsWith('-') ? ` ${args[0]}` : '';
+    report(err.message.replace(/^error: /, ''), `${BIN}${command} --help`);
+    process.exitCode = 2;
+    return;
+  }
+  if (err instanceof UsageError) {
+    report(err.message, err.hint);
+    process.exitCode = 2;
+    return;
+  }
+  if (err instanceof RunFailed) {
+    if (err.report) report(err.message);
+    process.exitCode = 1;
+    return;
+  }
+  const detail = io.env.DEBUG && err instanceof Error && err.stack ? err.stack : String(err);
+  report(detail);
+  process.exitCode = 1;
+}
