@@ -56,13 +56,12 @@ async function fail(err: unknown, io: Io, args: readonly string[]): Promise<void
       process.exitCode = err.exitCode;
       return;
     }
-    const command = args[0] !== undefined && !args[0].startsWith('-') ? ` ${args[0]}` : '';
-    report(err.message.replace(/^error: /, ''), `${BIN}${command} --help`);
+    report(err.message.replace(/^error: /, ''), `${BIN}${commandOf(args)} --help`);
     process.exitCode = 2;
     return;
   }
   if (err instanceof UsageError) {
-    report(err.message, err.hint);
+    report(err.message, err.hint ?? `${BIN}${commandOf(args)} --help`);
     process.exitCode = 2;
     return;
   }
@@ -74,4 +73,10 @@ async function fail(err: unknown, io: Io, args: readonly string[]): Promise<void
   const detail = io.env.DEBUG && err instanceof Error && err.stack ? err.stack : String(err);
   report(detail);
   process.exitCode = 1;
+}
+
+/** ` semaphore` when the arguments name a command, else nothing. */
+function commandOf(args: readonly string[]): string {
+  const first = args[0];
+  return first !== undefined && !first.startsWith('-') ? ` ${first}` : '';
 }

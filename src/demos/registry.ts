@@ -20,8 +20,8 @@ export const DEMOS: readonly AnyDemoInfo[] = [
     title: 'Limit concurrency with a Semaphore',
     pattern: 'limit concurrency',
     explanation: [
-      'Workers share a Semaphore: at most `limit` of them work at once.',
-      'The others wait, and are admitted in the order they arrived (FIFO).',
+      "Each worker needs one of the Semaphore's permits (--limit) to do its work:",
+      'at most that many work at once; the others wait, first come, first served.',
     ],
     options: {
       workers: { kind: 'int', default: 10, min: 1, max: 100_000, description: 'how many workers' },

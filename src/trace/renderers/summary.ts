@@ -36,7 +36,8 @@ export function renderSummary(run: RunAnalysis, options: SummaryOptions): string
     ]);
   }
   const hidden = run.tasks.length - shown.length;
-  if (hidden > 0) table.push([{ colSpan: 6, content: style.dim(`… ${hidden} more tasks`) }]);
+  // No colSpan: cli-table3 draws stray joints around spanned cells when row lines are off.
+  if (hidden > 0) table.push([style.dim(`… ${hidden} more`), '', '', '', '', '']);
   if (run.tasks.length > 1) table.push(totals(run.tasks, style));
   return table.toString();
 }
