@@ -2,7 +2,10 @@
  * async-sync-demo — Python asyncio's synchronization toolkit for Node.js.
  * Everything public is exported from here.
  */
+
+export { Barrier } from './primitives/barrier.js';
 export type { Clock } from './primitives/clock.js';
+export { Condition } from './primitives/condition.js';
 export {
   BrokenBarrierError,
   CancelledError,
@@ -12,5 +15,27 @@ export {
   QueueShutDown,
   TimeoutError,
 } from './primitives/errors.js';
+export { Event } from './primitives/event.js';
+export {
+  ALL_COMPLETED,
+  type AsCompletedOptions,
+  asCompleted,
+  FIRST_COMPLETED,
+  FIRST_EXCEPTION,
+  type GatherOptions,
+  gather,
+  type ReturnWhen,
+  type WaitTasksOptions,
+  wait,
+} from './primitives/gather.js';
 export type { PrimitiveOptions, WaitOptions } from './primitives/options.js';
+export { type ItemStore, LifoQueue, PriorityQueue, pythonCompare, Queue } from './primitives/queue.js';
+export { createRandom, Random } from './primitives/random.js';
+export { RealClock, type RealClockOptions } from './primitives/real-clock.js';
+export { type Acquirable, BoundedSemaphore, type Held, Lock, Semaphore } from './primitives/semaphore.js';
+export { type SleepOptions, sleep } from './primitives/sleep.js';
+export { createTask, Task, type TaskFn, type TaskOptions } from './primitives/task.js';
+export { TaskGroup, type TaskGroupOptions } from './primitives/task-group.js';
+export { shield, type TimeoutOptions, waitFor, withTimeout } from './primitives/timeout.js';
+export { VirtualClock } from './primitives/virtual-clock.js';
 export type { TraceEvent, TraceFields, Tracer } from './trace/types.js';

@@ -1,0 +1,160 @@
+import type { Tracer } from '../trace/types.js';
+import { cancelledBy, InvalidStateError, isCancellation } from './errors.js';
+import {
+  checkFunction,
+  checkInteger,
+  checkSignal,
+  type PrimitiveOptions,
+  show,
+  type WaitOptions,
+} from './options.js';
+import { type Acquirable, type Held, Lock } from './semaphore.js';
+import { WaitQueue } from './wait-queue.js';
+
+let anonymous = 0;
+
+/**
+ * A condition variable (asyncio.Condition): tasks holding its lock wait for a
+ * notification; a task holding the lock notifies one, n or all of them.
+ *
+ * - `wait()` releases the lock, waits for a notification, re-acquires the lock
+ *   (queuing FIFO behind other lock waiters) and resolves `true`. It always
+ *   returns **or rejects** holding the lock, cancellation included.
+ * - Notified waiters resume in the order they started waiting, one at a time
+ *   as the lock is handed on.
+ * - No lost wake-ups: a waiter aborted after it was notified but before it
+ *   resumed passes its notification to the next waiter.
+ *
+ * @throws InvalidStateError from `wait()`/`notify()` when the lock is not held.
+ * @example
+ * const cond = new Condition();
+ * // consumer
+ * await cond.run(() => cond.waitFor(() => items.length > 0));
+ * // producer
+ * await cond.run(() => { items.push(x); cond.notify(); });
+ */
+export class Condition implements Acquirable {
+  readonly name: string;
+  readonly #lock: Lock;
+  readonly #waiters = new WaitQueue<true>();
+  readonly #tracer: Tracer | undefined;
+
+  /** @param lock an existing Lock to share (default: a private one). */
+  constructor(lock?: Lock, options: PrimitiveOptions = {}) {
+    if (lock !== undefined && !(lock instanceof Lock)) {
+      throw new TypeError(`Condition: lock must be a Lock, got ${show(lock)}`);
+    }
+    this.name = options.name ?? `condition-${++anonymous}`;
+    this.#tracer = options.tracer;
+    this.#lock = lock ?? new Lock({ name: `${this.name}.lock`, tracer: options.tracer });
+  }
+
+  /** The underlying lock. */
+  get lock(): Lock {
+    return this.#lock;
+  }
+
+  acquire(options?: WaitOptions): Promise<Held> {
+    return this.#lock.acquire(options);
+  }
+
+  release(): void {
+    this.#lock.release();
+  }
+
+  locked(): boolean {
+    return this.#lock.locked();
+  }
+
+  run<T>(fn: () => T | PromiseLike<T>, options?: WaitOptions): Promise<Awaited<T>> {
+    return this.#lock.run(fn, options);
+  }
+
+  /**
+   * Releases the lock, waits until notified, re-acquires the lock; resolves
+   * `true`. Call it holding the lock.
+   * @throws InvalidStateError when the lock is not held.
+   * @throws CancelledError when `options.signal` aborts — only after the lock
+   *   has been re-acquired, so the caller's `finally`/`using` release stays valid.
+   */
+  async wait(options?: WaitOptions): Promise<true> {
+    const signal = options?.signal;
+    checkSignal(signal, 'Condition.wait');
+    if (!this.#lock.locked())
+      throw new InvalidStateError('wait() called on a Condition whose lock is not held');
+    if (signal?.aborted) throw cancelledBy(signal);
+    this.#emit('wait');
+    this.#lock.release();
+    let notified = false;
+    let failure: unknown;
+    try {
+      await this.#waiters.park(signal);
+      notified = true;
+      this.#emit('wake');
+    } catch (err) {
+      failure = err;
+    }
+    // The lock is re-acquired whatever happened: wait() never returns without it.
+    await this.#lock.acquire();
+    if (failure === undefined && signal?.aborted) failure = cancelledBy(signal);
+    if (failure !== undefined) {
+      // A notification this waiter consumed must not be lost: pass it on.
+      if (notified && isCancellation(failure)) this.#wake(1);
+      throw failure;
+    }
+    return true;
+  }
+
+  /**
+   * Waits until `predicate()` returns a truthy value and resolves to it.
+   * The predicate is checked first, without waiting (and without needing the
+   * lock if it is already true), then after every wake-up.
+   */
+  async waitFor<T>(predicate: () => T, options?: WaitOptions): Promise<T> {
+    checkFunction(predicate, 'Condition.waitFor', 'predicate');
+    let result = predicate();
+    while (!result) {
+      await this.wait(options);
+      result = predicate();
+    }
+    return result;
+  }
+
+  /**
+   * Wakes up to `n` waiters, FIFO. They resume one at a time as the lock is
+   * released. Call it holding the lock.
+   * @throws InvalidStateError when the lock is not held; RangeError for a bad `n`.
+   */
+  notify(n = 1): void {
+    checkInteger(n, 'Condition.notify', 'n', 0);
+    if (!this.#lock.locked())
+      throw new InvalidStateError('notify() called on a Condition whose lock is not held');
+    const woken = this.#wake(n);
+    this.#tracer?.emit('notify', { resource: this.name, state: this.statistics(), data: { n: woken } });
+  }
+
+  /** Wakes every waiter. Call it holding the lock. */
+  notifyAll(): void {
+    this.notify(this.#waiters.size);
+  }
+
+  /** `waiting`: tasks waiting for a notification; `locked`: the lock's state. */
+  statistics(): { waiting: number; locked: boolean } {
+    return { waiting: this.#waiters.size, locked: this.#lock.locked() };
+  }
+
+  toString(): string {
+    const { waiting, locked } = this.statistics();
+    return `Condition(${JSON.stringify(this.name)}, ${locked ? 'locked' : 'unlocked'}, waiting=${waiting})`;
+  }
+
+  #wake(n: number): number {
+    let woken = 0;
+    while (woken < n && this.#waiters.wakeHead(true)) woken++;
+    return woken;
+  }
+
+  #emit(type: string): void {
+    this.#tracer?.emit(type, { resource: this.name, state: this.statistics() });
+  }
+}

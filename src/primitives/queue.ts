@@ -1,0 +1,451 @@
+import type { Tracer } from '../trace/types.js';
+import { Deque } from './deque.js';
+import { cancelledBy, QueueEmpty, QueueFull, QueueShutDown } from './errors.js';
+import { checkFunction, checkSignal, type PrimitiveOptions, show, type WaitOptions } from './options.js';
+import { WaitQueue } from './wait-queue.js';
+
+/** Where a queue keeps its items; decides the retrieval order. */
+export interface ItemStore<T> {
+  readonly length: number;
+  add(item: T): void;
+  /** Removes the next item to deliver (the store is not empty). */
+  take(): T;
+  /** Returns an item taken by a getter that was aborted before it resumed: it is delivered next. */
+  giveBack(item: T): void;
+  /** Discards every item; returns how many. */
+  clear(): number;
+}
+
+let anonymous = 0;
+
+/**
+ * A first-in first-out queue for producers and consumers (asyncio.Queue).
+ *
+ * - `put()` waits while the queue is full (`maxsize > 0`); `get()` waits while
+ *   it is empty. Waiting getters and putters are served FIFO: an item put while
+ *   getters wait goes straight to the first of them, and a slot freed while
+ *   putters wait is reserved for the first of them.
+ * - Cancellation: abort `signal` to stop waiting. No item is ever lost or
+ *   delivered twice: a getter aborted after it was handed an item gives the
+ *   item back (it is delivered next); a putter aborted after it was handed a
+ *   slot does not enqueue its item and passes the slot on.
+ * - `taskDone()`/`join()` track unfinished work; `shutdown()` ends the queue
+ *   (asyncio 3.13 semantics).
+ *
+ * @throws RangeError from the constructor when `maxsize` is negative or not a number.
+ * @example
+ * const q = new Queue<number>(5);
+ * createTask(async () => { for (let i = 0; i < 10; i++) await q.put(i); q.shutdown(); });
+ * try { for (;;) console.log(await q.get()); } catch (e) { if (!(e instanceof QueueShutDown)) throw e; }
+ */
+export class Queue<T> {
+  readonly name: string;
+  readonly #maxsize: number;
+  readonly #store: ItemStore<T>;
+  /** Data: whether the getter resumes through a check (and so keeps its item in flight until then). */
+  readonly #getters = new WaitQueue<T, boolean>();
+  /** Data: the item the putter brings. Woken with a reserved slot. */
+  readonly #putters = new WaitQueue<void, T>();
+  readonly #joiners = new WaitQueue<void>();
+  /** Slots reserved for woken putters that have not resumed yet. */
+  #reserved = 0;
+  /** Items handed to woken getters that resume through a check; they occupy a slot until then. */
+  #inFlight = 0;
+  #unfinished = 0;
+  #shutdown = false;
+  readonly #tracer: Tracer | undefined;
+
+  /** @param maxsize the capacity; 0 (default) means unbounded. */
+  constructor(maxsize = 0, options: PrimitiveOptions = {}) {
+    if (typeof maxsize !== 'number' || Number.isNaN(maxsize) || maxsize < 0) {
+      throw new RangeError(
+        `${new.target.name}: maxsize must be a number >= 0 (0 = unbounded), got ${show(maxsize)}`,
+      );
+    }
+    this.#maxsize = maxsize;
+    this.#store = this.createStore();
+    this.name = options.name ?? `queue-${++anonymous}`;
+    this.#tracer = options.tracer;
+  }
+
+  /** The store that fixes the retrieval order; subclasses override it. */
+  protected createStore(): ItemStore<T> {
+    const items = new Deque<T>();
+    return {
+      get length() {
+        return items.length;
+      },
+      add: (item) => items.push(item),
+      take: () => items.shift() as T,
+      giveBack: (item) => items.unshift(item),
+      clear: () => items.clear(),
+    };
+  }
+
+  /** The capacity (0 = unbounded). */
+  get maxsize(): number {
+    return this.#maxsize;
+  }
+
+  /** Items in the queue (including items handed to getters that have not resumed yet). */
+  qsize(): number {
+    return this.#store.length + this.#inFlight;
+  }
+
+  empty(): boolean {
+    return this.qsize() === 0;
+  }
+
+  /** True when a `put()` now would wait. */
+  full(): boolean {
+    return this.#maxsize > 0 && this.qsize() + this.#reserved >= this.#maxsize;
+  }
+
+  /**
+   * Puts an item without waiting.
+   * @throws QueueShutDown after `shutdown()`; QueueFull when the queue is full.
+   */
+  putNowait(item: T): void {
+    if (this.#shutdown) throw new QueueShutDown('putNowait() called on a queue that was shut down');
+    if (this.full()) throw new QueueFull();
+    this.#enqueue(item);
+  }
+
+  /**
+   * Puts an item, waiting for a free slot while the queue is full.
+   * @throws QueueShutDown when the queue is or gets shut down before the item is in.
+   * @throws CancelledError when `options.signal` aborts first (the item is not enqueued).
+   */
+  put(item: T, options?: WaitOptions): Promise<void> {
+    const signal = options?.signal;
+    if (signal !== undefined) {
+      checkSignal(signal, `${this.constructor.name}.put`);
+      if (signal.aborted) return Promise.reject(cancelledBy(signal));
+    }
+    if (this.#shutdown)
+      return Promise.reject(new QueueShutDown('put() called on a queue that was shut down'));
+    if (!this.full()) {
+      this.#enqueue(item);
+      return Promise.resolve();
+    }
+    return this.#putWaiting(item, signal);
+  }
+
+  async #putWaiting(item: T, signal: AbortSignal | undefined): Promise<void> {
+    this.#emit('wait', { op: 'put' });
+    await this.#putters.park(signal, item);
+    this.#reserved--;
+    if (signal?.aborted) {
+      this.#wakePutters();
+      throw cancelledBy(signal);
+    }
+    if (this.#shutdown) throw new QueueShutDown('the queue was shut down while put() waited');
+    this.#enqueue(item);
+  }
+
+  /**
+   * Removes and returns the next item without waiting.
+   * @throws QueueEmpty when empty; QueueShutDown when empty after `shutdown()`.
+   */
+  getNowait(): T {
+    if (this.#store.length === 0) {
+      if (this.#shutdown)
+        throw new QueueShutDown('getNowait() called on a shut-down queue with nothing left');
+      throw new QueueEmpty();
+    }
+    const item = this.#store.take();
+    this.#wakePutters();
+    if (this.#tracer !== undefined) this.#emit('get', { item });
+    return item;
+  }
+
+  /**
+   * Removes and returns the next item, waiting while the queue is empty.
+   * @throws QueueShutDown when the queue is shut down and empty.
+   * @throws CancelledError when `options.signal` aborts first (no item is taken).
+   */
+  get(options?: WaitOptions): Promise<T> {
+    const signal = options?.signal;
+    if (signal !== undefined) {
+      checkSignal(signal, `${this.constructor.name}.get`);
+      if (signal.aborted) return Promise.reject(cancelledBy(signal));
+    }
+    if (this.#store.length > 0) return Promise.resolve(this.getNowait());
+    if (this.#shutdown)
+      return Promise.reject(new QueueShutDown('get() called on a shut-down queue with nothing left'));
+    if (signal === undefined && this.#tracer === undefined) return this.#getters.park(undefined, false);
+    return this.#getChecked(signal);
+  }
+
+  async #getChecked(signal: AbortSignal | undefined): Promise<T> {
+    this.#emit('wait', { op: 'get' });
+    const item = await this.#getters.park(signal, true);
+    this.#inFlight--;
+    if (signal?.aborted) {
+      this.#deliver(item, true);
+      throw cancelledBy(signal);
+    }
+    this.#wakePutters();
+    this.#emit('get', { item });
+    return item;
+  }
+
+  /**
+   * Marks one item taken with `get()` as processed; `join()` resolves when
+   * every item put has been marked.
+   * @throws RangeError when called more times than items were put.
+   */
+  taskDone(): void {
+    if (this.#unfinished <= 0) throw new RangeError('taskDone() called more times than items were put');
+    if (--this.#unfinished === 0) this.#joiners.wakeAll();
+  }
+
+  /** Resolves once every item put has been marked done with `taskDone()` (at once if none is pending). */
+  join(options?: WaitOptions): Promise<void> {
+    const signal = options?.signal;
+    checkSignal(signal, `${this.constructor.name}.join`);
+    if (signal?.aborted) return Promise.reject(cancelledBy(signal));
+    if (this.#unfinished === 0) return Promise.resolve();
+    return this.#joiners.park(signal);
+  }
+
+  /**
+   * Shuts the queue down: later puts throw `QueueShutDown`, gets drain what is
+   * left and then throw it, and every waiting getter and putter is woken with
+   * it. With `immediate`, the items left are discarded (counted as done, so
+   * `join()` can finish). Calling it again is harmless.
+   */
+  shutdown(immediate = false): void {
+    this.#shutdown = true;
+    if (immediate) {
+      const discarded = this.#store.clear();
+      this.#unfinished = Math.max(0, this.#unfinished - discarded);
+      if (this.#unfinished === 0) this.#joiners.wakeAll();
+    }
+    this.#getters.rejectAll(() => new QueueShutDown('the queue was shut down while get() waited'));
+    this.#putters.rejectAll(() => new QueueShutDown('the queue was shut down while put() waited'));
+    this.#emit('queue.shutdown', { immediate });
+  }
+
+  /** Whether `shutdown()` was called. */
+  get isShutdown(): boolean {
+    return this.#shutdown;
+  }
+
+  /** `size`, `maxsize`, waiting `getters` and `putters`, `unfinished` tasks, `shutdown`. */
+  statistics(): {
+    size: number;
+    maxsize: number;
+    getters: number;
+    putters: number;
+    unfinished: number;
+    shutdown: boolean;
+  } {
+    return {
+      size: this.qsize(),
+      maxsize: this.#maxsize,
+      getters: this.#getters.size,
+      putters: this.#putters.size,
+      unfinished: this.#unfinished,
+      shutdown: this.#shutdown,
+    };
+  }
+
+  toString(): string {
+    const s = this.statistics();
+    const parts = [`maxsize=${s.maxsize}`, `size=${s.size}`];
+    if (s.getters) parts.push(`getters=${s.getters}`);
+    if (s.putters) parts.push(`putters=${s.putters}`);
+    if (s.unfinished) parts.push(`tasks=${s.unfinished}`);
+    if (s.shutdown) parts.push('shutdown');
+    return `${this.constructor.name}(${JSON.stringify(this.name)}, ${parts.join(', ')})`;
+  }
+
+  #enqueue(item: T): void {
+    this.#deliver(item, false);
+    this.#unfinished++;
+    if (this.#tracer !== undefined) this.#emit('put', { item });
+  }
+
+  /** Hands `item` to the first waiting getter, or stores it (at the front if it is being given back). */
+  #deliver(item: T, givenBack: boolean): void {
+    // Invariant: getters wait only while the store is empty.
+    const getter = this.#getters.shift();
+    if (getter !== null) {
+      if (getter.data) this.#inFlight++;
+      getter.resolve(item);
+    } else if (givenBack) this.#store.giveBack(item);
+    else this.#store.add(item);
+  }
+
+  /** Reserves free slots for waiting putters, FIFO. */
+  #wakePutters(): void {
+    while (this.#putters.size > 0 && !this.full()) {
+      this.#reserved++;
+      this.#putters.wakeHead();
+    }
+  }
+
+  #emit(type: string, data?: Record<string, unknown>): void {
+    this.#tracer?.emit(type, { resource: this.name, state: this.statistics(), ...(data && { data }) });
+  }
+}
+
+/**
+ * A last-in first-out queue (asyncio.LifoQueue): `get()` returns the most
+ * recently put item. Everything else is as in `Queue`.
+ */
+export class LifoQueue<T> extends Queue<T> {
+  protected override createStore(): ItemStore<T> {
+    const items = new Deque<T>();
+    return {
+      get length() {
+        return items.length;
+      },
+      add: (item) => items.push(item),
+      take: () => items.pop() as T,
+      giveBack: (item) => items.push(item),
+      clear: () => items.clear(),
+    };
+  }
+}
+
+/**
+ * Orders values the way Python's `<` does for the types both languages share:
+ * numbers (and bigints, booleans) numerically, strings by code point, arrays
+ * (tuples) element by element, a shorter prefix first.
+ * @throws TypeError for values Python could not order either (mixed kinds, objects).
+ */
+export function pythonCompare(a: unknown, b: unknown): number {
+  const ka = kind(a);
+  const kb = kind(b);
+  if (ka !== kb || ka === 'other') {
+    throw new TypeError(
+      `PriorityQueue: cannot order ${show(a)} and ${show(b)}; use numbers, strings or arrays of them, or pass a compare function`,
+    );
+  }
+  if (ka === 'array') {
+    const x = a as unknown[];
+    const y = b as unknown[];
+    const n = Math.min(x.length, y.length);
+    for (let i = 0; i < n; i++) {
+      const c = pythonCompare(x[i], y[i]);
+      if (c !== 0) return c;
+    }
+    return x.length - y.length;
+  }
+  if (ka === 'string') return compareCodePoints(a as string, b as string);
+  const x = a as number;
+  const y = b as number;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function kind(v: unknown): 'number' | 'string' | 'array' | 'other' {
+  const t = typeof v;
+  if (t === 'number' || t === 'bigint' || t === 'boolean') return 'number';
+  if (t === 'string') return 'string';
+  if (Array.isArray(v)) return 'array';
+  return 'other';
+}
+
+function compareCodePoints(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.codePointAt(i) as number;
+    const y = b.codePointAt(i) as number;
+    if (x !== y) return x - y;
+    if (x > 0xffff) i++;
+  }
+  return a.length - b.length;
+}
+
+interface Entry<T> {
+  item: T;
+  seq: number;
+}
+
+/**
+ * A priority queue (asyncio.PriorityQueue): `get()` returns the smallest item
+ * first; equal items come out in the order they were put.
+ *
+ * @param compare orders two items (negative: first is smaller); the default
+ *   orders numbers, strings and arrays (tuples such as `[priority, task]`) like Python.
+ * @example
+ * const q = new PriorityQueue<[number, string]>();
+ * q.putNowait([2, 'low']); q.putNowait([1, 'high']);
+ * q.getNowait(); // [1, 'high']
+ */
+export class PriorityQueue<T> extends Queue<T> {
+  #compare!: (a: T, b: T) => number;
+
+  constructor(maxsize = 0, compare?: (a: T, b: T) => number, options: PrimitiveOptions = {}) {
+    if (compare !== undefined) checkFunction(compare, 'PriorityQueue', 'compare');
+    super(maxsize, options);
+    this.#compare = compare ?? pythonCompare;
+  }
+
+  protected override createStore(): ItemStore<T> {
+    const heap: Entry<T>[] = [];
+    let seq = 0;
+    let backSeq = 0;
+    const less = (i: number, j: number) => {
+      const a = heap[i];
+      const b = heap[j];
+      const c = this.#compare(a.item, b.item);
+      return c < 0 || (c === 0 && a.seq < b.seq);
+    };
+    const swap = (i: number, j: number) => {
+      const t = heap[i];
+      heap[i] = heap[j];
+      heap[j] = t;
+    };
+    const siftDown = (i: number) => {
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < heap.length && less(l, m)) m = l;
+        if (r < heap.length && less(r, m)) m = r;
+        if (m === i) return;
+        swap(i, m);
+        i = m;
+      }
+    };
+    const insert = (entry: Entry<T>) => {
+      heap.push(entry);
+      let i = heap.length - 1;
+      try {
+        while (i > 0) {
+          const parent = (i - 1) >> 1;
+          if (!less(i, parent)) break;
+          swap(i, parent);
+          i = parent;
+        }
+      } catch (err) {
+        // An item the comparison rejects must not stay in the heap: take it out and restore the order.
+        heap.splice(heap.indexOf(entry), 1);
+        for (let k = (heap.length >> 1) - 1; k >= 0; k--) siftDown(k);
+        throw err;
+      }
+    };
+    return {
+      get length() {
+        return heap.length;
+      },
+      add: (item) => insert({ item, seq: seq++ }),
+      take: () => {
+        const top = heap[0];
+        const last = heap.pop() as Entry<T>;
+        if (heap.length > 0) {
+          heap[0] = last;
+          siftDown(0);
+        }
+        return top.item;
+      },
+      // A given-back item goes ahead of every equal item.
+      giveBack: (item) => insert({ item, seq: --backSeq }),
+      clear: () => heap.splice(0).length,
+    };
+  }
+}

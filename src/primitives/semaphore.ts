@@ -1,0 +1,248 @@
+import type { Tracer } from '../trace/types.js';
+import { cancelledBy, InvalidStateError } from './errors.js';
+import {
+  checkFunction,
+  checkInteger,
+  checkSignal,
+  type PrimitiveOptions,
+  type WaitOptions,
+} from './options.js';
+import { WaitQueue } from './wait-queue.js';
+
+/** A lock or permit held by one acquisition. */
+export interface Held extends Disposable {
+  /** Gives the lock or permit back. Idempotent: only the first call of this acquisition releases. */
+  release(): void;
+}
+
+/** What Lock, Semaphore, BoundedSemaphore and Condition have in common. */
+export interface Acquirable {
+  acquire(options?: WaitOptions): Promise<Held>;
+  release(): void;
+  locked(): boolean;
+  run<T>(fn: () => T | PromiseLike<T>, options?: WaitOptions): Promise<Awaited<T>>;
+}
+
+class Handle implements Held {
+  #owner: Permits | null;
+  constructor(owner: Permits) {
+    this.#owner = owner;
+  }
+  release(): void {
+    const owner = this.#owner;
+    if (owner === null) return;
+    this.#owner = null;
+    owner.release();
+  }
+  [Symbol.dispose](): void {
+    this.release();
+  }
+}
+
+let anonymous = 0;
+
+/**
+ * The permit-counting core shared by Semaphore, BoundedSemaphore and Lock.
+ *
+ * Invariant: `waiters > 0 ⇒ free === 0`. A release with waiters hands its
+ * permit straight to the head waiter (the permit never becomes free), so a
+ * newcomer can never barge past a queued or woken-but-not-yet-resumed waiter.
+ */
+abstract class Permits implements Acquirable {
+  /** Shown in traces and `toString()`. */
+  readonly name: string;
+  protected free: number;
+  protected readonly waiters = new WaitQueue<Held>();
+  protected readonly tracer: Tracer | undefined;
+  /** A permit handed to a waiter aborted before it resumed moves on, untraced: that waiter never held it. */
+  readonly #giveBack = () => this.#handOn();
+
+  constructor(free: number, kind: string, options: PrimitiveOptions) {
+    this.free = free;
+    this.name = options.name ?? `${kind.toLowerCase()}-${++anonymous}`;
+    this.tracer = options.tracer;
+  }
+
+  /** The primitive's state as traces show it. */
+  protected abstract state(): Record<string, unknown>;
+
+  /** Throws if a release now would be an error; called before anything changes. */
+  protected abstract checkRelease(): void;
+
+  /**
+   * Waits until a permit is available, in strict FIFO order, and resolves to
+   * a handle that releases it (`using held = await sem.acquire()` works).
+   * Never waits when a permit is free (nobody can be queued then).
+   * @throws CancelledError when `options.signal` aborts first — the permit, if
+   *   it had already been handed over, passes to the next waiter.
+   */
+  acquire(options?: WaitOptions): Promise<Held> {
+    const signal = options?.signal;
+    if (signal !== undefined) {
+      checkSignal(signal, `${this.constructor.name}.acquire`);
+      if (signal.aborted) return Promise.reject(cancelledBy(signal));
+    }
+    if (this.free > 0) {
+      this.free--;
+      if (this.tracer !== undefined) this.emit('acquire');
+      return Promise.resolve(new Handle(this));
+    }
+    if (this.tracer !== undefined) return this.#acquireTraced(signal);
+    if (signal === undefined) return this.waiters.park();
+    return this.waiters.parkChecked(signal, undefined, this.#giveBack);
+  }
+
+  async #acquireTraced(signal: AbortSignal | undefined): Promise<Held> {
+    this.emit('wait');
+    const held =
+      signal === undefined
+        ? await this.waiters.park()
+        : await this.waiters.parkChecked(signal, undefined, this.#giveBack);
+    this.emit('acquire');
+    return held;
+  }
+
+  /**
+   * Gives a permit back: to the first waiter if there is one (it is woken
+   * holding it), else to the pool. Any task may release.
+   */
+  release(): void {
+    this.checkRelease();
+    this.#handOn();
+    if (this.tracer !== undefined) this.emit('release');
+  }
+
+  #handOn(): void {
+    if (!this.waiters.wakeHead(new Handle(this))) this.free++;
+  }
+
+  /** Acquires, runs `fn`, and releases in `finally`; resolves to what `fn` returns. */
+  async run<T>(fn: () => T | PromiseLike<T>, options?: WaitOptions): Promise<Awaited<T>> {
+    checkFunction(fn, `${this.constructor.name}.run`);
+    const held = await this.acquire(options);
+    try {
+      return await fn();
+    } finally {
+      held.release();
+    }
+  }
+
+  /** True when an `acquire()` now would have to wait. */
+  locked(): boolean {
+    return this.free === 0;
+  }
+
+  /** Counts for monitoring: `waiting` is the number of parked acquirers. */
+  statistics(): { waiting: number } & Record<string, unknown> {
+    return { ...this.state(), waiting: this.waiters.size };
+  }
+
+  toString(): string {
+    const parts = Object.entries(this.statistics()).map(([k, v]) => `${k}=${v}`);
+    return `${this.constructor.name}(${JSON.stringify(this.name)}, ${parts.join(', ')})`;
+  }
+
+  protected emit(type: string): void {
+    this.tracer?.emit(type, { resource: this.name, state: this.statistics() });
+  }
+}
+
+/**
+ * A counter of permits (asyncio.Semaphore). `acquire()` takes one, waiting
+ * while none is free; `release()` gives one back — to the longest-waiting
+ * acquirer if any.
+ *
+ * - Ordering: strict FIFO; a task that releases and re-acquires at once queues
+ *   behind the waiters already there (no barging).
+ * - Cancellation: abort `signal` to stop waiting; no permit is ever lost or
+ *   duplicated, whenever the abort lands.
+ * - `release()` never throws and may raise `value` above its initial value,
+ *   as in asyncio; use `BoundedSemaphore` to catch that.
+ *
+ * @throws RangeError from the constructor when `value` is not an integer ≥ 0.
+ * @example
+ * const sem = new Semaphore(3);
+ * await sem.run(() => fetchPage(url)); // at most 3 at once
+ * { using _permit = await sem.acquire(); await work(); } // released at scope exit
+ */
+export class Semaphore extends Permits {
+  readonly #initial: number;
+
+  constructor(value = 1, options: PrimitiveOptions = {}) {
+    checkInteger(value, 'Semaphore', 'value', 0);
+    super(value, 'Semaphore', options);
+    this.#initial = value;
+  }
+
+  /** Permits free right now (0 while anyone waits). */
+  get value(): number {
+    return this.free;
+  }
+
+  protected state(): Record<string, unknown> {
+    return { value: this.free, limit: this.#initial };
+  }
+
+  protected checkRelease(): void {}
+}
+
+/**
+ * A Semaphore that refuses to be released more often than acquired.
+ *
+ * A `release()` that would raise the number of free permits above the initial
+ * value throws `RangeError` and changes nothing. Permits already handed to
+ * woken (not yet resumed) waiters count as in use — stricter than asyncio,
+ * whose check misses that window.
+ *
+ * @example
+ * const pool = new BoundedSemaphore(2);
+ * const held = await pool.acquire();
+ * held.release();
+ * pool.release(); // RangeError: released too many times
+ */
+export class BoundedSemaphore extends Semaphore {
+  readonly #bound: number;
+
+  constructor(value = 1, options: PrimitiveOptions = {}) {
+    checkInteger(value, 'BoundedSemaphore', 'value', 0);
+    super(value, options);
+    this.#bound = value;
+  }
+
+  protected override checkRelease(): void {
+    if (this.free >= this.#bound) {
+      throw new RangeError(
+        `BoundedSemaphore released too many times (value ${this.free}, bound ${this.#bound})`,
+      );
+    }
+  }
+}
+
+/**
+ * A mutual-exclusion lock (asyncio.Lock). `acquire()` waits until the lock is
+ * free; `release()` frees it — handing it directly to the longest-waiting
+ * acquirer if any.
+ *
+ * - Ordering: strict FIFO, no barging.
+ * - Not owned: any task may release, as in asyncio.
+ * - Unlike asyncio, `locked()` stays true between a release and the resumption
+ *   of the waiter it woke: the lock already belongs to that waiter.
+ *
+ * @throws InvalidStateError from `release()` when the lock is not locked.
+ * @example
+ * const lock = new Lock();
+ * await lock.run(async () => { counter = (await read()) + 1; });
+ */
+export class Lock extends Permits {
+  constructor(options: PrimitiveOptions = {}) {
+    super(1, 'Lock', options);
+  }
+
+  protected state(): Record<string, unknown> {
+    return { locked: this.free === 0 };
+  }
+
+  protected checkRelease(): void {
+    if (this.free > 0) throw new InvalidStateError('release() called on an unlocked Lock');
+  }
+}

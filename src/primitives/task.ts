@@ -1,0 +1,266 @@
+import type { Tracer } from '../trace/types.js';
+import { CancelledError, InvalidStateError, isCancellation } from './errors.js';
+import { checkFunction, show } from './options.js';
+import { isThenable } from './task-args.js';
+
+/** Options of `createTask`. */
+export interface TaskOptions {
+  /** Shown in traces, errors and `toString()`; default `Task-<n>` (a process-wide counter, as in asyncio). */
+  name?: string;
+  /** Receives `task.start`, `task.end` and `cancel`; the body runs inside `tracer.runAs(name, …)`. */
+  tracer?: Tracer;
+}
+
+/** A task's body: it receives the task's signal, which aborts when the task is cancelled. */
+export type TaskFn<T> = (signal: AbortSignal) => T | PromiseLike<T>;
+
+type State = 'pending' | 'running' | 'ok' | 'error' | 'cancelled';
+
+let counter = 0;
+const noop = (): void => {};
+
+/** Throws unless `options` are valid `TaskOptions`. */
+export function checkTaskOptions(options: TaskOptions, where: string): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`${where}: options must be an object, got ${show(options)}`);
+  }
+  const { name, tracer } = options;
+  if (name !== undefined && (typeof name !== 'string' || name === '')) {
+    throw new TypeError(`${where}: options.name must be a non-empty string, got ${show(name)}`);
+  }
+  if (
+    tracer !== undefined &&
+    (typeof tracer !== 'object' ||
+      tracer === null ||
+      typeof tracer.emit !== 'function' ||
+      typeof tracer.runAs !== 'function')
+  ) {
+    throw new TypeError(`${where}: options.tracer must be a Tracer (emit, runAs), got ${show(tracer)}`);
+  }
+}
+
+/**
+ * A function running as a task — asyncio's `Task`, with an `AbortSignal` for
+ * cancellation. Create one with `createTask`.
+ *
+ * - **Start.** The body does not run inside the constructor: it starts in a
+ *   microtask after the creator's synchronous code, and tasks start in creation
+ *   order. A task cancelled before it starts never runs its body.
+ * - **Awaitable.** `await task` gives the body's result or throws its error; a
+ *   cancelled task throws `CancelledError`. A failed task nobody awaits never
+ *   causes an unhandled rejection; its error stays available from `exception()`.
+ * - **Cancellation is cooperative.** `cancel()` aborts `signal`; the body decides
+ *   what to do. The task ends cancelled when the body throws `CancelledError`,
+ *   an `AbortError` or the signal's own reason; a body that catches the
+ *   cancellation and returns ends with that result (`cancelled()` is false).
+ *   A body that ignores its signal runs on.
+ * - **Tracing.** With a tracer, the body runs inside `tracer.runAs(name, …)`
+ *   and the task emits `task.start`, `task.end` (`data.status`: `ok`, `error`
+ *   with `data.error`, or `cancelled`; `data.started: false` if it never ran)
+ *   and `cancel` on each accepted `cancel()`.
+ *
+ * @example
+ * const task = createTask(async (signal) => { await sleep(1000, { signal }); return 'done'; });
+ * task.cancel();
+ * await task.then(null, (err) => err); // CancelledError; task.cancelled() === true
+ */
+export class Task<T> implements PromiseLike<T> {
+  readonly name: string;
+  readonly #controller = new AbortController();
+  readonly #tracer: Tracer | undefined;
+  readonly #promise: Promise<T>;
+  // Typed without T so that Task<T> stays covariant (a Task<number> is a Task<unknown>).
+  #resolve!: (value: unknown) => void;
+  #reject!: (err: unknown) => void;
+  #state: State = 'pending';
+  #value: T | undefined;
+  #error: unknown;
+  #cancelRequests = 0;
+  #callbacks: Function[] = [];
+
+  /** Same as `createTask(fn, options)`. */
+  constructor(fn: TaskFn<T>, options: TaskOptions = {}) {
+    checkFunction(fn, 'createTask');
+    checkTaskOptions(options, 'createTask');
+    this.name = options.name ?? `Task-${++counter}`;
+    this.#tracer = options.tracer;
+    this.#promise = new Promise<T>((resolve, reject) => {
+      this.#resolve = resolve as (value: unknown) => void;
+      this.#reject = reject;
+    });
+    // The task's outcome is kept for whoever asks; a failure nobody awaits is not "unhandled".
+    this.#promise.catch(noop);
+    queueMicrotask(() => this.#start(fn));
+  }
+
+  /** Aborted when the task is cancelled; pass it to everything the body waits on. */
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  // biome-ignore lint/suspicious/noThenProperty: a Task is awaitable by design, like asyncio's.
+  then<R1 = T, R2 = never>(
+    onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return this.#promise.then(onFulfilled, onRejected);
+  }
+
+  /**
+   * Requests cancellation: aborts `signal` (with `reason`, on the first request)
+   * and emits `cancel`. Returns false if the task is already done, true otherwise —
+   * a request is not a guarantee: the body may catch it and finish normally.
+   */
+  cancel(reason?: unknown): boolean {
+    if (this.done()) return false;
+    this.#cancelRequests++;
+    this.#tracer?.emit('cancel', { task: this.name });
+    if (!this.#controller.signal.aborted) this.#controller.abort(reason);
+    return true;
+  }
+
+  /** How many cancellation requests this task received while not done (asyncio's `cancelling()`). */
+  cancelling(): number {
+    return this.#cancelRequests;
+  }
+
+  /** Whether the task finished: with a result, an error, or cancelled. */
+  done(): boolean {
+    return this.#state === 'ok' || this.#state === 'error' || this.#state === 'cancelled';
+  }
+
+  /** Whether the task ended cancelled (not merely had cancellation requested). */
+  cancelled(): boolean {
+    return this.#state === 'cancelled';
+  }
+
+  /**
+   * The body's result.
+   * @throws InvalidStateError when the task is not done; the task's error when it
+   * failed; `CancelledError` when it was cancelled.
+   */
+  result(): T {
+    this.#checkDone('result');
+    if (this.#state !== 'ok') throw this.#error;
+    return this.#value as T;
+  }
+
+  /**
+   * The body's error, or `undefined` when it succeeded.
+   * @throws InvalidStateError when the task is not done; `CancelledError` when it was cancelled.
+   */
+  exception(): unknown {
+    this.#checkDone('exception');
+    if (this.#state === 'cancelled') throw this.#error;
+    return this.#state === 'error' ? this.#error : undefined;
+  }
+
+  /**
+   * Calls `callback(task)` once the task is done, in a microtask, callbacks in
+   * registration order (at once — in a microtask — if it is already done).
+   * A callback that throws is reported as an uncaught exception.
+   */
+  addDoneCallback(callback: (task: Task<T>) => void): void {
+    checkFunction(callback, 'Task.addDoneCallback', 'callback');
+    if (this.done()) queueMicrotask(() => callback(this));
+    else this.#callbacks.push(callback);
+  }
+
+  /** Removes every registration of `callback`; returns how many were removed. */
+  removeDoneCallback(callback: (task: Task<T>) => void): number {
+    const before = this.#callbacks.length;
+    this.#callbacks = this.#callbacks.filter((cb) => cb !== callback);
+    return before - this.#callbacks.length;
+  }
+
+  toString(): string {
+    return `Task(${this.name}, ${this.#state})`;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'Task';
+  }
+
+  #checkDone(method: string): void {
+    if (!this.done()) {
+      throw new InvalidStateError(`${this.name}: ${method}() called before the task finished`);
+    }
+  }
+
+  #start(fn: TaskFn<T>): void {
+    const signal = this.#controller.signal;
+    if (signal.aborted) {
+      const err = new CancelledError(`${this.name} was cancelled before it started`, {
+        cause: signal.reason,
+      });
+      this.#finish('cancelled', undefined, err);
+      return;
+    }
+    this.#state = 'running';
+    const tracer = this.#tracer;
+    let out: T | PromiseLike<T>;
+    try {
+      if (tracer === undefined) out = fn(signal);
+      else {
+        tracer.emit('task.start', { task: this.name });
+        out = tracer.runAs(this.name, () => fn(signal));
+      }
+    } catch (err) {
+      this.#fail(err);
+      return;
+    }
+    if (isThenable(out)) {
+      Promise.resolve(out).then(
+        (value) => this.#finish('ok', value, undefined),
+        (err) => this.#fail(err),
+      );
+    } else this.#finish('ok', out, undefined);
+  }
+
+  #fail(err: unknown): void {
+    const signal = this.#controller.signal;
+    // `signal.throwIfAborted()` throws the reason itself, whatever it is: that is a cancellation too.
+    if (!isCancellation(err) && !(signal.aborted && err === signal.reason)) {
+      this.#finish('error', undefined, err);
+    } else {
+      const cancelled =
+        err instanceof CancelledError
+          ? err
+          : new CancelledError(`${this.name} was cancelled`, { cause: err });
+      this.#finish('cancelled', undefined, cancelled);
+    }
+  }
+
+  #finish(state: 'ok' | 'error' | 'cancelled', value: T | undefined, error: unknown): void {
+    const started = this.#state !== 'pending';
+    this.#state = state;
+    this.#value = value;
+    this.#error = error;
+    if (state === 'ok') this.#resolve(value);
+    else this.#reject(error);
+    if (this.#tracer !== undefined) {
+      const data: Record<string, unknown> = { status: state };
+      if (state === 'error') data.error = error instanceof Error ? error.message : String(error);
+      if (!started) data.started = false;
+      this.#tracer.emit('task.end', { task: this.name, data });
+    }
+    const callbacks = this.#callbacks;
+    this.#callbacks = [];
+    for (const cb of callbacks) queueMicrotask(() => (cb as (task: Task<T>) => void)(this));
+  }
+}
+
+/**
+ * Runs `fn` as a task (asyncio's `create_task`): it starts after the caller's
+ * current synchronous code, in creation order with other tasks, and receives
+ * the task's `AbortSignal`.
+ *
+ * @throws TypeError when `fn` is not a function or an option is invalid.
+ * @example
+ * const t = createTask(async (signal) => { await sleep(100, { signal }); return 42; }, { name: 'answer' });
+ * t.cancel();            // before it starts: the body never runs
+ * await t;               // throws CancelledError
+ */
+export function createTask<T>(fn: TaskFn<T>, options?: TaskOptions): Task<T> {
+  return new Task(fn, options);
+}

@@ -1,0 +1,264 @@
+import type { Clock } from './clock.js';
+import { cancelledBy } from './errors.js';
+import { checkSignal, show, type WaitOptions } from './options.js';
+import { checkMs, isThenable } from './task-args.js';
+
+/** One pending `sleep`. It is its own abort listener, so a sleep with a signal allocates no closure. */
+class Timer {
+  /** Position in the heap; -1 once it left. */
+  index = -1;
+
+  constructor(
+    readonly deadline: number,
+    /** Creation order: breaks deadline ties, so equal deadlines fire FIFO. */
+    readonly seq: number,
+    readonly resolve: () => void,
+    readonly reject: (err: unknown) => void,
+    readonly signal: AbortSignal | undefined,
+    readonly onAbort: (timer: Timer) => void,
+  ) {}
+
+  handleEvent(): void {
+    this.onAbort(this);
+  }
+}
+
+function before(a: Timer, b: Timer): boolean {
+  return a.deadline < b.deadline || (a.deadline === b.deadline && a.seq < b.seq);
+}
+
+/** A binary min-heap keyed by (deadline, seq). Each timer knows its index, so removal is O(log n) too. */
+class TimerHeap {
+  readonly #items: Timer[] = [];
+
+  get size(): number {
+    return this.#items.length;
+  }
+
+  peek(): Timer | undefined {
+    return this.#items[0];
+  }
+
+  push(timer: Timer): void {
+    timer.index = this.#items.length;
+    this.#items.push(timer);
+    this.#up(timer.index);
+  }
+
+  remove(timer: Timer): void {
+    const i = timer.index;
+    if (i < 0) return;
+    const last = this.#items.pop() as Timer;
+    timer.index = -1;
+    if (last === timer) return;
+    this.#items[i] = last;
+    last.index = i;
+    this.#up(i);
+    this.#down(last.index);
+  }
+
+  #up(i: number): void {
+    const items = this.#items;
+    const timer = items[i];
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!before(timer, items[parent])) break;
+      items[i] = items[parent];
+      items[i].index = i;
+      i = parent;
+    }
+    items[i] = timer;
+    timer.index = i;
+  }
+
+  #down(i: number): void {
+    const items = this.#items;
+    const n = items.length;
+    const timer = items[i];
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= n) break;
+      const right = left + 1;
+      const child = right < n && before(items[right], items[left]) ? right : left;
+      if (!before(items[child], timer)) break;
+      items[i] = items[child];
+      items[i].index = i;
+      i = child;
+    }
+    items[i] = timer;
+    timer.index = i;
+  }
+}
+
+/**
+ * Deterministic virtual time with autojump (like trio's `MockClock(autojump_threshold=0)`):
+ * `now()` starts at 0 and only moves when the program is idle. `new VirtualClock()`
+ * needs no driver.
+ *
+ * - **Idle** means: every microtask has run and nothing touched the clock since
+ *   the last look. The clock looks from a `setImmediate` callback (so after the
+ *   microtask queue drained); if a sleep was set or cancelled, work was tracked or
+ *   settled, or time moved since that look was scheduled, it looks once more
+ *   before jumping. Timers already due fire at any look.
+ * - **Autojump.** When idle, time jumps to the earliest timer and every timer due
+ *   at that instant fires, in the order the timers were set (ties broken by
+ *   creation sequence, so equal deadlines are FIFO), each one's wake-up running
+ *   to its next await before the next fires (as with Node's own timers). Then the
+ *   clock looks again. `now()` never goes backwards.
+ * - **Tracked work.** Time never jumps while work registered with `track()` is
+ *   in flight (an executor job, real I/O); it resumes once that work settles.
+ *   Timers already due still fire meanwhile — that is not a jump.
+ * - Work that waits on real macrotasks (real timers, I/O, `setImmediate`) without
+ *   being tracked is invisible to the clock, which may jump past it: track it.
+ *
+ * Cost: O(log n) per sleep, cancellation and firing (a binary heap); a thousand
+ * simulated seconds of timers take milliseconds.
+ *
+ * @example
+ * const clock = new VirtualClock();
+ * await clock.sleep(60_000); // returns almost at once
+ * clock.now(); // 60000
+ */
+export class VirtualClock implements Clock {
+  #now = 0;
+  #seq = 0;
+  readonly #timers = new TimerHeap();
+  #inFlight = 0;
+  /** Bumped by every change to the timers, the tracked work or the time. */
+  #changes = 0;
+  /** `#changes` when the pending look was scheduled: a mismatch means the program was still busy. */
+  #seen = 0;
+  /** A look or a firing batch is pending. */
+  #scheduled = false;
+  /** Timers with a lower sequence number belong to the batch being fired. */
+  #batchEnd = 0;
+
+  now(): number {
+    return this.#now;
+  }
+
+  /** How many sleeps are pending (for tests and diagnostics). */
+  get pending(): number {
+    return this.#timers.size;
+  }
+
+  /** How many `track()`ed works are in flight. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /**
+   * Resolves when virtual time reaches `now() + ms`; rejects with `CancelledError`
+   * on abort (the timer is removed at once). `sleep(0)` resolves at the next idle point.
+   */
+  sleep(ms: number, options: WaitOptions = {}): Promise<void> {
+    checkMs(ms, 'VirtualClock.sleep');
+    const { signal } = options;
+    checkSignal(signal, 'VirtualClock.sleep');
+    if (signal?.aborted) return Promise.reject(cancelledBy(signal));
+    return new Promise<void>((resolve, reject) => {
+      const timer = new Timer(this.#now + ms, this.#seq++, resolve, reject, signal, this.#onAbort);
+      this.#timers.push(timer);
+      signal?.addEventListener('abort', timer, { once: true });
+      this.#touch();
+    });
+  }
+
+  /**
+   * Registers real work in flight and returns it as a promise: time does not jump
+   * until it settles.
+   * @throws TypeError when `work` is not a promise.
+   */
+  track<T>(work: PromiseLike<T>): Promise<T> {
+    if (!isThenable(work))
+      throw new TypeError(`VirtualClock.track: work must be a promise, got ${show(work)}`);
+    const promise = Promise.resolve(work);
+    this.#inFlight++;
+    this.#touch();
+    // Registered before the caller's own handlers, so the count drops before the caller resumes.
+    promise.then(this.#settled, this.#settled);
+    return promise;
+  }
+
+  /**
+   * Simulates the main thread being blocked for `ms` (a synchronous CPU-bound call):
+   * `now()` advances at once and no timer fires, so timers that came due meanwhile
+   * fire late, at the next idle point — exactly as a real blocking call delays them.
+   */
+  busy(ms: number): void {
+    checkMs(ms, 'VirtualClock.busy');
+    this.#now += ms;
+    this.#touch();
+  }
+
+  toString(): string {
+    return `VirtualClock(now=${this.#now}, pending=${this.#timers.size}, inFlight=${this.#inFlight})`;
+  }
+
+  readonly #onAbort = (timer: Timer): void => {
+    this.#timers.remove(timer);
+    timer.reject(cancelledBy(timer.signal as AbortSignal));
+    this.#touch();
+  };
+
+  readonly #settled = (): void => {
+    this.#inFlight--;
+    this.#touch();
+  };
+
+  #touch(): void {
+    this.#changes++;
+    if (!this.#scheduled) this.#schedule();
+  }
+
+  #schedule(): void {
+    this.#scheduled = true;
+    this.#seen = this.#changes;
+    setImmediate(this.#look);
+  }
+
+  readonly #look = (): void => {
+    this.#scheduled = false;
+    const first = this.#timers.peek();
+    if (first === undefined) return;
+    // Timers already due fire whatever else is going on; only a jump needs the program idle.
+    if (first.deadline > this.#now) {
+      // Tracked work will touch the clock when it settles.
+      if (this.#inFlight > 0) return;
+      if (this.#changes !== this.#seen) {
+        this.#schedule();
+        return;
+      }
+      this.#now = first.deadline;
+    }
+    // The firing batch stands for the pending look until it ends.
+    this.#scheduled = true;
+    this.#batchEnd = this.#seq;
+    this.#fireNext();
+  };
+
+  /**
+   * Fires the earliest due timer of the batch (timers set before it began), then
+   * fires the next one only once every microtask has run — as Node does between
+   * timer callbacks — so a wake-up can still cancel a timer due at the same
+   * instant (a timeout cancelling a sleep). Timers set during the batch wait for
+   * the next look, so a `sleep(0)` loop cannot starve I/O.
+   */
+  readonly #fireNext = (): void => {
+    const timer = this.#timers.peek();
+    if (timer !== undefined && timer.deadline <= this.#now && timer.seq < this.#batchEnd) {
+      this.#timers.remove(timer);
+      timer.signal?.removeEventListener('abort', timer);
+      timer.resolve();
+      // A nextTick queued from a microtask runs once the whole microtask queue has drained.
+      queueMicrotask(this.#afterMicrotasks);
+      return;
+    }
+    this.#scheduled = false;
+    if (this.#timers.size > 0) this.#schedule();
+  };
+
+  readonly #afterMicrotasks = (): void => {
+    process.nextTick(this.#fireNext);
+  };
+}

@@ -1,0 +1,38 @@
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import * as pkg from '../../src/index.js';
+import { createTask, type Task } from '../../src/index.js';
+
+describe('package root', () => {
+  it('exports every task and time name', () => {
+    for (const name of [
+      'ALL_COMPLETED',
+      'FIRST_COMPLETED',
+      'FIRST_EXCEPTION',
+      'RealClock',
+      'Random',
+      'Task',
+      'TaskGroup',
+      'VirtualClock',
+      'asCompleted',
+      'createRandom',
+      'createTask',
+      'gather',
+      'shield',
+      'sleep',
+      'wait',
+      'waitFor',
+      'withTimeout',
+    ]) {
+      expect(pkg, name).toHaveProperty(name);
+    }
+  });
+
+  it('Task<T> is covariant: a Task<number> is a Task<unknown>', async () => {
+    const t: Task<unknown> = createTask(() => 1);
+    expectTypeOf(createTask(async () => 'x')).toEqualTypeOf<Task<string>>();
+    const [a, b] = await pkg.gather([createTask(() => 1), Promise.resolve('s')]);
+    expectTypeOf(a).toEqualTypeOf<number>();
+    expectTypeOf(b).toEqualTypeOf<string>();
+    expect(await t).toBe(1);
+  });
+});
