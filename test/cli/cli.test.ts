@@ -158,7 +158,7 @@ describe('a run', () => {
         '✓ every worker done 10/10',
         '✓ FIFO admission 10 admitted in arrival order',
         '',
-        '✓ semaphore: all 3 checks passed in 4.233s (seed 1)',
+        '✓ semaphore: all 3 checks passed in 3.010s (seed 1)',
         '',
         '',
       ].join('\n'),

@@ -83,7 +83,15 @@ describe('runDemo', () => {
     let checked = false;
     const result = await runDemo(
       info({
-        checks: [{ name: 'x', verify: () => ((checked = true), { ok: true, detail: '' }) }],
+        checks: [
+          {
+            name: 'x',
+            verify: () => {
+              checked = true;
+              return { ok: true, detail: '' };
+            },
+          },
+        ],
         async run(ctx) {
           ctx.task('orphan', (signal) => ctx.clock.sleep(60_000, { signal }));
           await ctx.sleep(10);
