@@ -72,9 +72,8 @@ export function demoOptions(info: AnyDemoInfo, raw: Record<string, unknown>): Re
 /** The options every run accepts. */
 export interface CommonOptions {
   format: FormatName;
+  /** `--seed`, else one drawn at random (and printed with the run, so it can be replayed). */
   seed: number;
-  /** Whether the seed was chosen at random (not given). */
-  randomSeed: boolean;
   speed: number;
   virtual: boolean;
   quiet: boolean;
@@ -99,7 +98,6 @@ export function commonOptions(raw: Record<string, unknown>, randomSeed: () => nu
   return {
     format: raw.json === true ? 'json' : (format as FormatName),
     seed: raw.seed === undefined ? randomSeed() : (parseOption('seed', SEED, raw.seed) as number),
-    randomSeed: raw.seed === undefined,
     speed: parseOption('speed', SPEED, raw.speed) as number,
     virtual: raw.virtual === true,
     quiet: raw.quiet === true,

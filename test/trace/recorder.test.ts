@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import * as pkg from '../../src/index.js';
 import { Recorder } from '../../src/trace/recorder.js';
 import { sanitize } from '../../src/trace/sanitize.js';
 import type { TraceEvent } from '../../src/trace/types.js';
@@ -10,6 +11,10 @@ function manualClock(start = 1000) {
 }
 
 describe('Recorder', () => {
+  it('is exported from the package root', () => {
+    expect(pkg.Recorder).toBe(Recorder);
+  });
+
   it('stamps v, seq, t since creation, demo and the main task', () => {
     const clock = manualClock();
     const rec = new Recorder({ demo: 'semaphore', clock });
