@@ -45,6 +45,7 @@ describe('exit status 1', () => {
     expect(status).toBe(1);
     expect(stdout).toContain('✓ semaphore: all 3 checks passed');
     expect(stdout).toContain('✗ crashing crashed');
+    expect(stdout).toContain('✗ 3 runs: 1 ok, 2 not ok');
   });
 });
 

@@ -50,11 +50,12 @@ async function runAll(io: Io, runs: [AnyDemoInfo, Raw][], common: CommonOptions)
     ascii: io.outLevel === 0 || io.env.TERM === 'dumb',
     quiet: common.quiet,
   });
-  const listeners: TraceListener[] = [renderer.event];
   const spinner = wantsSpinner(io, common)
     ? new (await import('../spinner.js')).LiveSpinner(io.stderr)
     : undefined;
-  if (spinner !== undefined) listeners.push(spinner.update);
+  // The spinner first: ora redraws it around each line the renderer writes, already with the new counts.
+  const listeners: TraceListener[] =
+    spinner === undefined ? [renderer.event] : [spinner.update, renderer.event];
 
   const controller = new AbortController();
   let stopped: StopReason | undefined;
@@ -97,8 +98,8 @@ async function runAll(io: Io, runs: [AnyDemoInfo, Raw][], common: CommonOptions)
   if (stopped === 'sigint') throw new Interrupted();
   if (failures.length === 0) return;
   // A crash always goes to stderr; failed checks only when stdout is data (the pretty verdict says it).
-  const report = failures.filter((f) => f.crash || common.format !== 'pretty').map((f) => f.message);
-  throw new RunFailed(report.join('\n') || failures.map((f) => f.message).join('\n'), report.length > 0);
+  const reportable = failures.filter((f) => f.crash || common.format !== 'pretty').map((f) => f.message);
+  throw new RunFailed(reportable.join('\n'), reportable.length > 0);
 }
 
 function failure(

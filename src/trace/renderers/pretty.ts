@@ -48,7 +48,7 @@ export function createPrettyRenderer(settings: RenderSettings): Renderer {
     },
     end() {
       close(undefined);
-      if (verdicts.length > 1 && !settings.quiet) {
+      if (verdicts.length > 1) {
         const ok = verdicts.filter((status) => status === 'ok').length;
         const line = `${verdicts.length} runs: ${ok} ok, ${verdicts.length - ok} not ok`;
         settings.write(`${ok === verdicts.length ? style.ok(`✓ ${line}`) : style.bad(`✗ ${line}`)}\n`);
