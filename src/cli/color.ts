@@ -1,4 +1,8 @@
-/** Colour is decided once per stream, here, and nowhere else. */
+/**
+ * Colour is decided once per stream, here, and nowhere else; every painter
+ * is then a `new Chalk({ level })` at the decided level. Deciding needs no
+ * chalk, so `--version` and `--help` never load it.
+ */
 
 export type ColorLevel = 0 | 1 | 2 | 3;
 
@@ -25,4 +29,19 @@ export function colorLevel(
   }
   if (stream.isTTY === true && env.TERM !== 'dumb') return Math.min(3, Math.max(1, detected)) as ColorLevel;
   return 0;
+}
+
+/** The colour level a terminal supports (Node's own detection: TERM, COLORTERM…), 0 for a non-terminal. */
+export function terminalLevel(
+  stream: { isTTY?: boolean; getColorDepth?: (env?: object) => number },
+  env: object,
+): number {
+  if (stream.isTTY !== true || typeof stream.getColorDepth !== 'function') return 0;
+  const depth = stream.getColorDepth(env);
+  return depth >= 24 ? 3 : depth >= 8 ? 2 : depth >= 4 ? 1 : 0;
+}
+
+/** `text` in red at `level` (the one colour main needs before anything else is loaded). */
+export function red(text: string, level: ColorLevel): string {
+  return level === 0 ? text : `\u001b[31m${text}\u001b[39m`;
 }

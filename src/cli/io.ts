@@ -14,7 +14,7 @@ export interface Io {
   readonly stderr: NodeJS.WriteStream;
 }
 
-/** Decides colour for both streams from `args` and the environment; the caller applies it to chalk. */
+/** Decides colour for both streams from `args`, the environment and what each terminal supports (`detected`). */
 export function createIo(
   args: readonly string[],
   detected: { stdout: number; stderr: number },

@@ -1,5 +1,5 @@
-import chalk, { Chalk, chalkStderr, supportsColor, supportsColorStderr } from 'chalk';
 import { CommanderError } from 'commander';
+import { red, terminalLevel } from './color.js';
 import { Interrupted, RunFailed, UsageError } from './errors.js';
 import { createIo, type Io } from './io.js';
 import { BIN, buildProgram } from './program.js';
@@ -16,11 +16,9 @@ const COMMANDS = ['list', 'all', 'render', 'code'];
 export async function main(argv: readonly string[]): Promise<void> {
   const args = argv.slice(2);
   const io = createIo(args, {
-    stdout: supportsColor ? supportsColor.level : 0,
-    stderr: supportsColorStderr ? supportsColorStderr.level : 0,
+    stdout: terminalLevel(process.stdout, process.env),
+    stderr: terminalLevel(process.stderr, process.env),
   });
-  chalk.level = io.outLevel;
-  chalkStderr.level = io.errLevel;
   try {
     if (args.length === 0) {
       await (await import('./commands/list.js')).shortHelp(io);
@@ -43,9 +41,8 @@ async function fail(err: unknown, io: Io, args: readonly string[]): Promise<void
     process.kill(process.pid, 'SIGINT');
     return;
   }
-  const red = new Chalk({ level: io.errLevel }).red;
   const report = (message: string, hint?: string): void => {
-    io.err(`${red('error:')} ${message}\n${hint === undefined ? '' : `Try '${hint}'.\n`}`);
+    io.err(`${red('error:', io.errLevel)} ${message}\n${hint === undefined ? '' : `Try '${hint}'.\n`}`);
   };
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') {

@@ -1,7 +1,9 @@
+import chalk from 'chalk';
 import ora, { type Ora } from 'ora';
 import { LiveCounts } from '../trace/analysis.js';
 import { formatElapsed } from '../trace/format.js';
 import type { TraceEvent } from '../trace/types.js';
+import type { ColorLevel } from './color.js';
 
 /**
  * A spinner on stderr that follows the trace: `semaphore  3 running · 7 waiting  +1.250s`.
@@ -14,7 +16,9 @@ export class LiveSpinner {
   #counts = new LiveCounts();
   #demo = '';
 
-  constructor(stream: NodeJS.WriteStream) {
+  constructor(stream: NodeJS.WriteStream, level: ColorLevel) {
+    // ora paints with chalk's shared instance: hold it to the level decided for stderr.
+    chalk.level = level;
     // discardStdin: ora's default would swallow Ctrl-C on a terminal.
     // hideCursor: restoring it would hook SIGINT through signal-exit; the CLI handles SIGINT itself.
     this.#spinner = ora({ stream, discardStdin: false, hideCursor: false, isEnabled: true, color: false });

@@ -83,6 +83,13 @@ describe('lazy start-up', () => {
     },
   );
 
+  it.each([[['--version']], [['--help']], [['semaphore', '--help']]])(
+    '%j does not even load chalk',
+    (args) => {
+      expect(loaded(imports(args), '/chalk/')).toBe(false);
+    },
+  );
+
   it('a --json run loads the demo and the json renderer only', () => {
     const urls = imports(['semaphore', '--json', '--virtual', '--seed', '1']);
     expect(loaded(urls, '/dist/demos/semaphore.js')).toBe(true);

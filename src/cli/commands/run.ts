@@ -51,7 +51,7 @@ async function runAll(io: Io, runs: [AnyDemoInfo, Raw][], common: CommonOptions)
     quiet: common.quiet,
   });
   const spinner = wantsSpinner(io, common)
-    ? new (await import('../spinner.js')).LiveSpinner(io.stderr)
+    ? new (await import('../spinner.js')).LiveSpinner(io.stderr, io.errLevel)
     : undefined;
   // The spinner first: ora redraws it around each line the renderer writes, already with the new counts.
   const listeners: TraceListener[] =
