@@ -39,9 +39,11 @@ export function createContext<O>(
       if (signal.aborted) task.cancel(signal.reason);
       return task;
     },
-    sleep(ms, sleepOptions = {}) {
-      recorder.emit('sleep', { data: { ms }, msg: sleepOptions.note });
-      return clock.sleep(ms, { signal: sleepOptions.signal });
+    sleep(ms, { signal: sleepSignal, note } = {}) {
+      // The clock validates `ms` (and throws) before the event claims a sleep.
+      const done = clock.sleep(ms, { signal: sleepSignal });
+      if (sleepSignal?.aborted !== true) recorder.emit('sleep', { data: { ms }, msg: note });
+      return done;
     },
     log(msg) {
       recorder.emit('log', { msg });

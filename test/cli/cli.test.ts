@@ -1,10 +1,11 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ChromeTrace } from '../../src/trace/renderers/chrome.js';
 import { schemaErrors } from '../trace/schema.js';
-import { cli, ESC, ndjson, ROOT, sh } from './helpers.js';
+import { cleanEnv, cli, ESC, ndjson, ROOT, sh } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'async-sync-demo-cli-'));
 const VERSION = (JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { version: string }).version;
@@ -240,5 +241,37 @@ describe('pipes', () => {
     const { stdout, status } = cli(['code', 'semaphore']);
     expect(stdout).toBe(readFileSync(`${ROOT}src/demos/semaphore.ts`, 'utf8'));
     expect(status).toBe(0);
+  });
+});
+
+describe('SIGINT with stdout on a pipe', () => {
+  it('writes the whole interrupted run, then dies of SIGINT', async () => {
+    const child = spawn(
+      process.execPath,
+      ['bin/async-sync-demo.js', 'semaphore', '--seed', '1', '--speed', '0.5'],
+      {
+        cwd: ROOT,
+        env: cleanEnv(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_code, signal) => resolve(signal)),
+    );
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (chunk) => {
+        stdout += chunk;
+        if (stdout.includes('▶ acquires sem')) resolve();
+      }),
+    );
+    child.kill('SIGINT');
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    expect(await exited).toBe('SIGINT');
+    expect(stdout).toMatch(/↺ cleans up: work abandoned, permit given back/);
+    expect(stdout).toMatch(/⚠ semaphore interrupted at \+\d+\.\d{3}s: cancelled \d+ tasks .*\(seed 1\)\n\n$/);
+    expect(stderr).toBe('');
   });
 });
