@@ -5,7 +5,7 @@ import { createIo, type Io } from './io.js';
 import { BIN, buildProgram } from './program.js';
 import { unknownDemo } from './suggest.js';
 
-const COMMANDS = ['list', 'all', 'render', 'code'];
+const COMMANDS = ['list', 'all', 'render', 'code', 'help'];
 
 /**
  * The CLI. Never calls `process.exit()` (output still in flight would be
@@ -25,10 +25,10 @@ export async function main(argv: readonly string[]): Promise<void> {
       return;
     }
     const program = buildProgram(io);
-    const first = args[0]!;
-    if (!first.startsWith('-') && !program.commands.some((command) => command.name() === first)) {
-      throw unknownDemo(first, COMMANDS);
-    }
+    // `help <name>` and `<name> …` must name a command: say which demo was meant, as commander would not.
+    const name = args[0] === 'help' && args[1] !== undefined ? args[1] : args[0]!;
+    const known = name === 'help' || program.commands.some((command) => command.name() === name);
+    if (!name.startsWith('-') && !known) throw unknownDemo(name, COMMANDS);
     await program.parseAsync(args, { from: 'user' });
   } catch (err) {
     await fail(err, io, args);

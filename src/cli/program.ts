@@ -37,7 +37,7 @@ export function buildProgram(io: Io): Command {
     .description("Python asyncio's synchronization patterns, run and traced in Node.js.")
     .version(version(), '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
-    .helpCommand(false)
+    .helpCommand('help [command]', 'show help for a command or demo')
     .exitOverride()
     .configureOutput({
       writeOut: io.out.write,

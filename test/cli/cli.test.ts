@@ -16,6 +16,7 @@ describe('usage errors: exit 2, a message naming the problem on stderr, nothing 
     [['lsit'], "error: unknown demo 'lsit' — did you mean 'list'?"],
     [['xyzzy'], "error: unknown demo 'xyzzy'\nTry 'async-sync-demo list'."],
     [['code', 'semafore'], "error: unknown demo 'semafore' — did you mean 'semaphore'?"],
+    [['help', 'semafore'], "error: unknown demo 'semafore' — did you mean 'semaphore'?"],
     [['semaphore', '--workers', '0'], "error: --workers must be an integer from 1 to 100000, got '0'"],
     [['semaphore', '--workers', '1.5'], "error: --workers must be an integer from 1 to 100000, got '1.5'"],
     [['semaphore', '--limit', 'lots'], "error: --limit must be an integer from 1 to 100000, got 'lots'"],
@@ -65,6 +66,7 @@ describe('help, version, list', () => {
     expect(help.stdout).toMatch(/Commands:[\s\S]*list[\s\S]*Demos:\n {2}semaphore/);
     expect(help.stdout).toContain('Examples:');
     expect([help.status, help.stderr]).toEqual([0, '']);
+    expect(cli(['help', 'semaphore']).stdout).toBe(cli(['semaphore', '--help']).stdout);
     const demoHelp = cli(['semaphore', '--help']);
     expect(demoHelp.stdout).toContain('--workers <n>      how many workers, 1–100000 (default 10)');
     expect(demoHelp.stdout).toContain('--no-color');
