@@ -10,7 +10,6 @@ import {
   Queue,
   Semaphore,
 } from '../../src/index.js';
-import { errorOf } from '../helpers/step.js';
 
 /** Bad arguments throw RangeError/TypeError whose message names the parameter and the value (SPEC §2). */
 describe('argument validation', () => {
