@@ -38,4 +38,5 @@ export { createTask, Task, type TaskFn, type TaskOptions } from './primitives/ta
 export { TaskGroup, type TaskGroupOptions } from './primitives/task-group.js';
 export { shield, type TimeoutOptions, waitFor, withTimeout } from './primitives/timeout.js';
 export { VirtualClock } from './primitives/virtual-clock.js';
+export { Recorder, type RecorderOptions, type TraceListener } from './trace/recorder.js';
 export type { TraceEvent, TraceFields, Tracer } from './trace/types.js';

@@ -78,11 +78,10 @@ export class Barrier {
   }
 
   async #waitTraced(signal: AbortSignal | undefined): Promise<number> {
-    this.#emit('wait');
-    const index =
-      signal === undefined
-        ? await this.#waiters.park()
-        : await this.#waiters.parkChecked(signal, undefined, nothing);
+    const parked =
+      signal === undefined ? this.#waiters.park() : this.#waiters.parkChecked(signal, undefined, nothing);
+    this.#emit('wait'); // once parked: the state counts this waiter
+    const index = await parked;
     this.#emit('wake', index);
     return index;
   }

@@ -67,6 +67,7 @@ export class Condition implements Acquirable {
   }
 
   run<T>(fn: () => T | PromiseLike<T>, options?: WaitOptions): Promise<Awaited<T>> {
+    checkFunction(fn, 'Condition.run');
     return this.#lock.run(fn, options);
   }
 
@@ -77,18 +78,23 @@ export class Condition implements Acquirable {
    * @throws CancelledError when `options.signal` aborts — only after the lock
    *   has been re-acquired, so the caller's `finally`/`using` release stays valid.
    */
-  async wait(options?: WaitOptions): Promise<true> {
+  wait(options?: WaitOptions): Promise<true> {
     const signal = options?.signal;
     checkSignal(signal, 'Condition.wait');
+    return this.#wait(signal);
+  }
+
+  async #wait(signal: AbortSignal | undefined): Promise<true> {
     if (!this.#lock.locked())
       throw new InvalidStateError('wait() called on a Condition whose lock is not held');
     if (signal?.aborted) throw cancelledBy(signal);
-    this.#emit('wait');
     this.#lock.release();
+    const parked = this.#waiters.park(signal);
+    this.#emit('wait'); // once parked: the state counts this waiter
     let notified = false;
     let failure: unknown;
     try {
-      await this.#waiters.park(signal);
+      await parked;
       notified = true;
       this.#emit('wake');
     } catch (err) {
@@ -110,8 +116,13 @@ export class Condition implements Acquirable {
    * The predicate is checked first, without waiting (and without needing the
    * lock if it is already true), then after every wake-up.
    */
-  async waitFor<T>(predicate: () => T, options?: WaitOptions): Promise<T> {
+  waitFor<T>(predicate: () => T, options?: WaitOptions): Promise<T> {
     checkFunction(predicate, 'Condition.waitFor', 'predicate');
+    checkSignal(options?.signal, 'Condition.waitFor');
+    return this.#waitFor(predicate, options);
+  }
+
+  async #waitFor<T>(predicate: () => T, options?: WaitOptions): Promise<T> {
     let result = predicate();
     while (!result) {
       await this.wait(options);
@@ -126,7 +137,7 @@ export class Condition implements Acquirable {
    * @throws InvalidStateError when the lock is not held; RangeError for a bad `n`.
    */
   notify(n = 1): void {
-    checkInteger(n, 'Condition.notify', 'n', 0);
+    if (n !== Number.POSITIVE_INFINITY) checkInteger(n, 'Condition.notify', 'n', 0);
     if (!this.#lock.locked())
       throw new InvalidStateError('notify() called on a Condition whose lock is not held');
     const woken = this.#wake(n);

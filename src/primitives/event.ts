@@ -54,9 +54,10 @@ export class Event {
   }
 
   async #waitTraced(signal: AbortSignal | undefined): Promise<true> {
-    this.#emit('wait');
-    if (signal === undefined) await this.#waiters.park();
-    else await this.#waiters.parkChecked(signal, undefined, nothing);
+    const parked =
+      signal === undefined ? this.#waiters.park() : this.#waiters.parkChecked(signal, undefined, nothing);
+    this.#emit('wait'); // once parked: the state counts this waiter
+    await parked;
     this.#emit('wake');
     return true;
   }

@@ -10,7 +10,11 @@ export interface ItemStore<T> {
   add(item: T): void;
   /** Removes the next item to deliver (the store is not empty). */
   take(): T;
-  /** Returns an item taken by a getter that was aborted before it resumed: it is delivered next. */
+  /**
+   * Returns an item taken by a getter that was aborted before it resumed. It
+   * was taken before anything now stored was put, so in a FIFO it goes ahead
+   * of those; items given back come back in the order they were taken.
+   */
   giveBack(item: T): void;
   /** Discards every item; returns how many. */
   clear(): number;
@@ -21,16 +25,26 @@ export interface ItemStore<T> {
 // on the hot paths was a hash lookup (1P/1C put + get cost 1.48× two
 // `await null` instead of 1.05×, bench/tools/ab.ts).
 
-/** First in, first out: a ring buffer; a given-back item goes to the front. */
-class FifoStore<T> extends Deque<T> implements ItemStore<T> {
+/** First in, first out; given-back items go out first, in the order they were taken. */
+class FifoStore<T> implements ItemStore<T> {
+  readonly #items = new Deque<T>();
+  /** Given back, oldest first; they all precede `#items` (taken before any of those was put). */
+  readonly #returned = new Deque<T>();
+
+  get length(): number {
+    return this.#returned.length + this.#items.length;
+  }
   add(item: T): void {
-    this.push(item);
+    this.#items.push(item);
   }
   take(): T {
-    return this.shift() as T;
+    return (this.#returned.length > 0 ? this.#returned.shift() : this.#items.shift()) as T;
   }
   giveBack(item: T): void {
-    this.unshift(item);
+    this.#returned.push(item);
+  }
+  clear(): number {
+    return this.#returned.clear() + this.#items.clear();
   }
 }
 
@@ -48,6 +62,7 @@ class LifoStore<T> extends Deque<T> implements ItemStore<T> {
 }
 
 let anonymous = 0;
+const nothing = () => {};
 
 /**
  * A first-in first-out queue for producers and consumers (asyncio.Queue).
@@ -154,15 +169,22 @@ export class Queue<T> {
   }
 
   async #putWaiting(item: T, signal: AbortSignal | undefined): Promise<void> {
-    this.#emit('wait', { op: 'put' });
-    await this.#putters.park(signal, item);
+    const parked = this.#putters.park(signal, item);
+    this.#emit('wait', { op: 'put' }); // once parked: the state counts this putter
+    await parked;
     this.#reserved--;
     if (signal?.aborted) {
       this.#wakePutters();
       throw cancelledBy(signal);
     }
     if (this.#shutdown) throw new QueueShutDown('the queue was shut down while put() waited');
-    this.#enqueue(item);
+    try {
+      this.#enqueue(item);
+    } catch (err) {
+      // The store refused the item (a PriorityQueue that cannot order it): the slot reserved for it passes on.
+      this.#wakePutters();
+      throw err;
+    }
   }
 
   /**
@@ -197,8 +219,9 @@ export class Queue<T> {
   }
 
   async #getChecked(signal: AbortSignal | undefined): Promise<T> {
-    this.#emit('wait', { op: 'get' });
-    const item = await this.#getters.park(signal, true);
+    const parked = this.#getters.park(signal, true);
+    this.#emit('wait', { op: 'get' }); // once parked: the state counts this getter
+    const item = await parked;
     this.#inFlight--;
     if (signal?.aborted) {
       this.#deliver(item, true);
@@ -225,7 +248,8 @@ export class Queue<T> {
     checkSignal(signal, `${this.constructor.name}.join`);
     if (signal?.aborted) return Promise.reject(cancelledBy(signal));
     if (this.#unfinished === 0) return Promise.resolve();
-    return this.#joiners.park(signal);
+    if (signal === undefined) return this.#joiners.park();
+    return this.#joiners.parkChecked(signal, undefined, nothing);
   }
 
   /**
@@ -290,11 +314,19 @@ export class Queue<T> {
   #deliver(item: T, givenBack: boolean): void {
     // Invariant: getters wait only while the store is empty.
     const getter = this.#getters.shift();
-    if (getter !== null) {
-      if (getter.data) this.#inFlight++;
+    if (getter === null) {
+      if (givenBack) this.#store.giveBack(item);
+      else this.#store.add(item);
+    } else if (getter.data) {
+      this.#inFlight++;
       getter.resolve(item);
-    } else if (givenBack) this.#store.giveBack(item);
-    else this.#store.add(item);
+    } else {
+      getter.resolve(item);
+      // The item never occupies a slot. If it came from a reserved slot (a
+      // woken putter) or an in-flight one (an aborted getter), that slot is
+      // free now and belongs to the next putter. Invariant: putters > 0 ⇒ full().
+      this.#wakePutters();
+    }
   }
 
   /** Takes the next stored item (there is one). */
@@ -405,8 +437,16 @@ export class PriorityQueue<T> extends Queue<T> {
 
   protected override createStore(): ItemStore<T> {
     const heap: Entry<T>[] = [];
+    /**
+     * Given-back items the comparison refuses (a getter took one while the heap
+     * was empty, then incomparable items were put): they go out first rather
+     * than being lost.
+     */
+    const unordered = new Deque<T>();
     let seq = 0;
-    let backSeq = 0;
+    // Given-back items rank ahead of every equal item put (seq >= 0), and among
+    // themselves in the order they were taken, which is the order they come back.
+    let backSeq = Number.MIN_SAFE_INTEGER;
     const less = (i: number, j: number) => {
       const a = heap[i];
       const b = heap[j];
@@ -449,10 +489,11 @@ export class PriorityQueue<T> extends Queue<T> {
     };
     return {
       get length() {
-        return heap.length;
+        return unordered.length + heap.length;
       },
       add: (item) => insert({ item, seq: seq++ }),
       take: () => {
+        if (unordered.length > 0) return unordered.shift() as T;
         const top = heap[0];
         const last = heap.pop() as Entry<T>;
         if (heap.length > 0) {
@@ -461,9 +502,14 @@ export class PriorityQueue<T> extends Queue<T> {
         }
         return top.item;
       },
-      // A given-back item goes ahead of every equal item.
-      giveBack: (item) => insert({ item, seq: --backSeq }),
-      clear: () => heap.splice(0).length,
+      giveBack: (item) => {
+        try {
+          insert({ item, seq: backSeq++ });
+        } catch {
+          unordered.push(item);
+        }
+      },
+      clear: () => unordered.clear() + heap.splice(0).length,
     };
   }
 }

@@ -68,10 +68,22 @@ abstract class Permits implements Acquirable {
   /** Shown in traces and `toString()`. */
   readonly name: string;
   protected free: number;
+  /**
+   * Permits handed to woken waiters whose code has not run yet. Nobody can
+   * have released those legitimately, so Lock and BoundedSemaphore count
+   * them as in use when they check a release.
+   */
+  protected handedOff = 0;
   protected readonly waiters = new WaitQueue<Held>();
   protected readonly tracer: Tracer | undefined;
-  /** A permit handed to a waiter aborted before it resumed moves on, untraced: that waiter never held it. */
+  /**
+   * A waiter aborted after it was handed a permit passes the permit on. It is
+   * not a `release`: that waiter never acquired, and a trace must not say so.
+   */
   readonly #giveBack = () => this.#handOn();
+  readonly #resumed = () => {
+    this.handedOff--;
+  };
 
   constructor(free: number, kind: string, options: PrimitiveOptions) {
     this.free = free;
@@ -109,11 +121,13 @@ abstract class Permits implements Acquirable {
   }
 
   async #acquireTraced(signal: AbortSignal | undefined): Promise<Held> {
-    this.emit('wait');
-    const held =
+    const parked =
       signal === undefined
-        ? await this.waiters.park()
-        : await this.waiters.parkChecked(signal, undefined, this.#giveBack);
+        ? this.waiters.park()
+        : this.waiters.parkChecked(signal, undefined, this.#giveBack);
+    // Emitted once parked, so its state counts this waiter (SPEC §4: the state after the event).
+    this.emit('wait');
+    const held = await parked;
     this.emit('acquire');
     return held;
   }
@@ -129,12 +143,25 @@ abstract class Permits implements Acquirable {
   }
 
   #handOn(): void {
-    if (!this.waiters.wakeHead(newHandle(this))) this.free++;
+    const waiter = this.waiters.shift();
+    if (waiter === null) {
+      this.free++;
+      return;
+    }
+    this.handedOff++;
+    // Queued before the resolution, so it runs before the woken waiter's code does.
+    queueMicrotask(this.#resumed);
+    waiter.resolve(newHandle(this));
   }
 
   /** Acquires, runs `fn`, and releases in `finally`; resolves to what `fn` returns. */
-  async run<T>(fn: () => T | PromiseLike<T>, options?: WaitOptions): Promise<Awaited<T>> {
+  run<T>(fn: () => T | PromiseLike<T>, options?: WaitOptions): Promise<Awaited<T>> {
     checkFunction(fn, `${this.constructor.name}.run`);
+    checkSignal(options?.signal, `${this.constructor.name}.run`);
+    return this.#run(fn, options);
+  }
+
+  async #run<T>(fn: () => T | PromiseLike<T>, options?: WaitOptions): Promise<Awaited<T>> {
     const held = await this.acquire(options);
     try {
       return await fn();
@@ -226,9 +253,10 @@ export class BoundedSemaphore extends Semaphore {
   }
 
   protected override checkRelease(): void {
-    if (this.free >= this.#bound) {
+    if (this.free + this.handedOff >= this.#bound) {
+      const handed = this.handedOff > 0 ? `, ${this.handedOff} handed to waiters not yet resumed` : '';
       throw new RangeError(
-        `BoundedSemaphore released too many times (value ${this.free}, bound ${this.#bound})`,
+        `BoundedSemaphore released too many times (value ${this.free}${handed}, bound ${this.#bound})`,
       );
     }
   }
@@ -242,9 +270,10 @@ export class BoundedSemaphore extends Semaphore {
  * - Ordering: strict FIFO, no barging.
  * - Not owned: any task may release, as in asyncio.
  * - Unlike asyncio, `locked()` stays true between a release and the resumption
- *   of the waiter it woke: the lock already belongs to that waiter.
+ *   of the waiter it woke: the lock already belongs to that waiter, so a
+ *   second `release()` in that window throws, as it does in asyncio.
  *
- * @throws InvalidStateError from `release()` when the lock is not locked.
+ * @throws InvalidStateError from `release()` when the lock is not held.
  * @example
  * const lock = new Lock();
  * await lock.run(async () => { counter = (await read()) + 1; });
@@ -260,5 +289,10 @@ export class Lock extends Permits {
 
   protected checkRelease(): void {
     if (this.free > 0) throw new InvalidStateError('release() called on an unlocked Lock');
+    if (this.handedOff > 0) {
+      throw new InvalidStateError(
+        'release() called on a Lock that is not held: it was just handed to a waiter that has not resumed yet',
+      );
+    }
   }
 }

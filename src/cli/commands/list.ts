@@ -1,0 +1,58 @@
+import { Chalk } from 'chalk';
+import Table from 'cli-table3';
+import type { OptionSpec } from '../../demos/contract.js';
+import { DEMOS } from '../../demos/registry.js';
+import type { Io } from '../io.js';
+import { accepted, flagName } from '../options.js';
+import { BIN } from '../program.js';
+
+/** `list`: a table of demos, or (`--json`) a JSON array describing each with its options. */
+export async function listCommand(io: Io, options: { json?: boolean }): Promise<void> {
+  if (options.json === true) {
+    io.out.write(`${JSON.stringify(DEMOS.map(describeDemo), null, 2)}\n`);
+    return;
+  }
+  io.out.write(`${demoTable(io)}\n`);
+}
+
+/** The bare invocation: what the tool is, how to call it, and the demos. */
+export async function shortHelp(io: Io): Promise<void> {
+  const chalk = new Chalk({ level: io.outLevel });
+  io.out.write(
+    [
+      `${chalk.bold(BIN)} — Python asyncio's synchronization patterns, run and traced in Node.js`,
+      '',
+      `Usage: ${BIN} <demo> [options]      run a demo (e.g. ${BIN} semaphore)`,
+      `       ${BIN} list | all | render [file] | code <demo>`,
+      '',
+      demoTable(io),
+      '',
+      `Run '${BIN} <demo> --help' for a demo's options, '${BIN} --help' for everything.`,
+      '',
+    ].join('\n'),
+  );
+}
+
+function demoTable(io: Io): string {
+  const chalk = new Chalk({ level: io.outLevel });
+  const head = ['demo', 'pattern', 'what it shows'].map((title) => chalk.bold(title));
+  // No style colours: cli-table3 would paint head and border even with colour off.
+  const table = new Table({ head, style: { head: [], border: [] } });
+  for (const info of DEMOS) table.push([chalk.cyan(info.name), info.pattern, info.title]);
+  return table.toString();
+}
+
+function describeDemo(info: (typeof DEMOS)[number]) {
+  return {
+    name: info.name,
+    title: info.title,
+    pattern: info.pattern,
+    explanation: info.explanation,
+    options: Object.entries(info.options as Record<string, OptionSpec>).map(([name, spec]) => ({
+      name,
+      flag: flagName(name),
+      ...spec,
+      accepts: accepted(spec),
+    })),
+  };
+}

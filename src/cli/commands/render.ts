@@ -1,0 +1,95 @@
+import { readFile } from 'node:fs/promises';
+import { loadRenderer } from '../../trace/renderers/index.js';
+import type { TraceEvent } from '../../trace/types.js';
+import { UsageError } from '../errors.js';
+import type { Io } from '../io.js';
+import { BIN } from '../program.js';
+
+const FORMATS = ['pretty', 'chrome'] as const;
+
+/**
+ * `render [file]`: reads a v1 NDJSON trace (a file, or stdin when no file is
+ * given) and renders it exactly as the live run would have — pretty lines,
+ * timeline, summary and checks — or converts it to a Chrome trace. The whole
+ * input is checked before anything is written, so a bad trace prints nothing
+ * on stdout.
+ */
+export async function renderCommand(
+  io: Io,
+  file: string | undefined,
+  options: { format?: string },
+): Promise<void> {
+  const format = options.format ?? 'pretty';
+  if (!(FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got '${format}'`);
+  }
+  const { text, name } = await readInput(io, file);
+  const events = parseTrace(text, name);
+  const factory = await loadRenderer(format as (typeof FORMATS)[number]);
+  const renderer = factory({
+    write: io.out.write,
+    colorLevel: io.outLevel,
+    width: io.out.columns,
+    ascii: io.outLevel === 0 || io.env.TERM === 'dumb',
+  });
+  for (const event of events) renderer.event(event);
+  renderer.end();
+}
+
+async function readInput(io: Io, file: string | undefined): Promise<{ text: string; name: string }> {
+  if (file !== undefined && file !== '-') {
+    try {
+      return { text: await readFile(file, 'utf8'), name: file };
+    } catch (err) {
+      const reason =
+        (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+      throw new UsageError(`render: cannot read '${file}': ${reason}`);
+    }
+  }
+  if (io.stdin.isTTY === true) {
+    throw new UsageError(
+      'render: give a trace file, or pipe one in',
+      `${BIN} semaphore --json > run.ndjson && ${BIN} render run.ndjson`,
+    );
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of io.stdin) chunks.push(chunk as Buffer);
+  return { text: Buffer.concat(chunks).toString('utf8'), name: 'stdin' };
+}
+
+const REQUIRED: [keyof TraceEvent, string][] = [
+  ['seq', 'number'],
+  ['t', 'number'],
+  ['demo', 'string'],
+  ['task', 'string'],
+  ['type', 'string'],
+];
+
+/** The events of an NDJSON trace; throws a UsageError naming the first bad line. */
+export function parseTrace(text: string, name: string): TraceEvent[] {
+  const events: TraceEvent[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === '') continue;
+    const where = `render: ${name}, line ${i + 1}`;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw new UsageError(`${where} is not JSON: ${line.length > 60 ? `${line.slice(0, 59)}…` : line}`);
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new UsageError(`${where} is not a trace event (an object expected)`);
+    }
+    const event = value as Record<string, unknown>;
+    if (event.v !== 1)
+      throw new UsageError(`${where}: unsupported trace version ${JSON.stringify(event.v)} (1 expected)`);
+    for (const [field, type] of REQUIRED) {
+      if (typeof event[field] !== type) throw new UsageError(`${where}: "${field}" must be a ${type}`);
+    }
+    events.push(event as unknown as TraceEvent);
+  }
+  if (events.length === 0) throw new UsageError(`render: ${name} holds no trace events`);
+  return events;
+}

@@ -1,0 +1,35 @@
+import { type ColorLevel, colorLevel } from './color.js';
+import { Output } from './output.js';
+
+/** The process's terminal, as decided once at start-up and handed to every command. */
+export interface Io {
+  /** stdout, EPIPE-safe. */
+  readonly out: Output;
+  /** Writes to stderr (a vanished reader is ignored). */
+  err(text: string): void;
+  readonly outLevel: ColorLevel;
+  readonly errLevel: ColorLevel;
+  readonly env: NodeJS.ProcessEnv;
+  readonly stdin: NodeJS.ReadStream;
+  readonly stderr: NodeJS.WriteStream;
+}
+
+/** Decides colour for both streams from `args`, the environment and what each terminal supports (`detected`). */
+export function createIo(
+  args: readonly string[],
+  detected: { stdout: number; stderr: number },
+  proc: Pick<NodeJS.Process, 'stdout' | 'stderr' | 'stdin' | 'env'> = process,
+): Io {
+  proc.stderr.on('error', () => {});
+  return {
+    out: new Output(proc.stdout),
+    err: (text) => {
+      proc.stderr.write(text);
+    },
+    outLevel: colorLevel(args, proc.env, proc.stdout, detected.stdout),
+    errLevel: colorLevel(args, proc.env, proc.stderr, detected.stderr),
+    env: proc.env,
+    stdin: proc.stdin,
+    stderr: proc.stderr,
+  };
+}

@@ -1,0 +1,79 @@
+import { CommanderError } from 'commander';
+import { red, terminalLevel } from './color.js';
+import { Interrupted, RunFailed, UsageError } from './errors.js';
+import { createIo, type Io } from './io.js';
+import { BIN, buildProgram } from './program.js';
+import { unknownDemo } from './suggest.js';
+
+const COMMANDS = ['list', 'all', 'render', 'code', 'help'];
+
+/**
+ * The CLI. Never calls `process.exit()` (output still in flight would be
+ * cut): it sets `process.exitCode` — 0 ok, 1 a failed check or a crashed
+ * demo, 2 a usage error (stderr only) — or, after Ctrl-C, re-raises SIGINT
+ * once the run has wound down and its output is out (status 130).
+ */
+export async function main(argv: readonly string[]): Promise<void> {
+  const args = argv.slice(2);
+  const io = createIo(args, {
+    stdout: terminalLevel(process.stdout, process.env),
+    stderr: terminalLevel(process.stderr, process.env),
+  });
+  try {
+    if (args.length === 0) {
+      await (await import('./commands/list.js')).shortHelp(io);
+      return;
+    }
+    const program = buildProgram(io);
+    // `help <name>` and `<name> …` must name a command: say which demo was meant, as commander would not.
+    const name = args[0] === 'help' && args[1] !== undefined ? args[1] : args[0]!;
+    const known = name === 'help' || program.commands.some((command) => command.name() === name);
+    if (!name.startsWith('-') && !known) throw unknownDemo(name, COMMANDS);
+    await program.parseAsync(args, { from: 'user' });
+  } catch (err) {
+    await fail(err, io, args);
+  }
+}
+
+async function fail(err: unknown, io: Io, args: readonly string[]): Promise<void> {
+  if (err instanceof Interrupted) {
+    await io.out.drained();
+    process.kill(process.pid, 'SIGINT');
+    return;
+  }
+  const report = (message: string, hint?: string): void => {
+    io.err(`${red('error:', io.errLevel)} ${message}\n${hint === undefined ? '' : `Try '${hint}'.\n`}`);
+  };
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') {
+      process.exitCode = 0;
+      return;
+    }
+    if (err.code === 'commander.help') {
+      process.exitCode = err.exitCode;
+      return;
+    }
+    report(err.message.replace(/^error: /, ''), `${BIN}${commandOf(args)} --help`);
+    process.exitCode = 2;
+    return;
+  }
+  if (err instanceof UsageError) {
+    report(err.message, err.hint ?? `${BIN}${commandOf(args)} --help`);
+    process.exitCode = 2;
+    return;
+  }
+  if (err instanceof RunFailed) {
+    if (err.report) report(err.message);
+    process.exitCode = 1;
+    return;
+  }
+  const detail = io.env.DEBUG && err instanceof Error && err.stack ? err.stack : String(err);
+  report(detail);
+  process.exitCode = 1;
+}
+
+/** ` semaphore` when the arguments name a command, else nothing. */
+function commandOf(args: readonly string[]): string {
+  const first = args[0];
+  return first !== undefined && !first.startsWith('-') ? ` ${first}` : '';
+}

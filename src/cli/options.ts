@@ -1,0 +1,116 @@
+/**
+ * Option values from the command line: commander collects the raw strings,
+ * this module validates them, with messages that name the option and what it
+ * accepts (`--workers must be an integer from 1 to 100000, got '0'`).
+ */
+import type { OptionSpec } from '../demos/contract.js';
+import type { AnyDemoInfo } from '../demos/registry.js';
+import { FORMATS, type FormatName } from '../trace/renderers/index.js';
+import { UsageError } from './errors.js';
+
+/** `poolSize` → `--pool-size`. */
+export function flagName(name: string): string {
+  return `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/** The commander flags of a demo option: `--workers <n>`, `--no-lock`, `--sequential`, `--mode <mode>`. */
+export function optionFlags(name: string, spec: OptionSpec): string {
+  const flag = flagName(name);
+  switch (spec.kind) {
+    case 'boolean':
+      return spec.default ? `--no-${flag.slice(2)}` : flag;
+    case 'choice':
+      return `${flag} <${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}>`;
+    case 'int':
+      return `${flag} <n>`;
+    case 'number':
+      return `${flag} <x>`;
+  }
+}
+
+/** What an option accepts, for help and errors: `an integer from 1 to 100000`. */
+export function accepted(spec: OptionSpec): string {
+  switch (spec.kind) {
+    case 'boolean':
+      return 'no value';
+    case 'choice':
+      return `one of ${spec.choices.join(', ')}`;
+    case 'int':
+      return `an integer from ${spec.min} to ${spec.max}`;
+    case 'number':
+      return `a number from ${spec.min} to ${spec.max}`;
+  }
+}
+
+const INTEGER = /^[+-]?\d+$/;
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/** Parses one option's raw value; commander hands booleans over already parsed. */
+export function parseOption(name: string, spec: OptionSpec, raw: unknown): unknown {
+  if (raw === undefined) return spec.default;
+  if (spec.kind === 'boolean') return raw === true;
+  const text = String(raw);
+  const wrong = (): never => {
+    throw new UsageError(`${flagName(name)} must be ${accepted(spec)}, got '${text}'`);
+  };
+  if (spec.kind === 'choice') return spec.choices.includes(text) ? text : wrong();
+  const value = spec.kind === 'int' ? (INTEGER.test(text) ? Number(text) : Number.NaN) : Number(text);
+  if (spec.kind === 'number' && !DECIMAL.test(text)) wrong();
+  if (!Number.isFinite(value) || value < spec.min || value > spec.max) wrong();
+  return value;
+}
+
+/** A demo's option values from commander's raw ones (defaults where absent). */
+export function demoOptions(info: AnyDemoInfo, raw: Record<string, unknown>): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(info.options as Record<string, OptionSpec>)) {
+    values[name] = parseOption(name, spec, raw[name]);
+  }
+  return values;
+}
+
+/** The options every run accepts. */
+export interface CommonOptions {
+  format: FormatName;
+  /** `--seed`, else one drawn at random (and printed with the run, so it can be replayed). */
+  seed: number;
+  speed: number;
+  virtual: boolean;
+  quiet: boolean;
+}
+
+export const MAX_SEED = 2 ** 32 - 1;
+const SEED: OptionSpec = { kind: 'int', default: 0, min: 0, max: MAX_SEED, description: '' };
+const SPEED: OptionSpec = { kind: 'number', default: 1, min: 0.01, max: 1000, description: '' };
+
+/** Validates the common options; `randomSeed()` supplies a seed when none was given. */
+export function commonOptions(raw: Record<string, unknown>, randomSeed: () => number): CommonOptions {
+  const format = raw.format === undefined ? 'pretty' : String(raw.format);
+  if (!(FORMATS as string[]).includes(format)) {
+    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got '${format}'`);
+  }
+  if (raw.json === true && format !== 'pretty' && format !== 'json') {
+    throw new UsageError(`--json means --format json; it cannot be combined with --format ${format}`);
+  }
+  if (raw.virtual === true && raw.speed !== undefined) {
+    throw new UsageError('--speed has no effect with --virtual (virtual time does not pass, it jumps)');
+  }
+  return {
+    format: raw.json === true ? 'json' : (format as FormatName),
+    seed: raw.seed === undefined ? randomSeed() : (parseOption('seed', SEED, raw.seed) as number),
+    speed: parseOption('speed', SPEED, raw.speed) as number,
+    virtual: raw.virtual === true,
+    quiet: raw.quiet === true,
+  };
+}
+
+/** Help lines of the common options, with what they accept. */
+export const COMMON_HELP = {
+  format: `output: ${FORMATS.join(', ')} (default pretty)`,
+  json: 'NDJSON events on stdout, one per line (same as --format json)',
+  seed: `seed of the random source, an integer from 0 to ${MAX_SEED} (default: random, printed)`,
+  speed: 'time scale of the real clock, a number from 0.01 to 1000 (default 1; 10 = ten times faster)',
+  virtual: 'virtual clock: instant, and byte-for-byte reproducible with the same --seed',
+  color: 'no colour (also NO_COLOR=1); FORCE_COLOR=1 forces it',
+  quiet: 'only the checks and the verdict',
+};

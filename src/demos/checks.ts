@@ -1,0 +1,72 @@
+/**
+ * Measurements demos build their checks from. Each reads events only, so a
+ * check can be tried on a hand-made trace that breaks the property.
+ */
+import type { TraceEvent } from '../trace/types.js';
+
+/**
+ * The most holders `resource` ever had at once, replaying `acquire` (+1) and
+ * `release` (−1) in trace order. Primitives emit a release before the
+ * acquire of the waiter it woke, so a correct primitive never shows more
+ * holders than permits.
+ */
+export function maxConcurrency(events: readonly TraceEvent[], resource: string): number {
+  let holders = 0;
+  let max = 0;
+  for (const event of events) {
+    if (event.resource !== resource) continue;
+    if (event.type === 'acquire') max = Math.max(max, ++holders);
+    else if (event.type === 'release') holders--;
+  }
+  return max;
+}
+
+/** Tasks whose `task.end` says `ok`, among those whose name starts with `prefix`. */
+export function finishedOk(events: readonly TraceEvent[], prefix: string): number {
+  let count = 0;
+  for (const event of events) {
+    if (event.type === 'task.end' && event.data?.status === 'ok' && event.task.startsWith(prefix)) count++;
+  }
+  return count;
+}
+
+/** A FIFO violation: `admitted` got `resource` before `overtaken`, which had arrived first. */
+export interface Overtaking {
+  admitted: string;
+  overtaken: string;
+}
+
+/**
+ * Checks that `resource` admitted tasks in the order they arrived at it.
+ * A task arrives with its first `wait` or `acquire` on the resource and is
+ * admitted by its first `acquire`; one that ends before being admitted (it
+ * was cancelled while waiting) leaves the line. An admission while an earlier
+ * arrival is still in line is an overtaking.
+ */
+export function admissionOrder(
+  events: readonly TraceEvent[],
+  resource: string,
+): { admitted: number; overtaking: Overtaking | undefined } {
+  const line: string[] = [];
+  const arrived = new Set<string>();
+  /** Admitted, or gone without being admitted. */
+  const out = new Set<string>();
+  let head = 0;
+  let admitted = 0;
+  for (const event of events) {
+    if (event.type === 'task.end') out.add(event.task);
+    if (event.resource !== resource || (event.type !== 'wait' && event.type !== 'acquire')) continue;
+    if (!arrived.has(event.task)) {
+      arrived.add(event.task);
+      line.push(event.task);
+    }
+    if (event.type !== 'acquire' || out.has(event.task)) continue;
+    while (head < line.length && out.has(line[head]!)) head++;
+    if (line[head] !== event.task) {
+      return { admitted, overtaking: { admitted: event.task, overtaken: line[head]! } };
+    }
+    out.add(event.task);
+    admitted++;
+  }
+  return { admitted, overtaking: undefined };
+}

@@ -1,0 +1,126 @@
+/**
+ * The demo contract. A demo is two things:
+ * - a `DemoInfo` in the registry: plain data (name, title, pattern, a short
+ *   explanation, options with defaults and ranges) and a lazy `load()`, so
+ *   `list` and `--help` never import a demo's code;
+ * - a module whose default export is a `DemoModule`: its `checks` and its
+ *   `run(ctx)`, which uses only the package's primitives and the context.
+ */
+import type { Clock } from '../primitives/clock.js';
+import type { Random } from '../primitives/random.js';
+import type { Task } from '../primitives/task.js';
+import type { TraceEvent, Tracer } from '../trace/types.js';
+
+/** An integer knob, e.g. `--workers <n>`. */
+export interface IntOption {
+  kind: 'int';
+  default: number;
+  min: number;
+  max: number;
+  description: string;
+}
+
+/** A decimal knob, e.g. `--delay <s>`. */
+export interface NumberOption {
+  kind: 'number';
+  default: number;
+  min: number;
+  max: number;
+  description: string;
+}
+
+/** A switch: `--sequential` when the default is false, `--no-lock` when it is true. */
+export interface BooleanOption {
+  kind: 'boolean';
+  default: boolean;
+  description: string;
+}
+
+/** One of a few words, e.g. `--mode gather|wait`. */
+export interface ChoiceOption<C extends string = string> {
+  kind: 'choice';
+  choices: readonly C[];
+  default: C;
+  description: string;
+}
+
+export type OptionSpec = IntOption | NumberOption | BooleanOption | ChoiceOption;
+
+/** The spec a demo's option value of type `V` must have. */
+export type SpecFor<V> = [V] extends [boolean]
+  ? BooleanOption
+  : [V] extends [number]
+    ? IntOption | NumberOption
+    : [V] extends [string]
+      ? ChoiceOption<V>
+      : never;
+
+/** Option specs keyed by the option's camelCase name (`poolSize` → `--pool-size`), in display order. */
+export type OptionSpecs<O> = { [K in keyof O]: SpecFor<O[K]> };
+
+/** What the registry knows about a demo without loading it. */
+export interface DemoInfo<O = Record<string, unknown>> {
+  /** The command name (`semaphore`). */
+  name: string;
+  /** One line: what the demo shows. */
+  title: string;
+  /** The pattern taught, a few words (`limit concurrency`). */
+  pattern: string;
+  /** One to three lines shown in the run header and in `--help`. */
+  explanation: readonly string[];
+  options: OptionSpecs<O>;
+  /** The module that runs it (`() => import('./semaphore.js')`). */
+  load(): Promise<{ default: DemoModule<O> }>;
+  /** The demo's source file, relative to `src/demos/` (default `<name>.ts`); printed by `code`. */
+  source?: string;
+}
+
+/** The result of a check: `detail` says what was measured, in a few words (`3 ≤ limit 3`). */
+export interface CheckResult {
+  ok: boolean;
+  detail: string;
+}
+
+/** A property of a run, computed from its events alone, so it can be tested on hand-made traces. */
+export interface Check<O = Record<string, unknown>> {
+  name: string;
+  verify(events: readonly TraceEvent[], options: O): CheckResult;
+}
+
+/** What a demo module exports by default. */
+export interface DemoModule<O = Record<string, unknown>> {
+  checks: readonly Check<O>[];
+  run(ctx: DemoContext<O>): Promise<void>;
+}
+
+/**
+ * Everything a demo may use. A demo never prints, never reads the wall
+ * clock and never creates its own synchronization: it traces through `ctx`.
+ */
+export interface DemoContext<O = Record<string, unknown>> {
+  /** The validated option values. */
+  readonly options: O;
+  readonly clock: Clock;
+  /** Seeded by `--seed`: draw every random number from it. */
+  readonly random: Random;
+  /** Pass it to primitives (`new Semaphore(3, { tracer: ctx.tracer })`) so their events are recorded. */
+  readonly tracer: Tracer;
+  /** Aborted when the user interrupts the run (Ctrl-C); tasks from `ctx.task` are cancelled with it. */
+  readonly signal: AbortSignal;
+  /**
+   * Starts a task (as `createTask`) whose events name it `name`, traced from
+   * `task.start` to `task.end`, and cancelled when `signal` aborts.
+   */
+  task<T>(name: string, fn: (signal: AbortSignal) => T | PromiseLike<T>): Task<T>;
+  /** Sleeps on the run's clock, traced as `sleep`; `note` says what the time stands for (`work`). */
+  sleep(ms: number, options?: { signal?: AbortSignal; note?: string }): Promise<void>;
+  /** Narration, traced as `log`. */
+  log(msg: string): void;
+  /** Traces a `cleanup` event for the current task. */
+  cleanup(msg: string): void;
+}
+
+/** Declares a demo module with its option type checked against the registry entry. */
+export function defineDemo<O>(demo: DemoModule<O>): DemoModule<O> {
+  return demo;
+}

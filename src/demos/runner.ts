@@ -1,0 +1,104 @@
+import { isCancellation } from '../primitives/errors.js';
+import { Random } from '../primitives/random.js';
+import { RealClock } from '../primitives/real-clock.js';
+import { VirtualClock } from '../primitives/virtual-clock.js';
+import { Recorder, type TraceListener } from '../trace/recorder.js';
+import type { TraceEvent } from '../trace/types.js';
+import { createContext } from './context.js';
+import type { CheckResult, DemoInfo } from './contract.js';
+
+export interface RunSettings {
+  seed: number;
+  /** Virtual time (instant, reproducible) or the wall clock at `speed`. */
+  virtual: boolean;
+  speed: number;
+  /** Aborting it interrupts the run: the demo's tasks are cancelled and their cleanup runs. */
+  signal: AbortSignal;
+  /** Receive each event as it is recorded. */
+  listeners?: readonly TraceListener[];
+}
+
+export type RunStatus = 'ok' | 'failed' | 'interrupted';
+
+export interface RunResult {
+  status: RunStatus;
+  events: readonly TraceEvent[];
+  checks: (CheckResult & { name: string })[];
+  /** Why the demo crashed, if it did. */
+  error?: unknown;
+}
+
+/**
+ * Runs one demo and records it: `run.start`, the demo's own events, a
+ * `check` per check (only when the demo completed), `run.end`. When `run`
+ * returns, tasks it left running are cancelled and awaited, as asyncio.run
+ * does, so no event follows `run.end`. Never prints; never throws for the
+ * demo's own failures (they are the result's `status` and `error`).
+ */
+export async function runDemo<O>(info: DemoInfo<O>, options: O, settings: RunSettings): Promise<RunResult> {
+  const demo = (await info.load()).default;
+  const clock = settings.virtual ? new VirtualClock() : new RealClock({ speed: settings.speed });
+  const recorder = new Recorder({ demo: info.name, clock });
+  for (const listener of settings.listeners ?? []) recorder.subscribe(listener);
+  recorder.emit('run.start', {
+    data: {
+      options: options as Record<string, unknown>,
+      seed: settings.seed,
+      clock: settings.virtual ? 'virtual' : 'real',
+      ...(settings.virtual ? {} : { speed: settings.speed }),
+      title: info.title,
+      pattern: info.pattern,
+      explanation: info.explanation,
+    },
+  });
+  const { signal } = settings;
+  const { ctx, settle } = createContext(options, {
+    clock,
+    random: new Random(settings.seed),
+    recorder,
+    signal,
+  });
+  let error: unknown;
+  let status: RunStatus = 'ok';
+  try {
+    await demo.run(ctx);
+  } catch (err) {
+    if (signal.aborted && isCancellation(err)) status = 'interrupted';
+    else error = err;
+  }
+  await settle();
+  if (signal.aborted) status = 'interrupted';
+  else if (error === undefined && recorder.listenerError !== undefined) error = recorder.listenerError;
+  if (error !== undefined) status = 'failed';
+
+  const checks: RunResult['checks'] = [];
+  if (status === 'ok') {
+    for (const check of demo.checks) {
+      const result = verify(() => check.verify(recorder.events, options));
+      checks.push({ name: check.name, ...result });
+      recorder.emit('check', { data: { name: check.name, ok: result.ok, detail: result.detail } });
+    }
+    if (checks.some((check) => !check.ok)) status = 'failed';
+  }
+  const data: Record<string, unknown> = {
+    status,
+    elapsed: recorder.elapsed(),
+    checks: checks.map(({ name, ok }) => ({ name, ok })),
+  };
+  if (error !== undefined) data.error = describe(error);
+  recorder.emit('run.end', { data });
+  return { status, events: recorder.events, checks, ...(error === undefined ? {} : { error }) };
+}
+
+/** A check that throws has failed, and says why. */
+function verify(run: () => CheckResult): CheckResult {
+  try {
+    return run();
+  } catch (err) {
+    return { ok: false, detail: `the check itself threw: ${describe(err)}` };
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}

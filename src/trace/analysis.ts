@@ -1,0 +1,192 @@
+import type { TraceEvent } from './types.js';
+
+/** A half-open span of run time, in ms. */
+export interface Interval {
+  from: number;
+  to: number;
+}
+
+export type TaskStatus = 'ok' | 'error' | 'cancelled' | 'unfinished';
+
+/** What the trace says about one task's life. */
+export interface TaskLife {
+  name: string;
+  /** `task.start`, else the task's first event. */
+  start: number;
+  /** `task.end`, else the end of the run. */
+  end: number;
+  status: TaskStatus;
+  /** From each `wait` to the task's next own event (its wake-up, acquire, get… or its end). */
+  waits: Interval[];
+  /** From each `acquire` of a resource to the same task's `release` of it (or its end). */
+  holds: Interval[];
+}
+
+/** Per-task lives and the run's span, derived from events alone. */
+export interface RunAnalysis {
+  tasks: TaskLife[];
+  /** The run's length: `run.end`'s `t`, else the last event's. */
+  duration: number;
+}
+
+/** Events that say nothing about what the acting task is doing. */
+const NEUTRAL = new Set(['run.start', 'run.end', 'check', 'cancel', 'log']);
+
+interface Building extends TaskLife {
+  started: boolean;
+  ended: boolean;
+  waitingSince: number | undefined;
+  holding: Map<string, number>;
+}
+
+/**
+ * Replays a run's events into task lives (start, end, status, waiting and
+ * holding intervals). Tasks appear in order of their first event; `main` (the
+ * demo's driver) appears only if it did more than narrate (`log`, `check`…).
+ */
+export function analyse(events: readonly TraceEvent[]): RunAnalysis {
+  const tasks = new Map<string, Building>();
+  let duration = 0;
+  for (const event of events) {
+    duration = Math.max(duration, event.t);
+    if (NEUTRAL.has(event.type)) continue;
+    let life = tasks.get(event.task);
+    if (life === undefined) {
+      life = newLife(event.task, event.t);
+      tasks.set(event.task, life);
+    }
+    step(life, event);
+  }
+  const lives: TaskLife[] = [];
+  for (const life of tasks.values()) {
+    finish(life, life.ended ? life.end : duration);
+    lives.push({
+      name: life.name,
+      start: life.start,
+      end: life.end,
+      status: life.status,
+      waits: life.waits,
+      holds: life.holds,
+    });
+  }
+  return { tasks: lives, duration };
+}
+
+function newLife(name: string, t: number): Building {
+  return {
+    name,
+    start: t,
+    end: t,
+    status: 'unfinished',
+    waits: [],
+    holds: [],
+    started: false,
+    ended: false,
+    waitingSince: undefined,
+    holding: new Map(),
+  };
+}
+
+function step(life: Building, event: TraceEvent): void {
+  const { t } = event;
+  if (life.waitingSince !== undefined) {
+    life.waits.push({ from: life.waitingSince, to: t });
+    life.waitingSince = undefined;
+  }
+  switch (event.type) {
+    case 'task.start':
+      life.started = true;
+      life.start = t;
+      break;
+    case 'task.end':
+      life.ended = true;
+      life.end = t;
+      life.status = toStatus(event.data?.status);
+      finish(life, t);
+      break;
+    case 'wait':
+      life.waitingSince = t;
+      break;
+    case 'acquire':
+      if (event.resource !== undefined && !life.holding.has(event.resource))
+        life.holding.set(event.resource, t);
+      break;
+    case 'release': {
+      const since = event.resource === undefined ? undefined : life.holding.get(event.resource);
+      if (since !== undefined) {
+        life.holds.push({ from: since, to: t });
+        life.holding.delete(event.resource!);
+      }
+      break;
+    }
+  }
+}
+
+function finish(life: Building, t: number): void {
+  if (life.waitingSince !== undefined) {
+    life.waits.push({ from: life.waitingSince, to: t });
+    life.waitingSince = undefined;
+  }
+  for (const since of life.holding.values()) life.holds.push({ from: since, to: t });
+  life.holding.clear();
+  life.holds.sort((a, b) => a.from - b.from);
+  if (!life.ended) life.end = Math.max(life.end, t);
+}
+
+function toStatus(status: unknown): TaskStatus {
+  return status === 'ok' || status === 'error' || status === 'cancelled' ? status : 'unfinished';
+}
+
+/** Total length of a set of intervals, overlaps counted once. */
+export function coveredTime(intervals: readonly Interval[]): number {
+  const sorted = [...intervals].sort((a, b) => a.from - b.from);
+  let total = 0;
+  let from = Number.NEGATIVE_INFINITY;
+  let to = Number.NEGATIVE_INFINITY;
+  for (const span of sorted) {
+    if (span.from > to) {
+      if (to > from) total += to - from;
+      from = span.from;
+      to = span.to;
+    } else {
+      to = Math.max(to, span.to);
+    }
+  }
+  if (to > from) total += to - from;
+  return total;
+}
+
+/**
+ * Running counts for a live display, updated one event at a time:
+ * tasks alive, and how many of them are blocked on a primitive.
+ */
+export class LiveCounts {
+  readonly #alive = new Set<string>();
+  readonly #waiting = new Set<string>();
+
+  get running(): number {
+    return this.#alive.size - this.#waiting.size;
+  }
+
+  get waiting(): number {
+    return this.#waiting.size;
+  }
+
+  update(event: TraceEvent): void {
+    if (NEUTRAL.has(event.type)) return;
+    switch (event.type) {
+      case 'task.start':
+        this.#alive.add(event.task);
+        return;
+      case 'task.end':
+        this.#alive.delete(event.task);
+        this.#waiting.delete(event.task);
+        return;
+      case 'wait':
+        if (this.#alive.has(event.task)) this.#waiting.add(event.task);
+        return;
+      default:
+        this.#waiting.delete(event.task);
+    }
+  }
+}

@@ -1,0 +1,94 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { sanitizeRecord } from './sanitize.js';
+import type { TraceEvent, TraceFields, Tracer } from './types.js';
+
+/** Receives every event as it is recorded (a live renderer, the spinner). */
+export type TraceListener = (event: TraceEvent) => void;
+
+export interface RecorderOptions {
+  /** The demo's name, stamped on every event. */
+  demo: string;
+  /** The run's clock: `t` is `clock.now()` minus its value when the recorder was created. */
+  clock: { now(): number };
+}
+
+/**
+ * The `Tracer` of one run: stamps each event with `v`, `seq` (0, 1, 2, …),
+ * `t` (ms since the recorder was created, on the run's clock, rounded to the
+ * microsecond), `demo` and `task`, keeps it in `events` and hands it to every
+ * listener, synchronously and in order.
+ *
+ * `task` is, in order of precedence: the `task` field the producer gave, the
+ * task set by the innermost `runAs` (an `AsyncLocalStorage`, created only here,
+ * so runs without a recorder pay nothing for it), else `main`.
+ *
+ * Values in `state` and `data` are sanitised for JSON (see `sanitize`) and
+ * copied at emit time, so later mutation by the producer cannot rewrite history.
+ * A listener that throws does not disturb the producer: the first such error is
+ * kept in `listenerError` for the run to report.
+ *
+ * @example
+ * const rec = new Recorder({ demo: 'semaphore', clock });
+ * rec.subscribe((e) => console.log(e.type));
+ * rec.runAs('worker-1', () => rec.emit('log', { msg: 'hi' })); // task: 'worker-1'
+ */
+export class Recorder implements Tracer {
+  readonly demo: string;
+  /** Every event of the run, in `seq` order. */
+  readonly events: TraceEvent[] = [];
+  /** The first error a listener threw, if any. */
+  listenerError: unknown;
+  readonly #clock: { now(): number };
+  readonly #origin: number;
+  readonly #current = new AsyncLocalStorage<string>();
+  readonly #listeners = new Set<TraceListener>();
+
+  constructor({ demo, clock }: RecorderOptions) {
+    this.demo = demo;
+    this.#clock = clock;
+    this.#origin = clock.now();
+  }
+
+  /** Milliseconds since the run started, on the run's clock. */
+  elapsed(): number {
+    return Math.round((this.#clock.now() - this.#origin) * 1000) / 1000;
+  }
+
+  /** The task `runAs` made current here, or `main`. */
+  currentTask(): string {
+    return this.#current.getStore() ?? 'main';
+  }
+
+  emit(type: string, fields: TraceFields = {}): void {
+    const event: TraceEvent = {
+      v: 1,
+      seq: this.events.length,
+      t: this.elapsed(),
+      demo: this.demo,
+      task: fields.task ?? this.currentTask(),
+      type,
+    };
+    if (fields.resource !== undefined) event.resource = String(fields.resource);
+    if (fields.state !== undefined) event.state = sanitizeRecord(fields.state);
+    if (fields.data !== undefined) event.data = sanitizeRecord(fields.data);
+    if (fields.msg !== undefined) event.msg = String(fields.msg);
+    this.events.push(event);
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.listenerError ??= err;
+      }
+    }
+  }
+
+  runAs<T>(task: string, fn: () => T): T {
+    return this.#current.run(task, fn);
+  }
+
+  /** Calls `listener` with every later event; returns the function that unsubscribes it. */
+  subscribe(listener: TraceListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+}

@@ -1,0 +1,31 @@
+import type { TraceEvent } from '../types.js';
+import type { Style } from './style.js';
+
+/** A check's outcome as carried by a `check` event. */
+export interface CheckOutcome {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+/** The outcomes carried by a run's `check` events, in order. */
+export function checkOutcomes(events: readonly TraceEvent[]): CheckOutcome[] {
+  return events
+    .filter((event) => event.type === 'check')
+    .map((event) => ({
+      name: String(event.data?.name ?? '?'),
+      ok: event.data?.ok === true,
+      detail: String(event.data?.detail ?? ''),
+    }));
+}
+
+/** `✓ max concurrency 3 ≤ limit 3`, one line per check. */
+export function renderChecks(outcomes: readonly CheckOutcome[], style: Style): string[] {
+  if (outcomes.length === 0) return [];
+  return [
+    style.bold('Checks'),
+    ...outcomes.map(({ name, ok, detail }) =>
+      ok ? `${style.ok('✓')} ${name} ${style.dim(detail)}` : `${style.bad('✗')} ${name} ${style.bad(detail)}`,
+    ),
+  ];
+}

@@ -1,0 +1,213 @@
+import type { TraceEvent } from '../types.js';
+import type { Renderer, RenderSettings } from './types.js';
+
+/** One entry of the Chrome Trace Event Format. */
+export interface ChromeEvent {
+  name: string;
+  ph: 'B' | 'E' | 'i' | 'C' | 'M';
+  pid: number;
+  tid?: number;
+  ts?: number;
+  cat?: string;
+  s?: 'g' | 'p' | 't';
+  args?: Record<string, unknown>;
+}
+
+/** The object form of a Chrome trace, as ui.perfetto.dev and chrome://tracing open it. */
+export interface ChromeTrace {
+  traceEvents: ChromeEvent[];
+  displayTimeUnit: 'ms';
+  otherData: Record<string, unknown>;
+}
+
+/** Writes the whole Chrome trace as one JSON document when the input ends. */
+export function createChromeRenderer({ write }: RenderSettings): Renderer {
+  const events: TraceEvent[] = [];
+  return {
+    event: (event) => events.push(event),
+    end: () => write(`${JSON.stringify(toChromeTrace(events))}\n`),
+  };
+}
+
+/** Events that close a blocking slice (waiting, sleeping) but say nothing about the task otherwise. */
+const NEUTRAL = new Set(['run.start', 'run.end', 'check', 'cancel', 'log']);
+interface Slice {
+  name: string;
+  cat: string;
+  args?: Record<string, unknown>;
+}
+
+/**
+ * Converts a trace (one or several runs) into the Chrome Trace Event Format:
+ * a process per run, a thread (track) per task named by `thread_name`
+ * metadata, and on it a slice for the task's life with slices inside for
+ * each wait (`wait sem`), sleep and hold (`hold sem`); counters for each
+ * primitive's numeric state (permits in use, waiters, queue size); instants
+ * for set / clear / notify / put / get / cancel / cleanup / log; checks as
+ * process-wide instants. Timestamps are in microseconds.
+ *
+ * Slices on one track always nest: when an inner slice outlives the one
+ * that has to close (a task releases a lock acquired before the semaphore it
+ * still holds), the inner one is closed and reopened around it, so every
+ * `B` has its `E` on the same track, in order.
+ */
+export function toChromeTrace(events: readonly TraceEvent[]): ChromeTrace {
+  const out: ChromeEvent[] = [];
+  const runs: Record<string, unknown>[] = [];
+  let pid = 0;
+  let tracks = new Map<string, Track>();
+  let lastTs = 0;
+  const closeRun = (): void => {
+    for (const track of tracks.values()) track.closeAll(lastTs);
+  };
+  for (const event of events) {
+    if (event.type === 'run.start' || pid === 0) {
+      closeRun();
+      pid++;
+      tracks = new Map();
+      runs.push({ demo: event.demo, ...(event.type === 'run.start' ? event.data : {}) });
+      const label = event.type === 'run.start' ? `${event.demo} (seed ${event.data?.seed})` : event.demo;
+      out.push({ name: 'process_name', ph: 'M', pid, args: { name: label } });
+    }
+    const ts = toMicros(event.t);
+    lastTs = ts;
+    if (event.type === 'run.end') Object.assign(runs.at(-1)!, { end: event.data });
+    if (event.type === 'check') {
+      out.push({ name: `check: ${event.data?.name}`, ph: 'i', s: 'p', pid, ts, args: { ...event.data } });
+      continue;
+    }
+    if (event.type === 'run.start' || event.type === 'run.end') continue;
+    let track = tracks.get(event.task);
+    if (track === undefined) {
+      track = new Track(out, pid, tracks.size + 1, event.task);
+      tracks.set(event.task, track);
+    }
+    track.apply(event, ts);
+    if (event.state !== undefined && event.resource !== undefined) {
+      out.push({ name: event.resource, ph: 'C', pid, ts, args: counters(event.state) });
+    }
+  }
+  closeRun();
+  return { traceEvents: out, displayTimeUnit: 'ms', otherData: { generator: 'async-sync-demo', runs } };
+}
+
+function toMicros(ms: number): number {
+  return Math.round(ms * 1000);
+}
+
+/** One task's track: the stack of open slices on it. */
+class Track {
+  readonly #open: Slice[] = [];
+  /** The slice that the task's next own event closes (a wait or a sleep). */
+  #blocking: Slice | undefined;
+
+  constructor(
+    readonly out: ChromeEvent[],
+    readonly pid: number,
+    readonly tid: number,
+    name: string,
+  ) {
+    out.push({ name: 'thread_name', ph: 'M', pid, tid, args: { name } });
+    out.push({ name: 'thread_sort_index', ph: 'M', pid, tid, args: { sort_index: tid } });
+  }
+
+  apply(event: TraceEvent, ts: number): void {
+    if (this.#blocking !== undefined && !NEUTRAL.has(event.type)) {
+      this.#close(this.#blocking, ts);
+      this.#blocking = undefined;
+    }
+    const resource = event.resource ?? '?';
+    switch (event.type) {
+      case 'task.start':
+        this.#openSlice({ name: event.task, cat: 'task' }, ts);
+        return;
+      case 'task.end':
+        this.closeAll(ts, { status: event.data?.status });
+        return;
+      case 'wait':
+        this.#blocking = this.#openSlice(
+          { name: `wait ${resource}`, cat: 'wait', args: { ...event.data } },
+          ts,
+        );
+        return;
+      case 'sleep':
+        this.#blocking = this.#openSlice({ name: 'sleep', cat: 'sleep', args: { ...event.data } }, ts);
+        return;
+      case 'acquire':
+        if (!this.#open.some((slice) => slice.cat === 'hold' && slice.name === `hold ${resource}`)) {
+          this.#openSlice({ name: `hold ${resource}`, cat: 'hold', args: { ...event.state } }, ts);
+        }
+        return;
+      case 'release': {
+        const held = this.#open.find((slice) => slice.cat === 'hold' && slice.name === `hold ${resource}`);
+        if (held !== undefined) this.#close(held, ts);
+        return;
+      }
+    }
+    // Everything else (set, clear, notify, put, get, cancel, cleanup, log, executor.*, custom types) is an instant.
+    const args: Record<string, unknown> = { ...event.data };
+    if (event.msg !== undefined) args.msg = event.msg;
+    if (event.state !== undefined) args.state = event.state;
+    const name = event.resource === undefined ? event.type : `${event.type} ${event.resource}`;
+    this.out.push({ name, ph: 'i', s: 't', pid: this.pid, tid: this.tid, ts, args });
+  }
+
+  /** Ends every open slice, innermost first. */
+  closeAll(ts: number, args?: Record<string, unknown>): void {
+    this.#blocking = undefined;
+    while (this.#open.length > 0) {
+      const slice = this.#open.pop()!;
+      this.#end(slice, ts, this.#open.length === 0 ? args : undefined);
+    }
+  }
+
+  #openSlice(slice: Slice, ts: number): Slice {
+    this.#open.push(slice);
+    this.out.push({
+      name: slice.name,
+      cat: slice.cat,
+      ph: 'B',
+      pid: this.pid,
+      tid: this.tid,
+      ts,
+      args: slice.args,
+    });
+    return slice;
+  }
+
+  #close(slice: Slice, ts: number): void {
+    const at = this.#open.lastIndexOf(slice);
+    if (at < 0) return;
+    const above = this.#open.splice(at + 1);
+    for (let i = above.length - 1; i >= 0; i--) this.#end(above[i]!, ts);
+    this.#open.pop();
+    this.#end(slice, ts);
+    for (const inner of above) this.#openSlice(inner, ts);
+  }
+
+  #end(slice: Slice, ts: number, args?: Record<string, unknown>): void {
+    const event: ChromeEvent = {
+      name: slice.name,
+      cat: slice.cat,
+      ph: 'E',
+      pid: this.pid,
+      tid: this.tid,
+      ts,
+    };
+    if (args !== undefined) event.args = args;
+    this.out.push(event);
+  }
+}
+
+/** A primitive's state as counter values: numbers as they are, booleans as 0/1, a semaphore's permits in use. */
+function counters(state: Record<string, unknown>): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (typeof state.value === 'number' && typeof state.limit === 'number')
+    out['in use'] = state.limit - state.value;
+  for (const [key, value] of Object.entries(state)) {
+    if (key === 'limit' || key === 'maxsize' || key === 'parties') continue;
+    if (typeof value === 'number') out[key] = value;
+    else if (typeof value === 'boolean') out[key] = value ? 1 : 0;
+  }
+  return out;
+}

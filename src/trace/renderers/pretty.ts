@@ -1,0 +1,228 @@
+import { analyse } from '../analysis.js';
+import { describeEvent, describeState, formatElapsed, formatSeconds, formatValue } from '../format.js';
+import type { TraceEvent } from '../types.js';
+import { type CheckOutcome, checkOutcomes, renderChecks } from './checks.js';
+import { createStyle, type Style } from './style.js';
+import { renderSummary } from './summary.js';
+import { renderTimeline } from './timeline.js';
+import type { Renderer, RenderSettings } from './types.js';
+
+/** Events of one key (type, resource, outcome) beyond this many in a run are collapsed into a count. */
+export const COLLAPSE_AFTER = 20;
+
+const MAX_TASK_WIDTH = 24;
+
+/** Never collapsed: the story's turning points. */
+const ALWAYS_SHOWN = new Set(['log', 'cancel', 'event.set', 'event.clear', 'queue.shutdown']);
+
+/**
+ * The human view of a trace: a header per run, one line per event (elapsed
+ * time, task in its own colour, symbol and verb, the primitive's state), then
+ * a timeline, a summary table, the checks and a verdict.
+ *
+ * Lines are written as events arrive. Past `COLLAPSE_AFTER` events of the
+ * same kind in a run, further ones are counted instead, and the count is
+ * printed as one line (`… 480 more: acquire ×240, release ×240`) before the
+ * next shown line. Everything depends on the events alone, so rendering a
+ * saved trace reproduces the live output byte for byte.
+ */
+export function createPrettyRenderer(settings: RenderSettings): Renderer {
+  const style = createStyle(settings.colorLevel);
+  const verdicts: string[] = [];
+  let run: RunView | undefined;
+
+  const close = (end: TraceEvent | undefined): void => {
+    if (run === undefined) return;
+    const view = run;
+    run = undefined;
+    view.close(end);
+    verdicts.push(view.status);
+  };
+
+  return {
+    event(event) {
+      if (event.type === 'run.start') close(undefined);
+      run ??= new RunView(settings, style, event);
+      run.add(event);
+      if (event.type === 'run.end') close(event);
+    },
+    end() {
+      close(undefined);
+      if (verdicts.length > 1) {
+        const ok = verdicts.filter((status) => status === 'ok').length;
+        const line = `${verdicts.length} runs: ${ok} ok, ${verdicts.length - ok} not ok`;
+        settings.write(`${ok === verdicts.length ? style.ok(`✓ ${line}`) : style.bad(`✗ ${line}`)}\n`);
+      }
+    },
+  };
+}
+
+class RunView {
+  readonly #settings: RenderSettings;
+  readonly #style: Style;
+  readonly #demo: string;
+  readonly #seed: unknown;
+  readonly #events: TraceEvent[] = [];
+  readonly #colours = new Map<string, number>();
+  readonly #shownByKey = new Map<string, number>();
+  #hidden: { count: number; byType: Map<string, number>; to: number } | undefined;
+  #taskWidth = 10;
+  status = 'unfinished';
+
+  constructor(settings: RenderSettings, style: Style, first: TraceEvent) {
+    this.#settings = settings;
+    this.#style = style;
+    this.#demo = first.demo;
+    this.#seed = first.type === 'run.start' ? first.data?.seed : undefined;
+    if (first.type === 'run.start' && !settings.quiet) this.#write(this.#header(first));
+  }
+
+  add(event: TraceEvent): void {
+    this.#events.push(event);
+    this.#colourOf(event.task);
+    if (this.#settings.quiet) return;
+    const words = describeEvent(event);
+    if (words === undefined) return;
+    if (this.#collapse(event)) return;
+    this.#flushHidden();
+    const s = this.#style;
+    const task = this.#label(event.task, this.#taskWidth);
+    const state = describeState(event.state);
+    const action = s.tone(words.tone, `${words.symbol} ${words.text}`);
+    const time = s.dim(formatElapsed(event.t).padStart(9));
+    this.#write(`${time}  ${task}  ${action}${state === undefined ? '' : `  ${s.dim(`[${state}]`)}`}\n`);
+  }
+
+  close(end: TraceEvent | undefined): void {
+    this.#flushHidden();
+    const s = this.#style;
+    const checks = checkOutcomes(this.#events);
+    const status = end?.data?.status;
+    this.status = typeof status === 'string' ? status : 'unfinished';
+    const sections: string[] = [];
+    if (!this.#settings.quiet && status !== 'interrupted' && end !== undefined) {
+      const run = analyse(this.#events);
+      const label = (name: string, width?: number): string => this.#label(name, width);
+      const timeline = renderTimeline(run, {
+        style: s,
+        label,
+        width: this.#settings.width,
+        ascii: this.#settings.ascii,
+      });
+      if (timeline.length > 0) sections.push(timeline.join('\n'));
+      if (run.tasks.length > 0)
+        sections.push(`${s.bold('Summary')}\n${renderSummary(run, { style: s, label })}`);
+    }
+    const checkLines = renderChecks(checks, s);
+    if (checkLines.length > 0) sections.push(checkLines.join('\n'));
+    sections.push(this.#verdict(end, checks));
+    this.#write(`\n${sections.join('\n\n')}\n\n`);
+  }
+
+  #header(start: TraceEvent): string {
+    const s = this.#style;
+    const data = start.data ?? {};
+    const title = typeof data.title === 'string' ? ` — ${data.title}` : '';
+    const lines = [`${s.bold(start.demo)}${title}`];
+    if (Array.isArray(data.explanation)) for (const line of data.explanation) lines.push(`  ${line}`);
+    const options = Object.entries((data.options ?? {}) as Record<string, unknown>)
+      .map(([name, value]) => `${name}=${formatValue(value, 20)}`)
+      .join(' ');
+    const clock =
+      data.clock === 'real' && data.speed !== undefined && data.speed !== 1
+        ? `real ×${data.speed}`
+        : data.clock;
+    const facts = [options, `seed ${formatValue(data.seed)}`, `${clock ?? '?'} clock`].filter(Boolean);
+    lines.push(s.dim(`  ${facts.join(' · ')}`));
+    return `${lines.join('\n')}\n\n`;
+  }
+
+  #verdict(end: TraceEvent | undefined, checks: readonly CheckOutcome[]): string {
+    const s = this.#style;
+    const seed = this.#seed === undefined ? '' : s.dim(` (seed ${formatValue(this.#seed)})`);
+    const demo = s.bold(this.#demo);
+    if (end === undefined) {
+      const last = this.#events.at(-1)?.t ?? 0;
+      return `${s.warn('…')} ${demo}: the trace stops at ${formatElapsed(last)} without run.end${seed}`;
+    }
+    const elapsed = formatSeconds(Number(end.data?.elapsed ?? end.t));
+    const failed = checks.filter((check) => !check.ok).length;
+    switch (end.data?.status) {
+      case 'interrupted':
+        return `${s.warn('⚠')} ${demo} interrupted at ${formatElapsed(end.t)}: ${this.#interruption()}${seed}`;
+      case 'failed':
+        if (end.data?.error !== undefined) {
+          return `${s.bad('✗')} ${demo} crashed after ${elapsed}: ${s.bad(String(end.data.error))}${seed}`;
+        }
+        return `${s.bad('✗')} ${demo}: ${failed} of ${checks.length} checks failed after ${elapsed}${seed}`;
+      default: {
+        const passed = checks.length === 0 ? 'finished' : `all ${checks.length} checks passed`;
+        return `${s.ok('✓')} ${demo}: ${passed} in ${elapsed}${seed}`;
+      }
+    }
+  }
+
+  #interruption(): string {
+    const cancelled: string[] = [];
+    let cleanups = 0;
+    for (const event of this.#events) {
+      if (event.type === 'task.end' && event.data?.status === 'cancelled') cancelled.push(event.task);
+      if (event.type === 'cleanup') cleanups++;
+    }
+    if (cancelled.length === 0) return 'no task was running';
+    const names = cancelled.length > 4 ? `${cancelled.slice(0, 3).join(', ')}, …` : cancelled.join(', ');
+    const tasks = cancelled.length === 1 ? '1 task' : `${cancelled.length} tasks`;
+    return `cancelled ${tasks} (${names}), ${cleanups} cleanup${cleanups === 1 ? '' : 's'} ran`;
+  }
+
+  /** True when the event is counted rather than shown. */
+  #collapse(event: TraceEvent): boolean {
+    if (ALWAYS_SHOWN.has(event.type)) return false;
+    const key = `${event.type}\u0000${event.resource ?? ''}\u0000${String(event.data?.status ?? '')}`;
+    const shown = this.#shownByKey.get(key) ?? 0;
+    if (shown < COLLAPSE_AFTER) {
+      this.#shownByKey.set(key, shown + 1);
+      return false;
+    }
+    this.#hidden ??= { count: 0, byType: new Map(), to: event.t };
+    this.#hidden.count++;
+    this.#hidden.to = event.t;
+    this.#hidden.byType.set(event.type, (this.#hidden.byType.get(event.type) ?? 0) + 1);
+    return true;
+  }
+
+  #flushHidden(): void {
+    const hidden = this.#hidden;
+    if (hidden === undefined) return;
+    this.#hidden = undefined;
+    const kinds = [...hidden.byType].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    const listed = kinds
+      .slice(0, 4)
+      .map(([type, count]) => `${type} ×${count}`)
+      .join(', ');
+    const more = kinds.length > 4 ? ', …' : '';
+    const line = `… ${hidden.count} more event${hidden.count === 1 ? '' : 's'} (${listed}${more}) until ${formatElapsed(hidden.to)}`;
+    this.#write(`${' '.repeat(11)}${this.#style.dim(line)}\n`);
+  }
+
+  #colourOf(task: string): number {
+    let index = this.#colours.get(task);
+    if (index === undefined) {
+      index = this.#colours.size;
+      this.#colours.set(task, index);
+      this.#taskWidth = Math.max(this.#taskWidth, Math.min(task.length, MAX_TASK_WIDTH));
+    }
+    return index;
+  }
+
+  /** The task's name in its colour, cut or padded to `width` (padding outside the colour). */
+  #label(name: string, width?: number): string {
+    const shown = width !== undefined && name.length > width ? `${name.slice(0, width - 1)}…` : name;
+    const pad = width === undefined ? '' : ' '.repeat(Math.max(0, width - shown.length));
+    return this.#style.task(shown, this.#colourOf(name)) + pad;
+  }
+
+  #write(text: string): void {
+    this.#settings.write(text);
+  }
+}

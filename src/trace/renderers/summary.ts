@@ -1,0 +1,86 @@
+import Table from 'cli-table3';
+import { coveredTime, type RunAnalysis, type TaskLife } from '../analysis.js';
+import { formatSeconds } from '../format.js';
+import type { Style } from './style.js';
+
+/** Rows without separator lines between them: compact enough for dozens of tasks. */
+const NO_ROW_LINES = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
+
+export interface SummaryOptions {
+  style: Style;
+  /** A task's name in its colour. */
+  label(name: string): string;
+  maxRows?: number;
+}
+
+/**
+ * A table of tasks: when each started, how long it waited on primitives,
+ * how long it ran, when it ended and how. Long runs show the first rows, a
+ * count of the rest and a totals row.
+ */
+export function renderSummary(run: RunAnalysis, options: SummaryOptions): string {
+  const { style } = options;
+  const head = ['task', 'start', 'waiting', 'running', 'end', 'status'].map((title) => style.bold(title));
+  // No style colours: cli-table3 would paint head and border even with colour off.
+  const table = new Table({ head, style: { head: [], border: [] }, chars: NO_ROW_LINES });
+  const shown = run.tasks.slice(0, options.maxRows ?? 20);
+  for (const task of shown) {
+    const { waiting, running } = times(task);
+    table.push([
+      options.label(task.name),
+      formatSeconds(task.start),
+      formatSeconds(waiting),
+      formatSeconds(running),
+      formatSeconds(task.end),
+      status(task, style),
+    ]);
+  }
+  const hidden = run.tasks.length - shown.length;
+  // No colSpan: cli-table3 draws stray joints around spanned cells when row lines are off.
+  if (hidden > 0) table.push([style.dim(`… ${hidden} more`), '', '', '', '', '']);
+  if (run.tasks.length > 1) table.push(totals(run.tasks, style));
+  return table.toString();
+}
+
+function times(task: TaskLife): { waiting: number; running: number } {
+  const waiting = coveredTime(task.waits);
+  return { waiting, running: Math.max(0, task.end - task.start - waiting) };
+}
+
+function status(task: TaskLife, style: Style): string {
+  switch (task.status) {
+    case 'ok':
+      return style.ok('✓ ok');
+    case 'cancelled':
+      return style.bad('✗ cancelled');
+    case 'error':
+      return style.bad('✗ error');
+    default:
+      return style.warn('… unfinished');
+  }
+}
+
+function totals(tasks: readonly TaskLife[], style: Style): string[] {
+  let waiting = 0;
+  let running = 0;
+  let start = Number.POSITIVE_INFINITY;
+  let end = 0;
+  const statuses = new Map<string, number>();
+  for (const task of tasks) {
+    const spent = times(task);
+    waiting += spent.waiting;
+    running += spent.running;
+    start = Math.min(start, task.start);
+    end = Math.max(end, task.end);
+    statuses.set(task.status, (statuses.get(task.status) ?? 0) + 1);
+  }
+  const counts = [...statuses].map(([name, count]) => `${count} ${name}`).join(', ');
+  return [
+    `${tasks.length} tasks`,
+    formatSeconds(start),
+    formatSeconds(waiting),
+    formatSeconds(running),
+    formatSeconds(end),
+    counts,
+  ].map((cell) => style.dim(cell));
+}

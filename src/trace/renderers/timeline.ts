@@ -1,0 +1,111 @@
+import type { Interval, RunAnalysis, TaskLife } from '../analysis.js';
+import { formatSeconds } from '../format.js';
+import type { Style } from './style.js';
+
+export interface TimelineOptions {
+  style: Style;
+  /** A task's name in its colour, cut or padded to `width`. */
+  label(name: string, width: number): string;
+  /** Total columns, labels included. */
+  width: number;
+  ascii: boolean;
+  /** At most this many task rows; the rest are counted. */
+  maxRows?: number;
+}
+
+type Cell = 'idle' | 'running' | 'waiting' | 'holding';
+
+const GLYPHS: Record<'ascii' | 'blocks', Record<Cell, string>> = {
+  ascii: { idle: ' ', running: '-', waiting: '.', holding: '#' },
+  blocks: { idle: ' ', running: '▒', waiting: '░', holding: '█' },
+};
+
+const MAX_LABEL = 16;
+
+/**
+ * One row per task across the run's duration, scaled to `width`: each column
+ * shows what the task spent most of that slice of time doing — holding a
+ * permit or lock, waiting on a primitive, or running (anything else while
+ * alive). A task alive for any part of a column marks it.
+ */
+export function renderTimeline(run: RunAnalysis, options: TimelineOptions): string[] {
+  const { style, ascii } = options;
+  const glyphs = GLYPHS[ascii ? 'ascii' : 'blocks'];
+  const shown = run.tasks.slice(0, options.maxRows ?? 20);
+  if (shown.length === 0) return [];
+  const labelWidth = Math.min(
+    MAX_LABEL,
+    shown.reduce((max, task) => Math.max(max, task.name.length), 0),
+  );
+  const columns = Math.max(10, options.width - labelWidth - 2);
+  const paint: Record<Cell, (text: string) => string> = {
+    idle: (text) => text,
+    running: style.chalk.cyan,
+    waiting: style.chalk.yellow,
+    holding: style.chalk.green,
+  };
+  const legend = (['holding', 'running', 'waiting'] as const).map(
+    (cell) => `${paint[cell](glyphs[cell])} ${cell}`,
+  );
+  const lines = [`${style.bold('Timeline')}  ${legend.join('  ')}`];
+  for (const task of shown) {
+    const row = runsOf(cells(task, run.duration, columns))
+      .map(([cell, count]) => paint[cell](glyphs[cell].repeat(count)))
+      .join('');
+    lines.push(`${options.label(task.name, labelWidth)}  ${row.trimEnd()}`);
+  }
+  const hidden = run.tasks.length - shown.length;
+  if (hidden > 0) lines.push(style.dim(`${' '.repeat(labelWidth)}  … ${hidden} more tasks`));
+  const end = formatSeconds(run.duration);
+  lines.push(style.dim(`${' '.repeat(labelWidth)}  0s${end.padStart(columns - 2)}`));
+  return lines;
+}
+
+/** `['a','a','b']` → `[['a', 2], ['b', 1]]`: one colour escape per run of equal cells. */
+function runsOf(row: Cell[]): [Cell, number][] {
+  const out: [Cell, number][] = [];
+  for (const cell of row) {
+    const last = out.at(-1);
+    if (last !== undefined && last[0] === cell) last[1]++;
+    else out.push([cell, 1]);
+  }
+  return out;
+}
+
+function cells(task: TaskLife, duration: number, columns: number): Cell[] {
+  const out: Cell[] = [];
+  const span = duration / columns;
+  for (let column = 0; column < columns; column++) {
+    const from = column * span;
+    const to = column === columns - 1 ? duration : from + span;
+    out.push(cellOf(task, from, to));
+  }
+  // A task that lived for no time at all still gets its column.
+  if (task.end === task.start && duration > 0) {
+    const column = Math.min(columns - 1, Math.floor(task.start / span));
+    if (out[column] === 'idle') out[column] = 'running';
+  }
+  if (duration === 0) out[0] = 'running';
+  return out;
+}
+
+function cellOf(task: TaskLife, from: number, to: number): Cell {
+  if (task.start >= to || task.end <= from) return 'idle';
+  const alive = overlap({ from: task.start, to: task.end }, from, to);
+  const waiting = total(task.waits, from, to);
+  const holding = Math.max(0, total(task.holds, from, to) - waiting);
+  const running = Math.max(0, alive - waiting - holding);
+  if (holding >= waiting && holding >= running && holding > 0) return 'holding';
+  if (waiting >= running && waiting > 0) return 'waiting';
+  return 'running';
+}
+
+function total(intervals: readonly Interval[], from: number, to: number): number {
+  let sum = 0;
+  for (const interval of intervals) sum += overlap(interval, from, to);
+  return sum;
+}
+
+function overlap(interval: Interval, from: number, to: number): number {
+  return Math.max(0, Math.min(interval.to, to) - Math.max(interval.from, from));
+}

@@ -1,0 +1,23 @@
+import type { TraceEvent } from '../types.js';
+
+/** Where and how a renderer writes. */
+export interface RenderSettings {
+  /** Receives the rendered text, in order. */
+  write(text: string): void;
+  /** chalk colour level: 0 means no escape byte at all. */
+  colorLevel: 0 | 1 | 2 | 3;
+  /** Columns available (the timeline scales to it). */
+  width: number;
+  /** Plain ASCII drawing (no block characters): colour off or a dumb terminal. */
+  ascii: boolean;
+  /** Only the checks and the verdict (pretty). */
+  quiet?: boolean;
+}
+
+/** Consumes a trace one event at a time; `end()` flushes whatever is owed (sections, a whole file). */
+export interface Renderer {
+  event(event: TraceEvent): void;
+  end(): void;
+}
+
+export type RendererFactory = (settings: RenderSettings) => Renderer;

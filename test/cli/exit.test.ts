@@ -1,0 +1,107 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, cleanEnv, ROOT } from './helpers.js';
+
+function node(args: string[], env: Record<string, string> = {}) {
+  const out = spawnSync(process.execPath, args, {
+    cwd: ROOT,
+    env: cleanEnv(env),
+    encoding: 'utf8',
+    input: '',
+  });
+  return { status: out.status, stdout: out.stdout, stderr: out.stderr };
+}
+
+describe('exit status 1', () => {
+  const broken = `${ROOT}test/cli/fixtures/broken-demos.mjs`;
+
+  it('when a check fails: the verdict says why (pretty), stderr says it when stdout is data', () => {
+    const pretty = node([broken, 'failing-check', '--virtual', '--seed', '1']);
+    expect(pretty.status).toBe(1);
+    expect(pretty.stdout).toContain('✗ impossible 0 ≥ 1');
+    expect(pretty.stdout).toContain('✗ failing-check: 1 of 1 checks failed');
+    expect(pretty.stderr).toBe('');
+    const json = node([broken, 'failing-check', '--virtual', '--seed', '1', '--json']);
+    expect(json.status).toBe(1);
+    expect(json.stderr).toBe("error: demo 'failing-check': check failed: impossible (0 ≥ 1)\n");
+    expect(json.stdout.trimEnd().split('\n').at(-1)).toContain('"status":"failed"');
+  });
+
+  it('when a demo crashes: the error, without a stack unless DEBUG is set', () => {
+    const plain = node([broken, 'crashing', '--virtual', '--seed', '1']);
+    expect(plain.status).toBe(1);
+    expect(plain.stderr).toBe("error: demo 'crashing' crashed: RangeError: the demo broke\n");
+    expect(plain.stdout).toContain('✗ crashing crashed after 0.000s: RangeError: the demo broke');
+    const debug = node([broken, 'crashing', '--virtual', '--seed', '1'], { DEBUG: '1' });
+    expect(debug.status).toBe(1);
+    expect(debug.stderr).toMatch(/crashed: RangeError: the demo broke\n +at /);
+  });
+
+  it('all keeps going after a failure and exits 1', () => {
+    const { status, stdout } = node([broken, 'all', '--virtual', '--seed', '1', '--quiet']);
+    expect(status).toBe(1);
+    expect(stdout).toContain('✓ semaphore: all 3 checks passed');
+    expect(stdout).toContain('✗ crashing crashed');
+    expect(stdout).toContain('✗ 3 runs: 1 ok, 2 not ok');
+  });
+});
+
+describe('lazy start-up', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'async-sync-demo-imports-'));
+  const imports = (args: string[]): string[] => {
+    const log = join(dir, `${args.join('_') || 'bare'}.log`);
+    const { status } = node(['--import', `${ROOT}test/cli/fixtures/log-imports.mjs`, BIN, ...args], {
+      LOG_IMPORTS: log,
+    });
+    expect(status).toBe(0);
+    const urls = readFileSync(log, 'utf8').trimEnd().split('\n');
+    rmSync(log);
+    return urls;
+  };
+  const loaded = (urls: string[], part: string) => urls.some((url) => url.includes(part));
+
+  it.each([[['--version']], [['--help']], [['list']], [[]], [['semaphore', '--help']]])(
+    '%j loads no demo, no renderer, no spinner and no worker pool',
+    (args) => {
+      const urls = imports(args);
+      expect(loaded(urls, '/dist/cli/main.js')).toBe(true);
+      const renderers = ['pretty', 'json', 'chrome', 'timeline', 'summary'].map(
+        (name) => `/renderers/${name}.js`,
+      );
+      for (const part of [
+        '/dist/demos/semaphore.js',
+        '/dist/primitives/',
+        ...renderers,
+        '/ora/',
+        '/piscina/',
+      ]) {
+        expect(loaded(urls, part), part).toBe(false);
+      }
+    },
+  );
+
+  it.each([[['--version']], [['--help']], [['semaphore', '--help']]])(
+    '%j does not even load chalk',
+    (args) => {
+      expect(loaded(imports(args), '/chalk/')).toBe(false);
+    },
+  );
+
+  it('a --json run loads the demo and the json renderer only', () => {
+    const urls = imports(['semaphore', '--json', '--virtual', '--seed', '1']);
+    expect(loaded(urls, '/dist/demos/semaphore.js')).toBe(true);
+    expect(loaded(urls, '/dist/trace/renderers/json.js')).toBe(true);
+    for (const part of [
+      '/renderers/pretty.js',
+      '/renderers/chrome.js',
+      '/cli-table3/',
+      '/ora/',
+      '/piscina/',
+    ]) {
+      expect(loaded(urls, part), part).toBe(false);
+    }
+  });
+});
