@@ -111,6 +111,42 @@ const groups: [string, Variant[]][] = [
     ],
   ],
   [
+    `hand-off: 2 tasks × Semaphore(1), ${n} acquire/release each`,
+    [
+      ops('await null ×2', 'floor', n, async (n) => {
+        const task = async () => {
+          for (let i = 0; i < n; i++) {
+            await null;
+            await null;
+          }
+        };
+        await Promise.all([task(), task()]);
+      }),
+      ops('A', 'ours', n, async (n) => {
+        const sem = new A.Semaphore(1);
+        const task = async () => {
+          for (let i = 0; i < n; i++) {
+            const held = await sem.acquire();
+            await null;
+            held.release();
+          }
+        };
+        await Promise.all([task(), task()]);
+      }),
+      ops('B', 'ours', n, async (n) => {
+        const sem = new B.Semaphore(1);
+        const task = async () => {
+          for (let i = 0; i < n; i++) {
+            const held = await sem.acquire();
+            await null;
+            held.release();
+          }
+        };
+        await Promise.all([task(), task()]);
+      }),
+    ],
+  ],
+  [
     `Queue(100) 1P/1C, ${Q} items`,
     [
       ops('await null ×2', 'floor', Q, async (n) => {
