@@ -31,9 +31,28 @@ export function checkSignal(signal: unknown, where: string): asserts signal is A
   }
 }
 
+/**
+ * `checkSignal` for hot paths: names the place as `<class>.<method>` of
+ * `owner`, building that string only when the check fails.
+ */
+export function checkSignalOf(
+  signal: unknown,
+  owner: object,
+  method: string,
+): asserts signal is AbortSignal | undefined {
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    checkSignal(signal, `${owner.constructor.name}.${method}`);
+  }
+}
+
 /** Throws a TypeError unless `fn` is a function. */
 export function checkFunction(fn: unknown, where: string, param = 'fn'): asserts fn is Function {
   if (typeof fn !== 'function') throw new TypeError(`${where}: ${param} must be a function, got ${show(fn)}`);
+}
+
+/** `checkFunction` for hot paths, as `checkSignalOf`. */
+export function checkFunctionOf(fn: unknown, owner: object, method: string): asserts fn is Function {
+  if (typeof fn !== 'function') checkFunction(fn, `${owner.constructor.name}.${method}`);
 }
 
 /** Throws a RangeError unless `value` is an integer ≥ `min`. */

@@ -1,7 +1,7 @@
 import type { Tracer } from '../trace/types.js';
 import { Deque } from './deque.js';
 import { cancelledBy, QueueEmpty, QueueFull, QueueShutDown } from './errors.js';
-import { checkFunction, checkSignal, type PrimitiveOptions, show, type WaitOptions } from './options.js';
+import { checkFunction, checkSignalOf, type PrimitiveOptions, show, type WaitOptions } from './options.js';
 import { WaitQueue } from './wait-queue.js';
 
 /** Where a queue keeps its items; decides the retrieval order. */
@@ -156,7 +156,7 @@ export class Queue<T> {
   put(item: T, options?: WaitOptions): Promise<void> {
     const signal = options?.signal;
     if (signal !== undefined) {
-      checkSignal(signal, `${this.constructor.name}.put`);
+      checkSignalOf(signal, this, 'put');
       if (signal.aborted) return Promise.reject(cancelledBy(signal));
     }
     if (this.#shutdown)
@@ -208,7 +208,7 @@ export class Queue<T> {
   get(options?: WaitOptions): Promise<T> {
     const signal = options?.signal;
     if (signal !== undefined) {
-      checkSignal(signal, `${this.constructor.name}.get`);
+      checkSignalOf(signal, this, 'get');
       if (signal.aborted) return Promise.reject(cancelledBy(signal));
     }
     if (this.#store.length > 0) return Promise.resolve(this.#take());
@@ -245,7 +245,7 @@ export class Queue<T> {
   /** Resolves once every item put has been marked done with `taskDone()` (at once if none is pending). */
   join(options?: WaitOptions): Promise<void> {
     const signal = options?.signal;
-    checkSignal(signal, `${this.constructor.name}.join`);
+    checkSignalOf(signal, this, 'join');
     if (signal?.aborted) return Promise.reject(cancelledBy(signal));
     if (this.#unfinished === 0) return Promise.resolve();
     if (signal === undefined) return this.#joiners.park();

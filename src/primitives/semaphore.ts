@@ -1,9 +1,9 @@
 import type { Tracer } from '../trace/types.js';
 import { cancelledBy, InvalidStateError } from './errors.js';
 import {
-  checkFunction,
+  checkFunctionOf,
   checkInteger,
-  checkSignal,
+  checkSignalOf,
   type PrimitiveOptions,
   type WaitOptions,
 } from './options.js';
@@ -112,7 +112,7 @@ abstract class Permits implements Acquirable {
   acquire(options?: WaitOptions): Promise<Held> {
     const signal = options?.signal;
     if (signal !== undefined) {
-      checkSignal(signal, `${this.constructor.name}.acquire`);
+      checkSignalOf(signal, this, 'acquire');
       if (signal.aborted) return Promise.reject(cancelledBy(signal));
     }
     if (this.free > 0) {
@@ -165,8 +165,8 @@ abstract class Permits implements Acquirable {
 
   /** Acquires, runs `fn`, and releases in `finally`; resolves to what `fn` returns. */
   run<T>(fn: () => T | PromiseLike<T>, options?: WaitOptions): Promise<Awaited<T>> {
-    checkFunction(fn, `${this.constructor.name}.run`);
-    checkSignal(options?.signal, `${this.constructor.name}.run`);
+    checkFunctionOf(fn, this, 'run');
+    checkSignalOf(options?.signal, this, 'run');
     return this.#run(fn, options);
   }
 
