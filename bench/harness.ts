@@ -89,8 +89,14 @@ export interface CompareOptions {
   warmup: number;
   /** Per-sample budget handed to variants that support stopping early. */
   budgetMs?: number;
-  /** Force a full GC before each sample (then prime the variant, if it can). */
-  gc?: boolean;
+  /**
+   * Collect garbage before each sample: 'full' (then prime the variant, if it
+   * can) for batch cases that leave a large heap; 'minor' (the young
+   * generation only) for sequential loops, whose garbage is short-lived — a
+   * full GC would also free hidden classes that only optimised code refers
+   * to and make V8 throw that code away.
+   */
+  gc?: 'full' | 'minor';
 }
 
 /**
@@ -101,15 +107,16 @@ export interface CompareOptions {
  */
 export const metric: 'cpu' | 'wall' = process.env.BENCH_METRIC === 'wall' ? 'wall' : 'cpu';
 
-const gc = (globalThis as { gc?: () => void }).gc;
+const gc = (globalThis as { gc?: (options?: { type: 'minor' | 'major' }) => void }).gc;
 
 /**
  * Lets pending I/O and timers settle and, when asked (and run with
  * --expose-gc), collects garbage so that one variant does not pay for
  * another's garbage.
  */
-export async function settle(collect: boolean): Promise<void> {
-  if (collect) gc?.();
+export async function settle(collect: 'full' | 'minor' | false): Promise<void> {
+  if (collect === 'full') gc?.();
+  else if (collect === 'minor') gc?.({ type: 'minor' });
   await new Promise((resolve) => setImmediate(resolve));
 }
 
@@ -139,6 +146,10 @@ export async function compare(
   variants: Variant[],
   options: CompareOptions,
 ): Promise<Group> {
+  // Development aid: BENCH_FILTER=<regexp> runs only the floor and the variants it matches.
+  const filter = process.env.BENCH_FILTER;
+  if (filter !== undefined)
+    variants = variants.filter((v) => v.name === floor || new RegExp(filter).test(v.name));
   const floorIndex = variants.findIndex((v) => v.name === floor);
   if (floorIndex < 0) throw new Error(`compare(${title}): no variant named ${floor}`);
   const times: number[][] = variants.map(() => []);

@@ -240,8 +240,10 @@ const failures: string[] = [];
 for (const spec of CASES) {
   if (only !== undefined && !only.includes(spec.id)) continue;
   process.stderr.write(`case ${spec.id}: ${spec.file}\n`);
+  const start = performance.now();
   try {
     results.set(spec.id, await runCase(spec));
+    process.stderr.write(`  done in ${((performance.now() - start) / 1000).toFixed(0)} s\n`);
   } catch (err) {
     failures.push(String(err));
     process.stderr.write(`  ✗ ${String(err)}\n`);

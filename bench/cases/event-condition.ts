@@ -11,7 +11,9 @@ const { quick } = caseArgs();
 const lib = await loadLibrary();
 const waiters = 100_000;
 const rounds = quick ? 50_000 : 200_000;
-const opts = quick ? { rounds: 4, warmup: 1 } : { rounds: 11, warmup: 2 };
+const opts = quick
+  ? { rounds: 4, warmup: 1, gc: 'minor' as const }
+  : { rounds: 11, warmup: 2, gc: 'minor' as const };
 
 function fanOut(name: string, role: Variant['role'], run: (n: number) => Promise<number>): Variant {
   return {
@@ -135,7 +137,7 @@ const groups = [
     'waiter',
     fanOutVariants[0].name,
     fanOutVariants,
-    { ...opts, gc: true },
+    { ...opts, gc: 'full' },
   ),
   await compare(
     `Condition ping-pong: 2 tasks × ${rounds.toLocaleString('en-US')} turns`,

@@ -22,7 +22,9 @@ const CAPACITY = 100;
 const { quick } = caseArgs();
 const lib = await loadLibrary();
 const items = quick ? 100_000 : 1_000_000;
-const opts = quick ? { rounds: 3, warmup: 1, gc: true } : { rounds: 5, warmup: 1, gc: true };
+const opts = quick
+  ? { rounds: 3, warmup: 1, gc: 'minor' as const }
+  : { rounds: 4, warmup: 1, gc: 'minor' as const };
 
 /** Tracks what the consumers received. */
 class Tally {
@@ -60,7 +62,7 @@ interface Workload {
   run(items: number): Promise<Sample>;
 }
 
-/** Samples move every item; the prime after the pre-sample GC moves half of them. */
+/** Samples move every item; the prime after the pre-sample GC moves a tenth of them. */
 function asVariant(w: Workload): Variant {
   return {
     name: w.name,
@@ -68,7 +70,7 @@ function asVariant(w: Workload): Variant {
     key: w.key,
     sample: () => w.run(items),
     prime: async () => {
-      await w.run(items / 2);
+      await w.run(items / 10);
     },
   };
 }

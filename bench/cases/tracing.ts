@@ -31,7 +31,9 @@ const OPS = quick ? 100_000 : 200_000;
 const TASKS = 100_000;
 const BATCHES = quick ? 1 : 2;
 const ITEMS = quick ? 100_000 : 200_000;
-const opts = quick ? { rounds: 7, warmup: 1 } : { rounds: 21, warmup: 2 };
+const opts = quick
+  ? { rounds: 7, warmup: 1, gc: 'minor' as const }
+  : { rounds: 21, warmup: 2, gc: 'minor' as const };
 
 /** A minimal Tracer: records every event in an array. */
 class RecordingTracer implements Tracer {

@@ -16,7 +16,9 @@ import { checkLimit } from './check.js';
 const { quick } = caseArgs();
 const lib = await loadLibrary();
 const n = quick ? 50_000 : 200_000;
-const opts = quick ? { rounds: 5, warmup: 1, gc: true } : { rounds: 15, warmup: 2, gc: true };
+const opts = quick
+  ? { rounds: 5, warmup: 1, gc: 'minor' as const }
+  : { rounds: 15, warmup: 2, gc: 'minor' as const };
 
 const noop = () => {};
 
@@ -42,7 +44,7 @@ function loop(
       return { ops: n };
     },
     async prime() {
-      await body(n / 2);
+      await body(n / 10);
     },
   };
 }

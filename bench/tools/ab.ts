@@ -52,6 +52,7 @@ function contended(name: string, role: Variant['role'], spawn: (probe: Probe) =>
     },
   };
 }
+const noop = () => {};
 const semA = new A.Semaphore(1);
 const semB = new B.Semaphore(1);
 const groups: [string, Variant[]][] = [
@@ -72,6 +73,20 @@ const groups: [string, Variant[]][] = [
           const held = await semB.acquire();
           held.release();
         }
+      }),
+    ],
+  ],
+  [
+    'uncontended Semaphore.run(fn)',
+    [
+      ops('await null', 'floor', n, async (n) => {
+        for (let i = 0; i < n; i++) await null;
+      }),
+      ops('A', 'ours', n, async (n) => {
+        for (let i = 0; i < n; i++) await semA.run(noop);
+      }),
+      ops('B', 'ours', n, async (n) => {
+        for (let i = 0; i < n; i++) await semB.run(noop);
       }),
     ],
   ],
@@ -187,7 +202,7 @@ for (const [title, vs] of groups) {
   const g = await compare(title, 'op', vs[0].name, vs, {
     rounds,
     warmup: 2,
-    gc: process.argv.includes('--gc'),
+    gc: process.argv.includes('--gc') ? 'full' : 'minor',
   });
   console.log(`${title}   (A = ${dirA}, B = ${dirB})`);
   for (const r of g.rows) {
