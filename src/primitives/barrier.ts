@@ -68,7 +68,7 @@ export class Barrier {
     if (this.#waiters.size + 1 === this.#parties) {
       // The arrivals so far are in the queue in arrival order: indices 0 … parties - 2.
       let index = 0;
-      for (let w = this.#waiters.shift(); w !== null; w = this.#waiters.shift()) w.resolve(index++);
+      while (this.#waiters.wakeHead(index)) index++;
       if (this.#tracer !== undefined) this.#emit('wake', index);
       return Promise.resolve(index);
     }

@@ -313,15 +313,15 @@ export class Queue<T> {
   /** Hands `item` to the first waiting getter, or stores it (at the front if it is being given back). */
   #deliver(item: T, givenBack: boolean): void {
     // Invariant: getters wait only while the store is empty.
-    const getter = this.#getters.shift();
-    if (getter === null) {
+    const checked = this.#getters.peek();
+    if (checked === undefined) {
       if (givenBack) this.#store.giveBack(item);
       else this.#store.add(item);
-    } else if (getter.data) {
+    } else if (checked) {
       this.#inFlight++;
-      getter.resolve(item);
+      this.#getters.wakeHead(item);
     } else {
-      getter.resolve(item);
+      this.#getters.wakeHead(item);
       // The item never occupies a slot. If it came from a reserved slot (a
       // woken putter) or an in-flight one (an aborted getter), that slot is
       // free now and belongs to the next putter. Invariant: putters > 0 ⇒ full().

@@ -148,8 +148,7 @@ abstract class Permits implements Acquirable {
   }
 
   #handOn(): void {
-    const waiter = this.waiters.shift();
-    if (waiter === null) {
+    if (this.waiters.size === 0) {
       this.free++;
       return;
     }
@@ -160,7 +159,7 @@ abstract class Permits implements Acquirable {
       // in an AsyncResource, which made a hand-off several times dearer.
       settled.then(this.#resumed);
     }
-    waiter.resolve(newHandle(this));
+    this.waiters.wakeHead(newHandle(this));
   }
 
   /** Acquires, runs `fn`, and releases in `finally`; resolves to what `fn` returns. */

@@ -1,24 +1,20 @@
 import { cancelledBy } from './errors.js';
 
 /**
- * One parked caller. It is its own abort listener (`handleEvent`), so parking
- * with a signal allocates no closure.
+ * The abort listener of a caller parked with a signal (`handleEvent`, so no
+ * closure). It knows the caller's sequence number, hence its slot: an abort
+ * removes the caller in O(1).
  */
-export class Waiter<T, D = unknown> {
-  prev: Waiter<T, D> | null = null;
-  next: Waiter<T, D> | null = null;
-  resolve!: (value: T) => void;
-  reject!: (reason: unknown) => void;
-  /** Whether the waiter is still linked in its queue. */
+export class AbortLink<T, D> {
+  /** Whether the caller is still parked. */
   queued = true;
 
   constructor(
     readonly queue: WaitQueue<T, D>,
-    /** What the parked caller brings along (a queue putter's item, …). */
-    readonly data: D,
-    readonly signal: AbortSignal | undefined,
-    /** Called synchronously when an abort removes this waiter from the queue. */
-    readonly onCancel: ((waiter: Waiter<T, D>) => void) | undefined,
+    /** The caller's sequence number (see WaitQueue). */
+    public seq: number,
+    readonly signal: AbortSignal,
+    readonly onCancel: ((data: D) => void) | undefined,
   ) {}
 
   handleEvent(): void {
@@ -26,27 +22,53 @@ export class Waiter<T, D = unknown> {
   }
 }
 
+// A parked caller takes STRIDE consecutive array cells, at these offsets.
+const STRIDE = 4;
+const RESOLVE = 0;
+const REJECT = 1;
+const DATA = 2;
+const LINK = 3;
+const EMPTY: unknown[] = [];
+
 /**
  * The one waiting mechanism under every primitive (a ParkingLot, as in trio):
- * a FIFO of parked callers kept in a doubly linked list, so parking, waking the
- * head and removing an aborted waiter are all O(1).
+ * a FIFO of parked callers in which parking, waking the head and removing an
+ * aborted caller are all O(1).
  *
  * Contract:
  * - `park()` returns a promise settled only by `wakeHead`/`wakeAll` (resolve),
- *   `rejectAll` (reject) or an abort of the waiter's signal (reject with
+ *   `rejectAll` (reject) or an abort of the caller's signal (reject with
  *   `CancelledError`, `cause` = the signal's reason).
- * - A waiter leaves the queue at the moment it is woken or aborted, and its
+ * - A caller leaves the queue at the moment it is woken or aborted, and its
  *   abort listener is detached then: no listener outlives its wait.
  * - An already-aborted signal rejects at once and never joins the queue.
  *
- * What happens when an abort lands *after* a waiter was woken but before its
+ * What happens when an abort lands *after* a caller was woken but before its
  * code resumed is each primitive's business (it knows what to hand back): see
  * `parkChecked`.
+ *
+ * Layout: a ring buffer, oldest caller first, STRIDE cells per caller (its
+ * resolve and reject functions, its data, its abort link). No object per
+ * caller and no chain of them: a linked list of waiter objects made every GC
+ * of a long queue slow (V8 cannot split a chain between its marking or
+ * scavenging threads). A caller aborted in the middle leaves a hole that is
+ * skipped when it reaches the head, or squeezed out when holes outnumber
+ * callers. Invariants: a slot is a hole iff its resolve cell is undefined;
+ * `#used > 0` ⇒ the head slot is a caller; the slot of sequence number `s`
+ * is `(#head + s - #base) & #mask`.
  */
 export class WaitQueue<T, D = undefined> {
-  #head: Waiter<T, D> | null = null;
-  #tail: Waiter<T, D> | null = null;
+  #ring: unknown[] = EMPTY;
+  /** Capacity in slots - 1 (capacities are powers of two). */
+  #mask = -1;
+  /** The head slot. */
+  #head = 0;
+  /** Slots in use from the head on, holes included. */
+  #used = 0;
+  /** Callers parked. */
   #size = 0;
+  /** The sequence number of the head slot; each slot used gets the next one. */
+  #base = 0;
 
   /** How many callers are parked. */
   get size(): number {
@@ -55,29 +77,31 @@ export class WaitQueue<T, D = undefined> {
 
   /** The data of the first parked caller, if any. */
   peek(): D | undefined {
-    return this.#head?.data;
+    return this.#size === 0 ? undefined : (this.#ring[this.#head * STRIDE + DATA] as D);
   }
 
   /**
    * Parks the caller at the back of the queue.
-   * @param onCancel runs synchronously when an abort removes the waiter (before the promise rejects).
+   * @param onCancel runs synchronously, with the caller's data, when an abort
+   *   removes the caller (before the promise rejects).
    */
-  park(signal?: AbortSignal, data?: D, onCancel?: (waiter: Waiter<T, D>) => void): Promise<T> {
+  park(signal?: AbortSignal, data?: D, onCancel?: (data: D) => void): Promise<T> {
     if (signal?.aborted) return Promise.reject(cancelledBy(signal));
-    const waiter = new Waiter<T, D>(this, data as D, signal, onCancel);
+    if (this.#used === this.#mask + 1) this.#makeRoom();
+    const ring = this.#ring;
+    const at = ((this.#head + this.#used) & this.#mask) * STRIDE;
     const promise = new Promise<T>((resolve, reject) => {
-      waiter.resolve = resolve;
-      waiter.reject = reject;
+      ring[at + RESOLVE] = resolve;
+      ring[at + REJECT] = reject;
     });
-    const tail = this.#tail;
-    if (tail === null) this.#head = waiter;
-    else {
-      tail.next = waiter;
-      waiter.prev = tail;
+    ring[at + DATA] = data;
+    if (signal !== undefined) {
+      const link = new AbortLink<T, D>(this, this.#base + this.#used, signal, onCancel);
+      ring[at + LINK] = link;
+      signal.addEventListener('abort', link, { once: true });
     }
-    this.#tail = waiter;
+    this.#used++;
     this.#size++;
-    signal?.addEventListener('abort', waiter, { once: true });
     return promise;
   }
 
@@ -90,7 +114,7 @@ export class WaitQueue<T, D = undefined> {
     signal: AbortSignal,
     data: D,
     giveBack: (value: T) => void,
-    onCancel?: (waiter: Waiter<T, D>) => void,
+    onCancel?: (data: D) => void,
   ): Promise<T> {
     const value = await this.park(signal, data, onCancel);
     if (signal.aborted) {
@@ -100,63 +124,113 @@ export class WaitQueue<T, D = undefined> {
     return value;
   }
 
-  /** Removes the head waiter (detaching its listener) without settling it; null when empty. */
-  shift(): Waiter<T, D> | null {
-    const waiter = this.#head;
-    if (waiter !== null) this.#unlink(waiter);
-    return waiter;
-  }
-
-  /** Wakes the head waiter with `value`; returns false when nobody waits. */
+  /** Wakes the head caller with `value`; returns false when nobody waits. */
   wakeHead(value: T): boolean {
-    const waiter = this.shift();
-    if (waiter === null) return false;
-    waiter.resolve(value);
+    if (this.#size === 0) return false;
+    const resolve = this.#ring[this.#head * STRIDE + RESOLVE] as (value: T) => void;
+    this.#removeHead();
+    resolve(value);
     return true;
   }
 
-  /** Wakes every waiter, in FIFO order, with `value`; returns how many. */
+  /** Wakes every caller, in FIFO order, with `value`; returns how many. */
   wakeAll(value: T): number {
     let n = 0;
-    for (let w = this.shift(); w !== null; w = this.shift()) {
-      w.resolve(value);
-      n++;
-    }
+    while (this.wakeHead(value)) n++;
     return n;
   }
 
-  /** Rejects every waiter, in FIFO order, with a fresh error from `makeError`; returns how many. */
+  /** Rejects every caller, in FIFO order, with a fresh error from `makeError`; returns how many. */
   rejectAll(makeError: () => unknown): number {
     let n = 0;
-    for (let w = this.shift(); w !== null; w = this.shift()) {
-      w.reject(makeError());
+    while (this.#size > 0) {
+      const reject = this.#ring[this.#head * STRIDE + REJECT] as (reason: unknown) => void;
+      this.#removeHead();
+      reject(makeError());
       n++;
     }
     return n;
   }
 
-  /** Iterates the waiters' data, head first (for `toString` and tests). */
+  /** Iterates the callers' data, head first (for `toString` and tests). */
   *[Symbol.iterator](): IterableIterator<D> {
-    for (let w = this.#head; w !== null; w = w.next) yield w.data;
+    for (let i = 0; i < this.#used; i++) {
+      const at = ((this.#head + i) & this.#mask) * STRIDE;
+      if (this.#ring[at + RESOLVE] !== undefined) yield this.#ring[at + DATA] as D;
+    }
   }
 
-  /** Called by a waiter's abort listener. */
-  cancel(waiter: Waiter<T, D>): void {
-    if (!waiter.queued) return;
-    this.#unlink(waiter);
-    waiter.onCancel?.(waiter);
-    waiter.reject(cancelledBy(waiter.signal as AbortSignal));
+  /** Called by a caller's abort listener. */
+  cancel(link: AbortLink<T, D>): void {
+    if (!link.queued) return;
+    const offset = link.seq - this.#base;
+    const at = ((this.#head + offset) & this.#mask) * STRIDE;
+    const ring = this.#ring;
+    const reject = ring[at + REJECT] as (reason: unknown) => void;
+    const data = ring[at + DATA] as D;
+    this.#clear(at);
+    if (offset === 0) this.#advance();
+    else if (this.#used - this.#size > this.#size + 16) this.#compact(this.#mask + 1);
+    link.onCancel?.(data);
+    reject(cancelledBy(link.signal));
   }
 
-  #unlink(waiter: Waiter<T, D>): void {
-    const { prev, next } = waiter;
-    if (prev === null) this.#head = next;
-    else prev.next = next;
-    if (next === null) this.#tail = prev;
-    else next.prev = prev;
-    waiter.prev = waiter.next = null;
-    waiter.queued = false;
+  /** Empties the head slot (detaching its listener) and moves past it and any holes after it. */
+  #removeHead(): void {
+    this.#clear(this.#head * STRIDE);
+    this.#advance();
+  }
+
+  /** Turns the caller at `at` into a hole. */
+  #clear(at: number): void {
+    const ring = this.#ring;
+    const link = ring[at + LINK] as AbortLink<T, D> | undefined;
+    if (link !== undefined) {
+      link.queued = false;
+      link.signal.removeEventListener('abort', link);
+    }
+    ring[at + RESOLVE] = ring[at + REJECT] = ring[at + DATA] = ring[at + LINK] = undefined;
     this.#size--;
-    waiter.signal?.removeEventListener('abort', waiter);
+  }
+
+  /** Moves the head past its slot (a hole now) and the holes after it. */
+  #advance(): void {
+    do {
+      this.#head = (this.#head + 1) & this.#mask;
+      this.#base++;
+      this.#used--;
+    } while (this.#used > 0 && this.#ring[this.#head * STRIDE + RESOLVE] === undefined);
+    if (this.#used === 0) this.#head = 0;
+  }
+
+  /** The ring is full: squeeze out the holes if they are many, else double it. */
+  #makeRoom(): void {
+    const capacity = this.#mask + 1;
+    this.#compact(this.#used - this.#size > capacity >> 1 ? capacity : Math.max(8, capacity * 2));
+  }
+
+  /** Copies the callers, in order, to a new ring of `capacity` slots, dropping holes. */
+  #compact(capacity: number): void {
+    const old = this.#ring;
+    const ring: unknown[] = new Array(capacity * STRIDE);
+    let to = 0;
+    for (let i = 0; i < this.#used; i++) {
+      const from = ((this.#head + i) & this.#mask) * STRIDE;
+      if (old[from + RESOLVE] === undefined) continue;
+      const at = to * STRIDE;
+      ring[at + RESOLVE] = old[from + RESOLVE];
+      ring[at + REJECT] = old[from + REJECT];
+      ring[at + DATA] = old[from + DATA];
+      const link = old[from + LINK] as AbortLink<T, D> | undefined;
+      if (link !== undefined) {
+        link.seq = this.#base + to;
+        ring[at + LINK] = link;
+      }
+      to++;
+    }
+    this.#ring = ring;
+    this.#mask = capacity - 1;
+    this.#head = 0;
+    this.#used = to;
   }
 }
