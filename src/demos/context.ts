@@ -1,6 +1,7 @@
 import type { Clock } from '../primitives/clock.js';
 import type { Random } from '../primitives/random.js';
 import { createTask, type Task } from '../primitives/task.js';
+import { VirtualClock } from '../primitives/virtual-clock.js';
 import type { Recorder } from '../trace/recorder.js';
 import type { DemoContext } from './contract.js';
 
@@ -44,6 +45,9 @@ export function createContext<O>(
       const done = clock.sleep(ms, { signal: sleepSignal });
       if (sleepSignal?.aborted !== true) recorder.emit('sleep', { data: { ms }, msg: note });
       return done;
+    },
+    yield() {
+      return clock instanceof VirtualClock ? clock.sleep(0) : new Promise((resolve) => setImmediate(resolve));
     },
     log(msg) {
       recorder.emit('log', { msg });
