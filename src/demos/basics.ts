@@ -45,7 +45,7 @@ export default defineDemo<BasicsOptions>({
         ).length;
         if (started.size !== tasks) return { ok: false, detail: `${started.size}/${tasks} tasks slept` };
         if (late > 0) return { ok: false, detail: `${late} started only after another had finished` };
-        return { ok: true, detail: `all ${tasks} sleeping before the first one woke` };
+        return { ok: true, detail: `${tasks}/${tasks} asleep together before the first one woke` };
       },
     },
     {

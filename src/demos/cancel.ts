@@ -206,7 +206,7 @@ async function worker(ctx: DemoContext<CancelOptions>, signal: AbortSignal): Pro
     return PARTIAL;
   } finally {
     if (signal.aborted) {
-      ctx.cleanup('closing the connection');
+      ctx.log('finally: closing the connection…');
       // No signal here: the cleanup must not be cut short by the cancellation it handles.
       await ctx.sleep(cleanup * 1000, { note: 'cleanup' });
       ctx.cleanup('connection closed');

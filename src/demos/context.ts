@@ -62,7 +62,8 @@ export function createContext<O>(
     async settle() {
       signal.removeEventListener('abort', cancelAll);
       const pending = [...live];
-      for (const task of pending) task.cancel();
+      // A task already asked to stop (Ctrl-C) is left to finish its cleanup, not asked twice.
+      for (const task of pending) if (!task.signal.aborted) task.cancel();
       await Promise.allSettled(pending);
     },
   };

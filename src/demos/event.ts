@@ -121,22 +121,26 @@ export default defineDemo<EventOptions>({
     }
     tasks.push(ctx.task('setter', (signal) => setter(ctx, ready, delayMs, signal)));
     if (clear) {
-      tasks.push(
-        ctx.task(LATE, async (signal) => {
-          await ctx.sleep(delayMs * 1.5, { signal, note: 'arrives late' });
-          await waiter(ctx, ready, signal);
-        }),
-      );
+      tasks.push(ctx.task(LATE, (signal) => waiter(ctx, ready, signal, delayMs * 1.5)));
     }
     await gather(tasks);
   },
 });
 
-async function waiter(ctx: DemoContext<EventOptions>, ready: Event, signal: AbortSignal): Promise<void> {
+/** Waits for `ready`; a latecomer first sleeps `lateMs`. */
+async function waiter(
+  ctx: DemoContext<EventOptions>,
+  ready: Event,
+  signal: AbortSignal,
+  lateMs?: number,
+): Promise<void> {
+  let arrived = lateMs === undefined;
   try {
+    if (lateMs !== undefined) await ctx.sleep(lateMs, { signal, note: 'arrives late' });
+    arrived = true;
     await ready.wait({ signal });
   } finally {
-    if (signal.aborted) ctx.cleanup(`stopped waiting for ${EVENT}`);
+    if (signal.aborted) ctx.cleanup(arrived ? `stopped waiting for ${EVENT}` : 'never arrived');
   }
 }
 
@@ -153,9 +157,7 @@ async function setter(
     sets++;
     if (!ctx.options.clear) return;
     ready.clear();
-    ctx.log(
-      `cleared: the waiters set() woke still resume; a new wait() blocks until the next set() (${LATE} comes at +${seconds(delayMs * 1.5)})`,
-    );
+    ctx.log('cleared: the waiters already woken still resume; a new wait() now blocks until the next set()');
     await ctx.sleep(delayMs, { signal, note: 'getting ready again' });
     ready.set();
     sets++;

@@ -93,7 +93,11 @@ export default defineDemo<LockOptions>({
         const max = maxConcurrency(events, LOCK);
         const outside = writesOutsideLock(events);
         if (max > 1) return { ok: false, detail: `${max} tasks held the lock at once` };
-        if (outside > 0) return { ok: false, detail: `${outside} writes made without holding the lock` };
+        if (outside > 0)
+          return {
+            ok: false,
+            detail: `${outside} write${outside === 1 ? '' : 's'} made without holding the lock`,
+          };
         return { ok: true, detail: 'every write made by the lock holder, never two holders' };
       },
     },
