@@ -23,7 +23,7 @@ export function createContext<O>(
   const { clock, random, recorder, signal } = parts;
   const live = new Set<Task<unknown>>();
   const cancelAll = (): void => {
-    for (const task of live) task.cancel(signal.reason);
+    for (const task of live) if (!task.signal.aborted) task.cancel(signal.reason);
   };
   signal.addEventListener('abort', cancelAll, { once: true });
 

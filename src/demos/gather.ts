@@ -76,7 +76,8 @@ type Collect = (ctx: DemoContext<GatherOptions>, tasks: Task<number>[]) => Promi
 const COLLECT: Record<Round, Collect> = {
   async gather(ctx, tasks) {
     ctx.log('gather(): one result per job, in the order the jobs were passed, once all are done');
-    const results = await gather(tasks, { signal: ctx.signal });
+    // No signal: on Ctrl-C the run cancels the jobs, and gather rejects with the first one's CancelledError.
+    const results = await gather(tasks);
     result(ctx, { mode: 'gather', results }, `gather → [${list(results)}]: input order, after the slowest`);
   },
 

@@ -50,6 +50,8 @@ describe.each(CASES)('%s %j interrupted', (name, options) => {
       const cleaned = (task: string) =>
         events.some((e: TraceEvent) => e.type === 'cleanup' && e.task === task);
       expect(cancelled.filter((e) => !cleaned(e.task)).map((e) => e.task)).toEqual([]);
+      const cancels = events.filter((e) => e.type === 'cancel').map((e) => e.task);
+      expect(new Set(cancels).size).toBe(cancels.length); // asked once each
       expect(events.at(-1)!.type).toBe('run.end');
     },
   );
