@@ -69,6 +69,12 @@ export interface DemoInfo<O = Record<string, unknown>> {
   /** One to three lines shown in the run header and in `--help`. */
   explanation: readonly string[];
   options: OptionSpecs<O>;
+  /**
+   * Checks option values together, once each is within its own range: returns
+   * what is wrong, naming the options and the limit (a usage error), or
+   * `undefined`. E.g. a cap on `--tasks × --increments`.
+   */
+  validate?(options: O): string | undefined;
   /** The module that runs it (`() => import('./semaphore.js')`). */
   load(): Promise<{ default: DemoModule<O> }>;
   /** The demo's source file, relative to `src/demos/` (default `<name>.ts`); printed by `code`. */

@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/cli/errors.js';
+import { demoOptions } from '../../src/cli/options.js';
 import lock, { type LockOptions, replayCounter, WRITE } from '../../src/demos/lock.js';
+import { findDemo } from '../../src/demos/registry.js';
 import { expectAllPassed, runVirtual, trace, verify } from './helpers.js';
 
 const locked: LockOptions = { tasks: 2, increments: 2, lock: true };
@@ -53,6 +56,19 @@ describe('lock demo', () => {
     const run = await runVirtual('lock', { lock: false, tasks: 1, increments: 50 });
     expectAllPassed(run);
     expect(run.checks[0]!.detail).toBe('50 = 50 − 0 lost, each loss traced to a stale write');
+  });
+
+  it('caps tasks × increments (every event is kept): a usage error naming both options', () => {
+    const info = findDemo('lock')!;
+    expect(demoOptions(info, { tasks: '250', increments: '1000' })).toEqual({
+      tasks: 250,
+      increments: 1000,
+      lock: true,
+    });
+    expect(() => demoOptions(info, { tasks: '10000' })).toThrow(UsageError);
+    expect(() => demoOptions(info, { tasks: '10000' })).toThrow(
+      '--tasks × --increments must be at most 250000 (every event of a run is kept), got 10000 × 1000 = 10000000',
+    );
   });
 
   it('the replay accounts for every write, whatever the interleaving: final + lost = writes', () => {
