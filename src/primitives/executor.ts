@@ -1,0 +1,623 @@
+/**
+ * `run_in_executor` for Node: a pool of worker threads (piscina) running the
+ * exported functions of one JavaScript module, with the library's conventions —
+ * `AbortSignal` cancellation, FIFO scheduling with backpressure, faithful
+ * errors, crash recovery, tracing and a virtual-time model.
+ *
+ * Why threads and not processes: Python needs `ProcessPoolExecutor` for
+ * CPU-bound work because the GIL lets only one thread run Python bytecode at a
+ * time. Node has no such lock: each worker thread has its own V8 isolate and
+ * event loop, so threads run JavaScript truly in parallel, one per core.
+ */
+import { availableParallelism } from 'node:os';
+import type { ResourceLimits, TransferListItem } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type { Tracer } from '../trace/types.js';
+import type { Clock } from './clock.js';
+import { compiledSibling } from './compiled-module.js';
+import { CancelledError, cancelledBy, InvalidStateError } from './errors.js';
+import { WorkerCrashedError } from './executor-errors.js';
+import {
+  epochNow,
+  isJobErrorEnvelope,
+  isStartReport,
+  JOB_ERROR,
+  type JobTask,
+  reviveThrow,
+  START,
+  type StartReport,
+  type TracedResult,
+  type WorkerSetup,
+} from './executor-protocol.js';
+import { resolveJobModule } from './job-module.js';
+import { checkInteger, checkSignal, type PrimitiveOptions, show, type WaitOptions } from './options.js';
+import { WorkerSlots } from './worker-slots.js';
+
+/** A module of job functions, as `typeof import('./my-jobs.js')`. */
+export type JobModule = object;
+// biome-ignore lint/suspicious/noExplicitAny: any function may be a job; its own types narrow it.
+type AnyFunction = (...args: any[]) => unknown;
+/** The names of `M`'s exported functions. */
+export type JobName<M> = { [K in keyof M]-?: M[K] extends AnyFunction ? K : never }[keyof M] & string;
+/** The parameters of job `K`. */
+export type JobArgs<M, K extends keyof M> = M[K] extends (...args: infer A) => unknown ? A : unknown[];
+/** What job `K` resolves to. */
+export type JobResult<M, K extends keyof M> = M[K] extends (...args: never[]) => infer R
+  ? Awaited<R>
+  : unknown;
+/** The module type of an executor that says nothing about its module: any name, any arguments. */
+export type AnyJobModule = Record<string, AnyFunction>;
+
+export interface ExecutorOptions extends PrimitiveOptions {
+  /** Worker threads at most (they start on demand). Default `os.availableParallelism()`. */
+  maxWorkers?: number;
+  /**
+   * Jobs that may wait for a worker; past that, `submit()`/`run()` wait for
+   * room (backpressure) instead of failing. An integer >= 0 or `Infinity` (default).
+   */
+  maxQueue?: number;
+  /**
+   * Time source. Every job in flight is registered with `clock.track()`, so a
+   * virtual clock never jumps past it; jobs that declare a `cost` are
+   * scheduled in this clock's time (see `RunOptions.cost`).
+   */
+  clock?: Clock;
+  /** Only `'thread'`: piscina 5 has no child-process runtime (see docs/executor.md). */
+  runtime?: 'thread';
+  /** V8 heap limits of each worker (`worker_threads` `resourceLimits`): a worker that exceeds them dies, its job fails. */
+  resourceLimits?: ResourceLimits;
+  /** Node options of the worker threads. Default `[]`: they do not inherit the parent's loaders (tsx, vitest). */
+  execArgv?: string[];
+}
+
+export interface RunOptions extends WaitOptions {
+  /**
+   * The job's declared duration in the executor clock's milliseconds (a
+   * finite number > 0; needs `clock`). The job is then *modelled*: it starts
+   * when one of `maxWorkers` virtual slots frees, holds it for exactly `cost`
+   * and delivers its outcome at that instant, while the real work runs on a
+   * worker thread and is tracked — reproducible traces under a virtual clock.
+   */
+  cost?: number;
+  /** Passed to the worker without copying (moved): `ArrayBuffer`s, `MessagePort`s. */
+  transferList?: readonly TransferListItem[];
+}
+
+/** A job accepted by `submit()`. */
+export interface Job<R> {
+  /** 1, 2, 3, … per executor, in submission order: `data.job` in traces. */
+  readonly id: number;
+  readonly fn: string;
+  /** Settles like `run()` would. */
+  readonly result: Promise<R>;
+}
+
+export interface CloseOptions {
+  /** Cancel jobs still waiting for a worker (they never start). Default `false`: they run. */
+  cancelQueued?: boolean;
+  /** Also cancel running jobs: their worker threads are terminated. Implies `cancelQueued`. Default `false`. */
+  cancelRunning?: boolean;
+}
+
+export interface ExecutorStatistics {
+  maxWorkers: number;
+  maxQueue: number;
+  /** Jobs holding a worker slot. */
+  running: number;
+  /** Jobs admitted, waiting for a worker. */
+  queued: number;
+  /** Submitters waiting for room in the queue (`maxQueue`). */
+  waiting: number;
+  /** Worker threads alive now. */
+  threads: number;
+  /** Jobs settled so far (ok, failed or cancelled). */
+  settled: number;
+}
+
+type Status = 'ok' | 'error' | 'cancelled';
+
+function noop(): void {}
+
+function round(ms: number): number {
+  return Math.round(Math.max(0, ms) * 1000) / 1000;
+}
+
+class JobRecord {
+  /** Submission time, for `queueWait`: clock ms when modelled, epoch ms otherwise. Tracing only. */
+  submittedAt = 0;
+  /** Start time on the same scale; -1 until the job started. */
+  startedAt = -1;
+  threadId: number | undefined;
+  admitted = false;
+  onAdmit: () => void = noop;
+  onRefuse: (err: unknown) => void = noop;
+  /** Real-time tracing: the worker's start report and the wake-up of whoever awaits it. */
+  report: StartReport | undefined;
+  onReport: (() => void) | undefined;
+  /** A modelled job's own controller: aborted by the caller's signal or by `close({ cancelRunning })`. */
+  controller: AbortController | undefined;
+
+  constructor(
+    readonly id: number,
+    readonly fn: string,
+    readonly args: readonly unknown[],
+    readonly signal: AbortSignal | undefined,
+    readonly cost: number | undefined,
+    readonly transferList: readonly TransferListItem[] | undefined,
+  ) {}
+
+  /** The caller's signal aborted: abort the modelled job's controller. (The record is its own listener.) */
+  handleEvent(): void {
+    this.controller?.abort(this.signal?.reason);
+  }
+
+  /** piscina's run options: none at all in the common case. */
+  runOptions(signal = this.signal): { signal?: AbortSignal; transferList?: TransferListItem[] } {
+    if (signal === undefined && this.transferList === undefined) return NO_OPTIONS;
+    return { signal, transferList: this.transferList as TransferListItem[] | undefined };
+  }
+}
+
+const NO_OPTIONS = Object.freeze({});
+
+/**
+ * A pool of worker threads over the exported functions of one module
+ * (`run_in_executor`'s executor). Jobs are `(function name, arguments)`;
+ * arguments and results cross threads by structured clone.
+ *
+ * - **Scheduling.** At most `maxWorkers` jobs run at once, each on its own
+ *   thread; the rest queue, strictly FIFO. Threads start on demand and are
+ *   reused; an idle pool does not keep the process alive.
+ * - **Backpressure.** With `maxQueue`, a submission that finds the queue full
+ *   waits (FIFO) for room: `await submit()` is how a producer is paced.
+ * - **Errors.** A job that throws rejects with an `Error` carrying the worker's
+ *   `name`, `message`, `stack`, own properties and `cause` (the class too, for
+ *   the builtin ones: `TypeError`, `RangeError`, …).
+ * - **Cancellation.** Aborting `signal` removes a queued job (it never starts)
+ *   or terminates the worker thread of a running one (a fresh thread replaces
+ *   it); the call rejects with `CancelledError` (`cause` = the signal's reason).
+ * - **Crashes.** A worker that dies mid-job (`process.exit`, an uncaught
+ *   exception, out of memory) rejects that job with `WorkerCrashedError`; the
+ *   thread is replaced and later jobs run.
+ * - **Shutdown.** `close()` (or `await using`) refuses new jobs, lets the
+ *   admitted ones finish (or cancels them, by option) and ends the threads.
+ *
+ * Tracing (optional `tracer`), with `resource` = the executor's name and
+ * `state` = `{ running, queued, waiting, maxWorkers }` after the event:
+ * `executor.submit` (`data.job`, `data.fn`), `executor.start` (`data.job`,
+ * `data.fn`, `data.threadId`, `data.queueWait`), `executor.end` (`data.job`,
+ * `data.fn`, `data.threadId`, `data.status` ok/error/cancelled, `data.ms`).
+ * In real time `threadId` is the worker's real `threadId`, reported by the
+ * worker when it picks the job up, and times are wall milliseconds; for a
+ * modelled job (`cost`) `threadId` is the slot number 1..maxWorkers and times
+ * are the clock's — see docs/executor.md.
+ *
+ * Job functions must return (or resolve) once their work is done: a worker
+ * waits for its next job without running its event loop, so timers a job
+ * leaves behind run only during later jobs on that thread.
+ *
+ * @throws TypeError/RangeError (constructor) for a bad option, a module that
+ *   is not a JavaScript file, or one that does not exist.
+ * @example
+ * await using pool = new Executor<typeof import('./jobs.js')>(new URL('./jobs.js', import.meta.url), { maxWorkers: 2 });
+ * const n = await pool.run('fib', [30]); // on a worker thread; the event loop stays free
+ */
+export class Executor<M extends JobModule = AnyJobModule> implements AsyncDisposable {
+  readonly name: string;
+  /** The job module's `file:` URL. */
+  readonly moduleUrl: URL;
+  readonly maxWorkers: number;
+  readonly maxQueue: number;
+  readonly #pool: Piscina;
+  readonly #slots: WorkerSlots;
+  readonly #clock: Clock | undefined;
+  readonly #tracer: Tracer | undefined;
+  /** Real-time traced jobs waiting for their worker's start report, by id. */
+  readonly #reporting = new Map<number, JobRecord>();
+  /** Running modelled jobs, for `close({ cancelRunning })`. */
+  readonly #modelled = new Set<JobRecord>();
+  #nextId = 1;
+  #live = 0;
+  #settled = 0;
+  #onDrained: (() => void) | undefined;
+  #closing: Promise<void> | undefined;
+  #cancelRunning = false;
+
+  constructor(moduleUrl: URL | string, options: ExecutorOptions = {}) {
+    if (options === null || typeof options !== 'object') {
+      throw new TypeError(`Executor: options must be an object, got ${show(options)}`);
+    }
+    const {
+      maxWorkers = availableParallelism(),
+      maxQueue = Number.POSITIVE_INFINITY,
+      clock,
+      tracer,
+      name = 'executor',
+      runtime = 'thread',
+      resourceLimits,
+      execArgv = [],
+    } = options;
+    checkInteger(maxWorkers, 'Executor', 'maxWorkers', 1);
+    if (maxQueue !== Number.POSITIVE_INFINITY)
+      checkInteger(maxQueue, 'Executor', 'maxQueue (or Infinity)', 0);
+    if (runtime !== 'thread') {
+      throw new RangeError(
+        `Executor: runtime must be 'thread', got ${show(runtime)} (piscina 5 has no child-process runtime; see docs/executor.md)`,
+      );
+    }
+    checkClock(clock);
+    if (tracer !== undefined && typeof tracer?.emit !== 'function') {
+      throw new TypeError(`Executor: tracer must have an emit() method, got ${show(tracer)}`);
+    }
+    if (typeof name !== 'string') throw new TypeError(`Executor: name must be a string, got ${show(name)}`);
+    if (!Array.isArray(execArgv))
+      throw new TypeError(`Executor: execArgv must be an array, got ${show(execArgv)}`);
+    this.moduleUrl = resolveJobModule(moduleUrl);
+    this.name = name;
+    this.maxWorkers = maxWorkers;
+    this.maxQueue = maxQueue;
+    this.#clock = clock;
+    this.#tracer = tracer;
+    this.#slots = new WorkerSlots(maxWorkers, maxQueue);
+    this.#pool = new Piscina({
+      filename: compiledSibling(import.meta.url, 'executor-worker.js').href,
+      name: 'default',
+      minThreads: 0,
+      maxThreads: maxWorkers,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      recordTiming: false,
+      resourceLimits,
+      execArgv,
+      workerData: { moduleUrl: this.moduleUrl.href } satisfies WorkerSetup,
+    });
+    // Emitted for a worker error with no job on the thread; the thread is replaced. Nothing to reject.
+    this.#pool.on('error', (err: unknown) =>
+      this.#tracer?.emit('executor.error', { resource: this.name, msg: String(err) }),
+    );
+    if (tracer !== undefined) this.#pool.on('message', this.#onWorkerMessage);
+  }
+
+  /** True once `close()` was called: new jobs are refused. */
+  get closed(): boolean {
+    return this.#closing !== undefined;
+  }
+
+  statistics(): ExecutorStatistics {
+    return {
+      maxWorkers: this.maxWorkers,
+      maxQueue: this.maxQueue,
+      running: this.#slots.running,
+      queued: this.#slots.queued,
+      waiting: this.#slots.waiting,
+      threads: this.#pool.threads.length,
+      settled: this.#settled,
+    };
+  }
+
+  /**
+   * Runs `fn(...args)` on a worker thread and resolves with its result.
+   * Waits first for room in the queue (`maxQueue`), then for a worker, FIFO.
+   *
+   * @throws (rejects) `CancelledError` when `signal` aborts (a queued job never
+   *   starts, a running one's thread is terminated); the job's own error,
+   *   rebuilt; `WorkerCrashedError` when its thread died; `InvalidStateError`
+   *   after `close()`; `TypeError`/`RangeError` for bad arguments or arguments
+   *   that cannot be cloned.
+   * @example
+   * const ac = new AbortController();
+   * const sum = pool.run('cpuWork', [200], { signal: ac.signal });
+   */
+  run<K extends JobName<M>>(fn: K, args?: JobArgs<M, K>, options?: RunOptions): Promise<JobResult<M, K>> {
+    let job: JobRecord;
+    try {
+      job = this.#prepare(fn, args, options, 'run');
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.#launch(job) as Promise<JobResult<M, K>>;
+  }
+
+  /**
+   * Like `run`, but resolves as soon as the job is admitted — queued or
+   * running — with a `Job` whose `result` settles like `run()` would. With a
+   * full queue (`maxQueue`) it waits for room: this is how a producer is
+   * slowed down to the pool's pace.
+   *
+   * @throws (rejects) `CancelledError` if `signal` aborts before the job was
+   *   admitted; otherwise as `run` (but job failures go to `result`).
+   * @example
+   * for (const n of inputs) jobs.push(await pool.submit('fib', [n])); // never more than maxQueue waiting
+   */
+  submit<K extends JobName<M>>(
+    fn: K,
+    args?: JobArgs<M, K>,
+    options?: RunOptions,
+  ): Promise<Job<JobResult<M, K>>> {
+    return new Promise((resolve, reject) => {
+      const job = this.#prepare(fn, args, options, 'submit');
+      const handle = { id: job.id, fn: job.fn, result: undefined as unknown as Promise<JobResult<M, K>> };
+      job.onAdmit = () => resolve(handle);
+      job.onRefuse = (err) => {
+        handle.result.catch(noop); // nobody else can see it
+        reject(err);
+      };
+      handle.result = this.#launch(job) as Promise<JobResult<M, K>>;
+    });
+  }
+
+  /**
+   * Refuses new jobs, lets the admitted ones finish — or cancels them, by
+   * option — then ends every worker thread. Resolves when all jobs have
+   * settled and every thread has exited. Idempotent; a later call may
+   * escalate (cancel what an earlier graceful close let run).
+   *
+   * Cancelled jobs reject with `CancelledError`; queued ones never start.
+   * @example
+   * await pool.close({ cancelRunning: true }); // terminate everything now
+   */
+  close(options: CloseOptions = {}): Promise<void> {
+    if (options === null || typeof options !== 'object') {
+      return Promise.reject(new TypeError(`Executor.close: options must be an object, got ${show(options)}`));
+    }
+    const { cancelRunning = false, cancelQueued = cancelRunning } = options;
+    this.#closing ??= this.#shutDown();
+    if (cancelQueued) this.#slots.rejectAll(() => this.#closedError());
+    if (cancelRunning && !this.#cancelRunning) {
+      this.#cancelRunning = true;
+      for (const job of this.#modelled) job.controller?.abort(this.#closedError());
+      // Terminates every thread; piscina rejects their jobs, which #classify reports as cancelled.
+      void this.#pool.destroy();
+    }
+    return this.#closing;
+  }
+
+  /** `await using pool = new Executor(…)`: a graceful `close()` at scope exit. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  toString(): string {
+    const s = this.#slots;
+    return `Executor(${this.name}: ${s.running}/${this.maxWorkers} running, ${s.queued} queued, ${s.waiting} waiting)`;
+  }
+
+  async #shutDown(): Promise<void> {
+    if (this.#live > 0) await new Promise<void>((resolve) => (this.#onDrained = resolve));
+    await this.#pool.destroy();
+  }
+
+  #closedError(): CancelledError {
+    return new CancelledError(`the executor ${JSON.stringify(this.name)} was closed`);
+  }
+
+  #prepare(fn: unknown, args: unknown, options: RunOptions | undefined, method: string): JobRecord {
+    const where = `Executor.${method}`;
+    if (typeof fn !== 'string' || fn === '') {
+      throw new TypeError(`${where}: fn must be the name of an exported function, got ${show(fn)}`);
+    }
+    if (args !== undefined && !Array.isArray(args)) {
+      throw new TypeError(`${where}: args must be an array, got ${show(args)}`);
+    }
+    if (options !== undefined && (options === null || typeof options !== 'object')) {
+      throw new TypeError(`${where}: options must be an object, got ${show(options)}`);
+    }
+    const { signal, cost, transferList } = options ?? {};
+    checkSignal(signal, where);
+    if (cost !== undefined) {
+      if (typeof cost !== 'number' || !Number.isFinite(cost) || cost <= 0) {
+        throw new RangeError(`${where}: options.cost must be a finite number > 0, got ${show(cost)}`);
+      }
+      if (this.#clock === undefined) {
+        throw new TypeError(
+          `${where}: options.cost needs an executor with a clock (new Executor(url, { clock }))`,
+        );
+      }
+    }
+    if (transferList !== undefined && !Array.isArray(transferList)) {
+      throw new TypeError(`${where}: options.transferList must be an array, got ${show(transferList)}`);
+    }
+    if (this.#closing !== undefined) {
+      throw new InvalidStateError(
+        `${where}() called after close() on the executor ${JSON.stringify(this.name)}`,
+      );
+    }
+    if (signal?.aborted) throw cancelledBy(signal);
+    return new JobRecord(this.#nextId++, fn, args ?? [], signal, cost, transferList);
+  }
+
+  #launch(job: JobRecord): Promise<unknown> {
+    this.#live++;
+    const life = this.#life(job);
+    // A modelled job tracks only its real work: tracking its virtual wait would freeze the clock.
+    return this.#clock !== undefined && job.cost === undefined ? this.#clock.track(life) : life;
+  }
+
+  async #life(job: JobRecord): Promise<unknown> {
+    let slot = 0;
+    let status: Status = 'error';
+    try {
+      const taken = this.#slots.take(job.signal, () => {
+        job.admitted = true;
+        job.onAdmit();
+      });
+      if (this.#tracer !== undefined) {
+        job.submittedAt = job.cost === undefined ? epochNow() : (this.#clock as Clock).now();
+        this.#emit(
+          'executor.submit',
+          job.cost === undefined ? { job: job.id, fn: job.fn } : { job: job.id, fn: job.fn, cost: job.cost },
+        );
+      }
+      slot = typeof taken === 'number' ? taken : await taken;
+      // Handed a slot after an abort or a cancelling close: the job never starts (the slot goes on, in `finally`).
+      if (job.signal?.aborted) throw cancelledBy(job.signal);
+      if (this.#cancelRunning) throw this.#closedError();
+      const value = job.cost === undefined ? await this.#runReal(job) : await this.#runModelled(job, slot);
+      status = 'ok';
+      return value;
+    } catch (err) {
+      const [mapped, cancelled] = this.#classify(err, job);
+      status = cancelled ? 'cancelled' : 'error';
+      if (!job.admitted) job.onRefuse(mapped);
+      throw mapped;
+    } finally {
+      if (slot !== 0) this.#slots.release(slot);
+      if (this.#tracer !== undefined) this.#emitEnd(job, status);
+      this.#settled++;
+      if (--this.#live === 0) this.#onDrained?.();
+    }
+  }
+
+  #runReal(job: JobRecord): Promise<unknown> {
+    const task: JobTask = { f: job.fn, a: job.args };
+    if (this.#tracer !== undefined) return this.#runTraced(job, task);
+    return this.#pool.run(task, job.runOptions());
+  }
+
+  /** A real-time traced job: `executor.start` is emitted when the worker reports it picked the job up. */
+  async #runTraced(job: JobRecord, task: JobTask): Promise<unknown> {
+    task.t = job.id;
+    this.#reporting.set(job.id, job);
+    const running: Promise<unknown> = this.#pool.run(task, job.runOptions());
+    try {
+      // The report and the result travel on different ports: either may come first.
+      await Promise.race([new Promise<void>((wake) => (job.onReport = wake)), running.then(noop, noop)]);
+      if (job.report !== undefined) this.#emitStartReal(job, job.report.tid, job.report.at);
+      let outcome: unknown;
+      try {
+        outcome = await running;
+      } catch (err) {
+        if (job.startedAt < 0 && isJobErrorEnvelope(err) && err.tid !== undefined) {
+          this.#emitStartReal(job, err.tid, err.at as number);
+        }
+        throw err;
+      }
+      const traced = outcome as TracedResult;
+      if (job.startedAt < 0) this.#emitStartReal(job, traced.tid, traced.at);
+      return traced.v;
+    } finally {
+      this.#reporting.delete(job.id);
+    }
+  }
+
+  /**
+   * A modelled job: holds its slot for exactly `cost` on the clock, while the
+   * real work runs (tracked, so a virtual clock waits for it). The outcome is
+   * delivered at the modelled end, whenever the real work finished.
+   */
+  async #runModelled(job: JobRecord, slot: number): Promise<unknown> {
+    const clock = this.#clock as Clock;
+    const controller = new AbortController();
+    job.controller = controller;
+    job.signal?.addEventListener('abort', job, { once: true });
+    this.#modelled.add(job);
+    job.threadId = slot;
+    if (this.#tracer !== undefined) {
+      job.startedAt = clock.now();
+      this.#emit('executor.start', {
+        job: job.id,
+        fn: job.fn,
+        threadId: slot,
+        queueWait: round(job.startedAt - job.submittedAt),
+      });
+    }
+    try {
+      // The timer is set before the real work starts, so timers of jobs that end at the same instant fire in start order.
+      const end = clock.sleep(job.cost as number, { signal: controller.signal });
+      const real = this.#pool.run(
+        { f: job.fn, a: job.args } satisfies JobTask,
+        job.runOptions(controller.signal),
+      );
+      const outcome = clock.track(real.then(settledOk, settledError));
+      await end;
+      const result = await outcome;
+      if (!result.ok) throw result.error;
+      return result.value;
+    } finally {
+      job.signal?.removeEventListener('abort', job);
+      this.#modelled.delete(job);
+    }
+  }
+
+  /** Maps a rejection to what the caller sees, and says whether it is a cancellation. */
+  #classify(err: unknown, job: JobRecord): [unknown, boolean] {
+    if (isJobErrorEnvelope(err)) return [reviveThrow(err[JOB_ERROR]), false];
+    // After an abort, whatever piscina says (AbortError, a terminated thread) means "cancelled".
+    if (job.signal?.aborted) return [cancelledBy(job.signal), true];
+    if (this.#cancelRunning) return [this.#closedError(), true];
+    if (err instanceof CancelledError) return [err, true];
+    if (err instanceof DOMException && err.name === 'DataCloneError') {
+      const message = `Executor: the arguments of job ${job.id} (${job.fn}) cannot be sent to a worker thread: ${err.message}`;
+      return [new TypeError(message, { cause: err }), false];
+    }
+    const what =
+      err instanceof Error
+        ? `${err.name}: ${err.message}`
+        : 'an error that could not be cloned (a result that cannot be structured-cloned does this)';
+    const message = `Executor ${JSON.stringify(this.name)}: the worker thread running job ${job.id} (${job.fn}) died: ${what}`;
+    return [
+      new WorkerCrashedError(message, { job: job.id, fn: job.fn, threadId: job.threadId }, { cause: err }),
+      false,
+    ];
+  }
+
+  readonly #onWorkerMessage = (message: unknown): void => {
+    if (!isStartReport(message)) return;
+    const job = this.#reporting.get(message[START]);
+    if (job === undefined || job.report !== undefined) return;
+    job.report = message;
+    job.onReport?.();
+  };
+
+  #emitStartReal(job: JobRecord, threadId: number, at: number): void {
+    if (job.startedAt >= 0) return;
+    job.startedAt = at;
+    job.threadId = threadId;
+    this.#emit('executor.start', {
+      job: job.id,
+      fn: job.fn,
+      threadId,
+      queueWait: round(at - job.submittedAt),
+    });
+  }
+
+  #emitEnd(job: JobRecord, status: Status): void {
+    let ms = 0;
+    if (job.startedAt >= 0) {
+      ms = round((job.cost === undefined ? epochNow() : (this.#clock as Clock).now()) - job.startedAt);
+    }
+    this.#emit('executor.end', { job: job.id, fn: job.fn, threadId: job.threadId ?? null, status, ms });
+  }
+
+  #emit(type: string, data: Record<string, unknown>): void {
+    const s = this.#slots;
+    (this.#tracer as Tracer).emit(type, {
+      resource: this.name,
+      state: { running: s.running, queued: s.queued, waiting: s.waiting, maxWorkers: this.maxWorkers },
+      data,
+    });
+  }
+}
+
+type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+function settledOk(value: unknown): Settled {
+  return { ok: true, value };
+}
+
+function settledError(error: unknown): Settled {
+  return { ok: false, error };
+}
+
+function checkClock(clock: unknown): asserts clock is Clock | undefined {
+  if (clock === undefined) return;
+  const c = clock as Partial<Clock> | null;
+  if (
+    c === null ||
+    typeof c !== 'object' ||
+    typeof c.now !== 'function' ||
+    typeof c.sleep !== 'function' ||
+    typeof c.track !== 'function'
+  ) {
+    throw new TypeError(`Executor: clock must be a Clock (now, sleep, track), got ${show(clock)}`);
+  }
+}
