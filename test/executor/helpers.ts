@@ -158,7 +158,10 @@ export class TestClock implements Clock {
 
   readonly #look = (): void => {
     this.#scheduled = false;
-    if (this.#changes !== this.#seen) return this.#schedule();
+    if (this.#changes !== this.#seen) {
+      this.#schedule();
+      return;
+    }
     const first = this.#timers[0];
     if (first === undefined) return;
     if (first.deadline > this.#now) {
