@@ -22,9 +22,11 @@ export interface LoopLagOptions {
  * main thread (a synchronous 500 ms call) shows as a ~500 ms `maxMs`; the same
  * work on a worker thread leaves it near 0.
  *
- * The first sample is taken `resolution` ms after `start()`: a block in that
- * window is not seen. `measureLoopLag` waits it out for you. The sampling timer
- * never keeps the process alive.
+ * Samples are taken by a timer, so a block is seen only once the loop runs
+ * that timer again: the first sample comes `resolution` ms after `start()` (a
+ * block before it is not seen), and a block right before `stop()` is missed
+ * unless the loop turned once more (wait `resolution` ms). `measureLoopLag`
+ * does both waits for you. The sampling timer never keeps the process alive.
  *
  * @throws RangeError when `resolution` is not an integer >= 1.
  * @example
@@ -82,9 +84,9 @@ export class LoopLagMonitor implements Disposable {
 
 /**
  * Runs `fn` while measuring event-loop lag; resolves with its result and the
- * figures. Waits one sampling interval before calling `fn`, so that lag from
- * its very first instant is seen. If `fn` throws, the monitor is stopped and
- * the error propagates.
+ * figures. Waits one sampling interval before calling `fn` and one after, so
+ * that lag from its first to its last instant is seen. If `fn` throws, the
+ * monitor is stopped and the error propagates.
  * @example
  * const { lag } = await measureLoopLag(() => runInExecutor(null, 'blockingSleep', 500));
  */
@@ -93,8 +95,10 @@ export async function measureLoopLag<T>(
   options: LoopLagOptions = {},
 ): Promise<{ result: T; lag: LoopLag }> {
   using monitor = new LoopLagMonitor(options);
+  const turn = () => new Promise<void>((resolve) => setTimeout(resolve, monitor.resolution + 1));
   monitor.start();
-  await new Promise<void>((resolve) => setTimeout(resolve, monitor.resolution + 1));
+  await turn();
   const result = await fn();
+  await turn();
   return { result, lag: monitor.stop() };
 }
