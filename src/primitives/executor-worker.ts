@@ -5,7 +5,7 @@
  * does not recover from), calls the named export with the job's arguments,
  * and sends errors back in a `JobErrorEnvelope`.
  *
- * Only a traced real-time job (`task.t` set) costs more: a start report on
+ * Only a traced real-time job (`task[2]` set) costs more: a start report on
  * `parentPort` and its result wrapped with where and when it ran.
  */
 import { parentPort, threadId, workerData } from 'node:worker_threads';
@@ -70,11 +70,11 @@ function checked(value: unknown): unknown {
  * common case — an untraced job whose function is known — calls it at once
  * and adds no promise of its own to a synchronous job.
  */
-export default function runJob(task: JobTask): unknown {
-  if (task.t !== undefined) return runTraced(task, task.t);
-  const fn = functions.get(task.f);
-  if (fn === undefined) return lookUp(task.f).then((found) => call(found, task.a));
-  return call(fn, task.a);
+export default function runJob([name, args, traced]: JobTask): unknown {
+  if (traced !== undefined) return runTraced(name, args, traced);
+  const fn = functions.get(name);
+  if (fn === undefined) return lookUp(name).then((found) => call(found, args));
+  return call(fn, args);
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -92,11 +92,11 @@ function call(fn: JobFunction, args: readonly unknown[]): unknown {
 }
 
 /** A traced job reports its start on `parentPort` and returns its result wrapped with where and when it ran. */
-async function runTraced(task: JobTask, job: number): Promise<TracedResult> {
+async function runTraced(name: string, args: readonly unknown[], job: number): Promise<TracedResult> {
   const at = epochNow();
   parentPort?.postMessage({ [START]: job, tid: threadId, at } satisfies StartReport);
   try {
-    const value = await call(functions.get(task.f) ?? (await lookUp(task.f)), task.a);
+    const value = await call(functions.get(name) ?? (await lookUp(name)), args);
     return { [TRACED]: 1, v: value, tid: threadId, at };
   } catch (err) {
     const wrapped: JobErrorEnvelope = isJobErrorEnvelope(err) ? err : envelope(err);

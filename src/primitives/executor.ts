@@ -9,14 +9,20 @@
  * time. Node has no such lock: each worker thread has its own V8 isolate and
  * event loop, so threads run JavaScript truly in parallel, one per core.
  */
-import { availableParallelism } from 'node:os';
-import type { ResourceLimits, TransferListItem } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Tracer } from '../trace/types.js';
 import type { Clock } from './clock.js';
 import { compiledSibling } from './compiled-module.js';
 import { CancelledError, cancelledBy, InvalidStateError } from './errors.js';
 import { WorkerCrashedError } from './executor-errors.js';
+import { JobRecord, noop, round, type Status } from './executor-job.js';
+import {
+  type CloseOptions,
+  checkExecutorOptions,
+  checkRunArguments,
+  type ExecutorOptions,
+  type RunOptions,
+} from './executor-options.js';
 import {
   epochNow,
   isJobErrorEnvelope,
@@ -25,13 +31,14 @@ import {
   type JobTask,
   reviveThrow,
   START,
-  type StartReport,
   type TracedResult,
   type WorkerSetup,
 } from './executor-protocol.js';
 import { resolveJobModule } from './job-module.js';
-import { checkInteger, checkSignal, type PrimitiveOptions, show, type WaitOptions } from './options.js';
+import { show } from './options.js';
 import { WorkerSlots } from './worker-slots.js';
+
+export type { CloseOptions, ExecutorOptions, RunOptions } from './executor-options.js';
 
 /** A module of job functions, as `typeof import('./my-jobs.js')`. */
 export type JobModule = object;
@@ -48,41 +55,6 @@ export type JobResult<M, K extends keyof M> = M[K] extends (...args: never[]) =>
 /** The module type of an executor that says nothing about its module: any name, any arguments. */
 export type AnyJobModule = Record<string, AnyFunction>;
 
-export interface ExecutorOptions extends PrimitiveOptions {
-  /** Worker threads at most (they start on demand). Default `os.availableParallelism()`. */
-  maxWorkers?: number;
-  /**
-   * Jobs that may wait for a worker; past that, `submit()`/`run()` wait for
-   * room (backpressure) instead of failing. An integer >= 0 or `Infinity` (default).
-   */
-  maxQueue?: number;
-  /**
-   * Time source. Every job in flight is registered with `clock.track()`, so a
-   * virtual clock never jumps past it; jobs that declare a `cost` are
-   * scheduled in this clock's time (see `RunOptions.cost`).
-   */
-  clock?: Clock;
-  /** Only `'thread'`: piscina 5 has no child-process runtime (see docs/executor.md). */
-  runtime?: 'thread';
-  /** V8 heap limits of each worker (`worker_threads` `resourceLimits`): a worker that exceeds them dies, its job fails. */
-  resourceLimits?: ResourceLimits;
-  /** Node options of the worker threads. Default `[]`: they do not inherit the parent's loaders (tsx, vitest). */
-  execArgv?: string[];
-}
-
-export interface RunOptions extends WaitOptions {
-  /**
-   * The job's declared duration in the executor clock's milliseconds (a
-   * finite number > 0; needs `clock`). The job is then *modelled*: it starts
-   * when one of `maxWorkers` virtual slots frees, holds it for exactly `cost`
-   * and delivers its outcome at that instant, while the real work runs on a
-   * worker thread and is tracked — reproducible traces under a virtual clock.
-   */
-  cost?: number;
-  /** Passed to the worker without copying (moved): `ArrayBuffer`s, `MessagePort`s. */
-  transferList?: readonly TransferListItem[];
-}
-
 /** A job accepted by `submit()`. */
 export interface Job<R> {
   /** 1, 2, 3, … per executor, in submission order: `data.job` in traces. */
@@ -90,13 +62,6 @@ export interface Job<R> {
   readonly fn: string;
   /** Settles like `run()` would. */
   readonly result: Promise<R>;
-}
-
-export interface CloseOptions {
-  /** Cancel jobs still waiting for a worker (they never start). Default `false`: they run. */
-  cancelQueued?: boolean;
-  /** Also cancel running jobs: their worker threads are terminated. Implies `cancelQueued`. Default `false`. */
-  cancelRunning?: boolean;
 }
 
 export interface ExecutorStatistics {
@@ -113,52 +78,6 @@ export interface ExecutorStatistics {
   /** Jobs settled so far (ok, failed or cancelled). */
   settled: number;
 }
-
-type Status = 'ok' | 'error' | 'cancelled';
-
-function noop(): void {}
-
-function round(ms: number): number {
-  return Math.round(Math.max(0, ms) * 1000) / 1000;
-}
-
-class JobRecord {
-  /** Submission time, for `queueWait`: clock ms when modelled, epoch ms otherwise. Tracing only. */
-  submittedAt = 0;
-  /** Start time on the same scale; -1 until the job started. */
-  startedAt = -1;
-  threadId: number | undefined;
-  admitted = false;
-  onAdmit: () => void = noop;
-  onRefuse: (err: unknown) => void = noop;
-  /** Real-time tracing: the worker's start report and the wake-up of whoever awaits it. */
-  report: StartReport | undefined;
-  onReport: (() => void) | undefined;
-  /** A modelled job's own controller: aborted by the caller's signal or by `close({ cancelRunning })`. */
-  controller: AbortController | undefined;
-
-  constructor(
-    readonly id: number,
-    readonly fn: string,
-    readonly args: readonly unknown[],
-    readonly signal: AbortSignal | undefined,
-    readonly cost: number | undefined,
-    readonly transferList: readonly TransferListItem[] | undefined,
-  ) {}
-
-  /** The caller's signal aborted: abort the modelled job's controller. (The record is its own listener.) */
-  handleEvent(): void {
-    this.controller?.abort(this.signal?.reason);
-  }
-
-  /** piscina's run options: none at all in the common case. */
-  runOptions(signal = this.signal): { signal?: AbortSignal; transferList?: TransferListItem[] } {
-    if (signal === undefined && this.transferList === undefined) return NO_OPTIONS;
-    return { signal, transferList: this.transferList as TransferListItem[] | undefined };
-  }
-}
-
-const NO_OPTIONS = Object.freeze({});
 
 /**
  * A pool of worker threads over the exported functions of one module
@@ -221,37 +140,12 @@ export class Executor<M extends JobModule = AnyJobModule> implements AsyncDispos
   #settled = 0;
   #onDrained: (() => void) | undefined;
   #closing: Promise<void> | undefined;
+  #destroyed: Promise<void> | undefined;
   #cancelRunning = false;
 
   constructor(moduleUrl: URL | string, options: ExecutorOptions = {}) {
-    if (options === null || typeof options !== 'object') {
-      throw new TypeError(`Executor: options must be an object, got ${show(options)}`);
-    }
-    const {
-      maxWorkers = availableParallelism(),
-      maxQueue = Number.POSITIVE_INFINITY,
-      clock,
-      tracer,
-      name = 'executor',
-      runtime = 'thread',
-      resourceLimits,
-      execArgv = [],
-    } = options;
-    checkInteger(maxWorkers, 'Executor', 'maxWorkers', 1);
-    if (maxQueue !== Number.POSITIVE_INFINITY)
-      checkInteger(maxQueue, 'Executor', 'maxQueue (or Infinity)', 0);
-    if (runtime !== 'thread') {
-      throw new RangeError(
-        `Executor: runtime must be 'thread', got ${show(runtime)} (piscina 5 has no child-process runtime; see docs/executor.md)`,
-      );
-    }
-    checkClock(clock);
-    if (tracer !== undefined && typeof tracer?.emit !== 'function') {
-      throw new TypeError(`Executor: tracer must have an emit() method, got ${show(tracer)}`);
-    }
-    if (typeof name !== 'string') throw new TypeError(`Executor: name must be a string, got ${show(name)}`);
-    if (!Array.isArray(execArgv))
-      throw new TypeError(`Executor: execArgv must be an array, got ${show(execArgv)}`);
+    const { maxWorkers, maxQueue, clock, tracer, name, resourceLimits, execArgv } =
+      checkExecutorOptions(options);
     this.moduleUrl = resolveJobModule(moduleUrl);
     this.name = name;
     this.maxWorkers = maxWorkers;
@@ -366,7 +260,7 @@ export class Executor<M extends JobModule = AnyJobModule> implements AsyncDispos
       this.#cancelRunning = true;
       for (const job of this.#modelled) job.controller?.abort(this.#closedError());
       // Terminates every thread; piscina rejects their jobs, which #classify reports as cancelled.
-      void this.#pool.destroy();
+      void this.#destroy();
     }
     return this.#closing;
   }
@@ -383,7 +277,13 @@ export class Executor<M extends JobModule = AnyJobModule> implements AsyncDispos
 
   async #shutDown(): Promise<void> {
     if (this.#live > 0) await new Promise<void>((resolve) => (this.#onDrained = resolve));
-    await this.#pool.destroy();
+    await this.#destroy();
+  }
+
+  /** Ends every thread, once; resolves when all have exited. */
+  #destroy(): Promise<void> {
+    this.#destroyed ??= this.#pool.destroy();
+    return this.#destroyed;
   }
 
   #closedError(): CancelledError {
@@ -392,37 +292,27 @@ export class Executor<M extends JobModule = AnyJobModule> implements AsyncDispos
 
   #prepare(fn: unknown, args: unknown, options: RunOptions | undefined, method: string): JobRecord {
     const where = `Executor.${method}`;
-    if (typeof fn !== 'string' || fn === '') {
-      throw new TypeError(`${where}: fn must be the name of an exported function, got ${show(fn)}`);
-    }
-    if (args !== undefined && !Array.isArray(args)) {
-      throw new TypeError(`${where}: args must be an array, got ${show(args)}`);
-    }
-    if (options !== undefined && (options === null || typeof options !== 'object')) {
-      throw new TypeError(`${where}: options must be an object, got ${show(options)}`);
-    }
-    const { signal, cost, transferList } = options ?? {};
-    checkSignal(signal, where);
-    if (cost !== undefined) {
-      if (typeof cost !== 'number' || !Number.isFinite(cost) || cost <= 0) {
-        throw new RangeError(`${where}: options.cost must be a finite number > 0, got ${show(cost)}`);
-      }
-      if (this.#clock === undefined) {
-        throw new TypeError(
-          `${where}: options.cost needs an executor with a clock (new Executor(url, { clock }))`,
-        );
-      }
-    }
-    if (transferList !== undefined && !Array.isArray(transferList)) {
-      throw new TypeError(`${where}: options.transferList must be an array, got ${show(transferList)}`);
-    }
+    const { signal, cost, transferList } = checkRunArguments(
+      fn,
+      args,
+      options,
+      where,
+      this.#clock !== undefined,
+    );
     if (this.#closing !== undefined) {
       throw new InvalidStateError(
         `${where}() called after close() on the executor ${JSON.stringify(this.name)}`,
       );
     }
     if (signal?.aborted) throw cancelledBy(signal);
-    return new JobRecord(this.#nextId++, fn, args ?? [], signal, cost, transferList);
+    return new JobRecord(
+      this.#nextId++,
+      fn as string,
+      (args as unknown[] | undefined) ?? [],
+      signal,
+      cost,
+      transferList,
+    );
   }
 
   #launch(job: JobRecord): Promise<unknown> {
@@ -468,14 +358,14 @@ export class Executor<M extends JobModule = AnyJobModule> implements AsyncDispos
   }
 
   #runReal(job: JobRecord): Promise<unknown> {
-    const task: JobTask = { f: job.fn, a: job.args };
+    const task: JobTask = [job.fn, job.args];
     if (this.#tracer !== undefined) return this.#runTraced(job, task);
     return this.#pool.run(task, job.runOptions());
   }
 
   /** A real-time traced job: `executor.start` is emitted when the worker reports it picked the job up. */
   async #runTraced(job: JobRecord, task: JobTask): Promise<unknown> {
-    task.t = job.id;
+    task[2] = job.id;
     this.#reporting.set(job.id, job);
     const running: Promise<unknown> = this.#pool.run(task, job.runOptions());
     try {
@@ -523,10 +413,7 @@ export class Executor<M extends JobModule = AnyJobModule> implements AsyncDispos
     try {
       // The timer is set before the real work starts, so timers of jobs that end at the same instant fire in start order.
       const end = clock.sleep(job.cost as number, { signal: controller.signal });
-      const real = this.#pool.run(
-        { f: job.fn, a: job.args } satisfies JobTask,
-        job.runOptions(controller.signal),
-      );
+      const real = this.#pool.run([job.fn, job.args] satisfies JobTask, job.runOptions(controller.signal));
       const outcome = clock.track(real.then(settledOk, settledError));
       await end;
       const result = await outcome;
@@ -554,10 +441,9 @@ export class Executor<M extends JobModule = AnyJobModule> implements AsyncDispos
         ? `${err.name}: ${err.message}`
         : 'an error that could not be cloned (a result that cannot be structured-cloned does this)';
     const message = `Executor ${JSON.stringify(this.name)}: the worker thread running job ${job.id} (${job.fn}) died: ${what}`;
-    return [
-      new WorkerCrashedError(message, { job: job.id, fn: job.fn, threadId: job.threadId }, { cause: err }),
-      false,
-    ];
+    // A modelled job's threadId is its slot number, not a thread's.
+    const threadId = job.cost === undefined ? job.threadId : undefined;
+    return [new WorkerCrashedError(message, { job: job.id, fn: job.fn, threadId }, { cause: err }), false];
   }
 
   readonly #onWorkerMessage = (message: unknown): void => {
@@ -606,18 +492,4 @@ function settledOk(value: unknown): Settled {
 
 function settledError(error: unknown): Settled {
   return { ok: false, error };
-}
-
-function checkClock(clock: unknown): asserts clock is Clock | undefined {
-  if (clock === undefined) return;
-  const c = clock as Partial<Clock> | null;
-  if (
-    c === null ||
-    typeof c !== 'object' ||
-    typeof c.now !== 'function' ||
-    typeof c.sleep !== 'function' ||
-    typeof c.track !== 'function'
-  ) {
-    throw new TypeError(`Executor: clock must be a Clock (now, sleep, track), got ${show(clock)}`);
-  }
 }

@@ -257,9 +257,10 @@ describe('Executor: shutdown', () => {
     const running = pool.run('block', [flags.sab, 0, 1]);
     const queued = pool.run('mark', [flags.sab, 2]);
     await flags.whenSet(0);
-    await pool.close({ cancelRunning: true });
+    const closing = pool.close({ cancelRunning: true });
     await expect(running).rejects.toThrow(/the executor "executor" was closed/);
     await expect(queued).rejects.toBeInstanceOf(CancelledError);
+    await closing;
     expect(flags.get(2)).toBe(0);
     expect(pool.statistics()).toMatchObject({ running: 0, queued: 0, threads: 0 });
   });
