@@ -1,5 +1,6 @@
 import type { TransferListItem } from 'node:worker_threads';
 import type { StartReport } from './executor-protocol.js';
+import type { Admittee } from './worker-slots.js';
 
 export type Status = 'ok' | 'error' | 'cancelled';
 
@@ -11,13 +12,14 @@ export function round(ms: number): number {
 }
 
 /** One job's bookkeeping, from submission to settlement. */
-export class JobRecord {
+export class JobRecord implements Admittee {
   /** Submission time, for `queueWait`: clock ms when modelled, epoch ms otherwise. Tracing only. */
   submittedAt = 0;
   /** Start time on the same scale; -1 until the job started. */
   startedAt = -1;
   threadId: number | undefined;
-  admitted = false;
+  /** Whether it entered the queue or got a slot (a submitter waiting for room has not). */
+  isAdmitted = false;
   onAdmit: () => void = noop;
   onRefuse: (err: unknown) => void = noop;
   /** Real-time tracing: the worker's start report and the wake-up of whoever awaits it. */
@@ -34,6 +36,11 @@ export class JobRecord {
     readonly cost: number | undefined,
     readonly transferList: readonly TransferListItem[] | undefined,
   ) {}
+
+  admitted(): void {
+    this.isAdmitted = true;
+    this.onAdmit();
+  }
 
   /** The caller's signal aborted: abort the modelled job's controller. (The record is its own listener.) */
   handleEvent(): void {

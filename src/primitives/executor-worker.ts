@@ -70,8 +70,10 @@ function checked(value: unknown): unknown {
  * common case — an untraced job whose function is known — calls it at once
  * and adds no promise of its own to a synchronous job.
  */
-export default function runJob([name, args, traced]: JobTask): unknown {
-  if (traced !== undefined) return runTraced(name, args, traced);
+export default function runJob(task: JobTask): unknown {
+  const name = task[0];
+  const args = task[1];
+  if (task[2] !== undefined) return runTraced(name, args, task[2]);
   const fn = functions.get(name);
   if (fn === undefined) return lookUp(name).then((found) => call(found, args));
   return call(fn, args);

@@ -326,10 +326,7 @@ export class Executor<M extends JobModule = AnyJobModule> implements AsyncDispos
     let slot = 0;
     let status: Status = 'error';
     try {
-      const taken = this.#slots.take(job.signal, () => {
-        job.admitted = true;
-        job.onAdmit();
-      });
+      const taken = this.#slots.take(job.signal, job);
       if (this.#tracer !== undefined) {
         job.submittedAt = job.cost === undefined ? epochNow() : (this.#clock as Clock).now();
         this.#emit(
@@ -347,7 +344,7 @@ export class Executor<M extends JobModule = AnyJobModule> implements AsyncDispos
     } catch (err) {
       const [mapped, cancelled] = this.#classify(err, job);
       status = cancelled ? 'cancelled' : 'error';
-      if (!job.admitted) job.onRefuse(mapped);
+      if (!job.isAdmitted) job.onRefuse(mapped);
       throw mapped;
     } finally {
       if (slot !== 0) this.#slots.release(slot);

@@ -4,12 +4,17 @@ import { type Waiter, WaitQueue } from './wait-queue.js';
 /** Handed to a room-waiter that was admitted into the queue rather than given a slot. */
 const ADMITTED = 0;
 
+/** Told when its job enters the queue or gets a slot. */
+export interface Admittee {
+  admitted(): void;
+}
+
 class Entry {
   /** Set when the entry moves from the room into the queue. */
   queued: Promise<number> | undefined;
   constructor(
     readonly signal: AbortSignal | undefined,
-    readonly onAdmit: () => void,
+    readonly admittee: Admittee,
   ) {}
 }
 
@@ -68,24 +73,26 @@ export class WorkerSlots {
 
   /**
    * Asks for a slot: returns its number at once when one is free and nobody
-   * is ahead, else a promise of it. `onAdmit` runs synchronously when the job
-   * enters the queue or gets a slot — immediately unless the queue is full.
-   * Rejects with `CancelledError` if `signal` aborts before a slot is handed
-   * over; an already-aborted signal rejects at once (no `onAdmit`).
+   * is ahead, else a promise of it. `admittee.admitted()` is called
+   * synchronously when the job enters the queue or gets a slot — at once
+   * unless the queue is full. Rejects with `CancelledError` if `signal`
+   * aborts before a slot is handed over; an already-aborted signal rejects at
+   * once (never admitted). A slot handed over just before an abort is the
+   * caller's to release.
    */
-  take(signal: AbortSignal | undefined, onAdmit: () => void): number | Promise<number> {
+  take(signal: AbortSignal | undefined, admittee: Admittee): number | Promise<number> {
     if (signal?.aborted) return Promise.reject(cancelledBy(signal));
     if (this.#room.size === 0) {
       if (this.#running < this.size && this.#queue.size === 0) {
-        onAdmit();
+        admittee.admitted();
         return this.#claim();
       }
       if (this.#queue.size < this.maxQueue) {
-        onAdmit();
+        admittee.admitted();
         return this.#queue.park(signal, undefined, this.#onQueuedCancel);
       }
     }
-    const entry = new Entry(signal, onAdmit);
+    const entry = new Entry(signal, admittee);
     return this.#room
       .park(signal, entry)
       .then((slot) => (slot === ADMITTED ? (entry.queued as Promise<number>) : slot));
@@ -101,7 +108,7 @@ export class WorkerSlots {
     }
     const waiter = this.#room.shift();
     if (waiter !== null) {
-      waiter.data.onAdmit();
+      waiter.data.admittee.admitted();
       waiter.resolve(slot);
       return;
     }
@@ -130,7 +137,7 @@ export class WorkerSlots {
     while (this.#room.size > 0 && this.#queue.size < this.maxQueue) {
       const waiter = this.#room.shift() as Waiter<number, Entry>;
       const entry = waiter.data;
-      entry.onAdmit();
+      entry.admittee.admitted();
       entry.queued = this.#queue.park(entry.signal, undefined, this.#onQueuedCancel);
       waiter.resolve(ADMITTED);
     }

@@ -35,14 +35,14 @@ describe('WorkerSlots', () => {
   it('hands out the lowest free slot, then passes a released slot to the head of the queue', async () => {
     const slots = new WorkerSlots(2, Number.POSITIVE_INFINITY);
     const admitted: number[] = [];
-    expect(slots.take(undefined, () => admitted.push(1))).toBe(1);
-    expect(slots.take(undefined, () => admitted.push(2))).toBe(2);
-    const third = slots.take(undefined, () => admitted.push(3));
+    expect(slots.take(undefined, { admitted: () => admitted.push(1) })).toBe(1);
+    expect(slots.take(undefined, { admitted: () => admitted.push(2) })).toBe(2);
+    const third = slots.take(undefined, { admitted: () => admitted.push(3) });
     expect(admitted).toEqual([1, 2, 3]);
     slots.release(2);
     expect(await third).toBe(2);
     slots.release(1);
-    expect(slots.take(undefined, () => {})).toBe(1);
+    expect(slots.take(undefined, { admitted: () => {} })).toBe(1);
     expect([slots.running, slots.queued, slots.waiting]).toEqual([2, 0, 0]);
   });
 
@@ -69,7 +69,7 @@ describe('WorkerSlots', () => {
                 granted.push(ticket);
                 holders.set(ticket, slot);
               };
-              const taken = slots.take(controller?.signal, () => admitted.push(ticket));
+              const taken = slots.take(controller?.signal, { admitted: () => admitted.push(ticket) });
               if (typeof taken === 'number') grant(taken);
               else
                 taken.then(grant, (err) => {
