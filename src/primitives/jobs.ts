@@ -53,7 +53,7 @@ export function cpuWork(ms: number): number {
     for (let i = 0; i < 4096; i++) h = mix(h + i);
     rounds += 4096;
   } while (performance.now() < end);
-  return h === 0 ? -rounds : rounds;
+  return h === 0 ? -rounds : rounds; // reads h, so the hashing cannot be optimised away
 }
 
 /** A fixed amount of CPU work: `rounds` rounds of hashing. Returns the hash (so it cannot be skipped). */
