@@ -254,6 +254,16 @@ export class Executor<M extends JobModule = AnyJobModule> implements AsyncDispos
       return Promise.reject(new TypeError(`Executor.close: options must be an object, got ${show(options)}`));
     }
     const { cancelRunning = false, cancelQueued = cancelRunning } = options;
+    for (const [key, value] of [
+      ['cancelRunning', cancelRunning],
+      ['cancelQueued', cancelQueued],
+    ] as const) {
+      if (typeof value !== 'boolean') {
+        return Promise.reject(
+          new TypeError(`Executor.close: options.${key} must be a boolean, got ${show(value)}`),
+        );
+      }
+    }
     this.#closing ??= this.#shutDown();
     if (cancelQueued) this.#slots.rejectAll(() => this.#closedError());
     if (cancelRunning && !this.#cancelRunning) {

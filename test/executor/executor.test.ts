@@ -102,6 +102,11 @@ describe('Executor: values and errors cross back faithfully', () => {
     await expect(run.call(pool, 'add', [], { cost: 0 })).rejects.toThrow(
       /cost must be a finite number > 0, got 0/,
     );
+    const close = pool.close as (options: unknown) => Promise<void>;
+    await expect(close.call(pool, { cancelRunning: 'yes' })).rejects.toThrow(
+      /cancelRunning must be a boolean, got "yes"/,
+    );
+    expect(pool.closed).toBe(false);
   });
 });
 
