@@ -46,6 +46,23 @@ export interface CloseOptions {
   cancelRunning?: boolean;
 }
 
+/** Checks `close()`'s options; `cancelRunning` implies `cancelQueued`. */
+export function checkCloseOptions(options: CloseOptions): Required<CloseOptions> {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(`Executor.close: options must be an object, got ${show(options)}`);
+  }
+  const { cancelRunning = false, cancelQueued = cancelRunning } = options;
+  if (typeof cancelRunning !== 'boolean') {
+    throw new TypeError(
+      `Executor.close: options.cancelRunning must be a boolean, got ${show(cancelRunning)}`,
+    );
+  }
+  if (typeof cancelQueued !== 'boolean') {
+    throw new TypeError(`Executor.close: options.cancelQueued must be a boolean, got ${show(cancelQueued)}`);
+  }
+  return { cancelRunning, cancelQueued: cancelQueued || cancelRunning };
+}
+
 /** The constructor's options, checked, with their defaults. */
 export interface CheckedExecutorOptions {
   maxWorkers: number;

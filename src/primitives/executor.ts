@@ -18,6 +18,7 @@ import { WorkerCrashedError } from './executor-errors.js';
 import { JobRecord, noop, round, type Status } from './executor-job.js';
 import {
   type CloseOptions,
+  checkCloseOptions,
   checkExecutorOptions,
   checkRunArguments,
   type ExecutorOptions,
@@ -35,7 +36,6 @@ import {
   type WorkerSetup,
 } from './executor-protocol.js';
 import { resolveJobModule } from './job-module.js';
-import { show } from './options.js';
 import { WorkerSlots } from './worker-slots.js';
 
 export type { CloseOptions, ExecutorOptions, RunOptions } from './executor-options.js';
@@ -250,19 +250,12 @@ export class Executor<M extends JobModule = AnyJobModule> implements AsyncDispos
    * await pool.close({ cancelRunning: true }); // terminate everything now
    */
   close(options: CloseOptions = {}): Promise<void> {
-    if (options === null || typeof options !== 'object') {
-      return Promise.reject(new TypeError(`Executor.close: options must be an object, got ${show(options)}`));
-    }
-    const { cancelRunning = false, cancelQueued = cancelRunning } = options;
-    for (const [key, value] of [
-      ['cancelRunning', cancelRunning],
-      ['cancelQueued', cancelQueued],
-    ] as const) {
-      if (typeof value !== 'boolean') {
-        return Promise.reject(
-          new TypeError(`Executor.close: options.${key} must be a boolean, got ${show(value)}`),
-        );
-      }
+    let cancelQueued: boolean;
+    let cancelRunning: boolean;
+    try {
+      ({ cancelQueued, cancelRunning } = checkCloseOptions(options));
+    } catch (err) {
+      return Promise.reject(err);
     }
     this.#closing ??= this.#shutDown();
     if (cancelQueued) this.#slots.rejectAll(() => this.#closedError());
