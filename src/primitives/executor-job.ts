@@ -1,6 +1,7 @@
+import type { AsyncResource } from 'node:async_hooks';
 import type { TransferListItem } from 'node:worker_threads';
 import type { StartReport } from './executor-protocol.js';
-import type { Admittee } from './worker-slots.js';
+import type { SlotJob } from './worker-slots.js';
 
 export type Status = 'ok' | 'error' | 'cancelled';
 
@@ -12,11 +13,14 @@ export function round(ms: number): number {
 }
 
 /** One job's bookkeeping, from submission to settlement. */
-export class JobRecord implements Admittee {
+export class JobRecord implements SlotJob {
+  /** Traced jobs: the submitter's async context, so events name the submitting task whoever starts or drops the job. */
+  context: AsyncResource | undefined;
   /** Submission time, for `queueWait`: clock ms when modelled, epoch ms otherwise. Tracing only. */
   submittedAt = 0;
   /** Start time on the same scale; -1 until the job started. */
   startedAt = -1;
+  /** The thread that ran it (real time, traced), or its slot number (modelled). */
   threadId: number | undefined;
   /** Whether it entered the queue or got a slot (a submitter waiting for room has not). */
   isAdmitted = false;

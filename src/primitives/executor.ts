@@ -9,6 +9,7 @@
  * time. Node has no such lock: each worker thread has its own V8 isolate and
  * event loop, so threads run JavaScript truly in parallel, one per core.
  */
+import { AsyncResource } from 'node:async_hooks';
 import { Piscina } from 'piscina';
 import type { Tracer } from '../trace/types.js';
 import type { Clock } from './clock.js';
@@ -128,7 +129,7 @@ export class Executor<M extends JobModule = AnyJobModule> implements AsyncDispos
   readonly maxWorkers: number;
   readonly maxQueue: number;
   readonly #pool: Piscina;
-  readonly #slots: WorkerSlots;
+  readonly #slots: WorkerSlots<JobRecord>;
   readonly #clock: Clock | undefined;
   readonly #tracer: Tracer | undefined;
   /** Real-time traced jobs waiting for their worker's start report, by id. */
@@ -152,7 +153,10 @@ export class Executor<M extends JobModule = AnyJobModule> implements AsyncDispos
     this.maxQueue = maxQueue;
     this.#clock = clock;
     this.#tracer = tracer;
-    this.#slots = new WorkerSlots(maxWorkers, maxQueue);
+    this.#slots = new WorkerSlots<JobRecord>(maxWorkers, maxQueue, {
+      start: this.#start,
+      dropped: this.#dropped,
+    });
     this.#pool = new Piscina({
       filename: compiledSibling(import.meta.url, 'executor-worker.js').href,
       name: 'default',
@@ -320,52 +324,57 @@ export class Executor<M extends JobModule = AnyJobModule> implements AsyncDispos
 
   #launch(job: JobRecord): Promise<unknown> {
     this.#live++;
-    const life = this.#life(job);
+    if (this.#tracer !== undefined) {
+      job.context = new AsyncResource('async-sync-demo.executor-job');
+      job.submittedAt = job.cost === undefined ? epochNow() : (this.#clock as Clock).now();
+      const data = { job: job.id, fn: job.fn, ...(job.cost === undefined ? {} : { cost: job.cost }) };
+      this.#emit('executor.submit', data, this.#slots.afterSubmit());
+    }
+    const result = this.#slots.submit(job);
     // A modelled job tracks only its real work: tracking its virtual wait would freeze the clock.
-    return this.#clock !== undefined && job.cost === undefined ? this.#clock.track(life) : life;
+    return this.#clock !== undefined && job.cost === undefined ? this.#clock.track(result) : result;
   }
 
-  async #life(job: JobRecord): Promise<unknown> {
-    let slot = 0;
+  /** `WorkerSlots` starts a job that got slot `slot` (from `submit`, or from the release that handed the slot over). */
+  readonly #start = (job: JobRecord, slot: number): Promise<unknown> =>
+    job.context === undefined
+      ? this.#run(job, slot)
+      : job.context.runInAsyncScope(this.#run, this, job, slot);
+
+  /** A job left the queue without starting: aborted, or cancelled by `close()`. */
+  readonly #dropped = (job: JobRecord, error: unknown): void => {
+    if (job.context !== undefined) job.context.runInAsyncScope(this.#emitEnd, this, job, 'cancelled');
+    if (!job.isAdmitted) job.onRefuse(error);
+    this.#settle();
+  };
+
+  async #run(job: JobRecord, slot: number): Promise<unknown> {
     let status: Status = 'error';
     try {
-      const taken = this.#slots.take(job.signal, job);
-      if (this.#tracer !== undefined) {
-        job.submittedAt = job.cost === undefined ? epochNow() : (this.#clock as Clock).now();
-        this.#emit(
-          'executor.submit',
-          job.cost === undefined ? { job: job.id, fn: job.fn } : { job: job.id, fn: job.fn, cost: job.cost },
-        );
-      }
-      slot = typeof taken === 'number' ? taken : await taken;
-      // Handed a slot after an abort or a cancelling close: the job never starts (the slot goes on, in `finally`).
-      if (job.signal?.aborted) throw cancelledBy(job.signal);
-      if (this.#cancelRunning) throw this.#closedError();
-      const value = job.cost === undefined ? await this.#runReal(job) : await this.#runModelled(job, slot);
+      let value: unknown;
+      if (job.cost !== undefined) value = await this.#runModelled(job, slot);
+      else if (job.context !== undefined) value = await this.#runTraced(job);
+      else value = await this.#pool.run([job.fn, job.args] satisfies JobTask, job.runOptions());
       status = 'ok';
       return value;
     } catch (err) {
       const [mapped, cancelled] = this.#classify(err, job);
       status = cancelled ? 'cancelled' : 'error';
-      if (!job.isAdmitted) job.onRefuse(mapped);
       throw mapped;
     } finally {
-      if (slot !== 0) this.#slots.release(slot);
-      if (this.#tracer !== undefined) this.#emitEnd(job, status);
-      this.#settled++;
-      if (--this.#live === 0) this.#onDrained?.();
+      if (job.context !== undefined) this.#emitEnd(job, status);
+      this.#settle();
     }
   }
 
-  #runReal(job: JobRecord): Promise<unknown> {
-    const task: JobTask = [job.fn, job.args];
-    if (this.#tracer !== undefined) return this.#runTraced(job, task);
-    return this.#pool.run(task, job.runOptions());
+  #settle(): void {
+    this.#settled++;
+    if (--this.#live === 0) this.#onDrained?.();
   }
 
   /** A real-time traced job: `executor.start` is emitted when the worker reports it picked the job up. */
-  async #runTraced(job: JobRecord, task: JobTask): Promise<unknown> {
-    task[2] = job.id;
+  async #runTraced(job: JobRecord): Promise<unknown> {
+    const task: JobTask = [job.fn, job.args, job.id];
     this.#reporting.set(job.id, job);
     const running: Promise<unknown> = this.#pool.run(task, job.runOptions());
     try {
@@ -474,11 +483,15 @@ export class Executor<M extends JobModule = AnyJobModule> implements AsyncDispos
     this.#emit('executor.end', { job: job.id, fn: job.fn, threadId: job.threadId ?? null, status, ms });
   }
 
-  #emit(type: string, data: Record<string, unknown>): void {
-    const s = this.#slots;
+  #emit(
+    type: string,
+    data: Record<string, unknown>,
+    counts: { running: number; queued: number; waiting: number } = this.#slots,
+  ): void {
+    const { running, queued, waiting } = counts;
     (this.#tracer as Tracer).emit(type, {
       resource: this.name,
-      state: { running: s.running, queued: s.queued, waiting: s.waiting, maxWorkers: this.maxWorkers },
+      state: { running, queued, waiting, maxWorkers: this.maxWorkers },
       data,
     });
   }
