@@ -31,8 +31,10 @@ export interface BenchRow {
 }
 
 export interface BenchExecutorOptions {
-  /** Rounds per contender (default 7). */
+  /** Rounds of the CPU-bound comparison (default 7). */
   rounds?: number;
+  /** Rounds of the throughput comparison (default 15: each is short, and the machine's load varies). */
+  throughputRounds?: number;
   /** CPU-bound jobs (default 8) and their approximate inline duration in ms (default 200). */
   cpuJobs?: number;
   cpuJobMs?: number;
@@ -139,7 +141,7 @@ async function benchThroughput(
   pool: InstanceType<Library['Executor']>,
   options: Required<BenchExecutorOptions>,
 ): Promise<BenchRow[]> {
-  const { rounds, tinyJobs, workers, log } = options;
+  const { throughputRounds: rounds, tinyJobs, workers, log } = options;
   const direct = new Piscina({
     filename: lib.builtinJobsUrl().href,
     name: 'noop',
@@ -212,6 +214,7 @@ async function benchThroughput(
 export async function benchExecutor(options: BenchExecutorOptions = {}): Promise<BenchRow[]> {
   const settings: Required<BenchExecutorOptions> = {
     rounds: 7,
+    throughputRounds: 15,
     cpuJobs: 8,
     cpuJobMs: 200,
     tinyJobs: 10_000,
@@ -237,6 +240,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const rounds = at >= 0 ? Number(argv[at + 1]) : quick ? 3 : 9;
   const rows = await benchExecutor({
     rounds,
+    throughputRounds: quick ? 3 : 15,
     tinyJobs: quick ? 2000 : 10_000,
     log: (line) => console.error(line),
   });
