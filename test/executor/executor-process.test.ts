@@ -48,6 +48,9 @@ describe('runInExecutor and the default executor', () => {
   it('runs built-in jobs on the default executor, and any executor’s jobs', async () => {
     expect(await runInExecutor(null, 'fib', 20)).toBe(6765);
     expect(await runInExecutor('fib', 10)).toBe(55);
+    await expect(runInExecutor(null, 'fib', -1)).rejects.toThrow(
+      new RangeError('fib: n must be an integer >= 0, got -1'),
+    );
     await using pool = new Executor<FixtureJobs>(fixtureJobs, { maxWorkers: 1 });
     expect(await runInExecutor(pool, 'add', 1, 2)).toBe(3);
     const call = runInExecutor as (...args: unknown[]) => Promise<unknown>;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compiledSibling } from '../../src/primitives/compiled-module.js';
 import { builtinJobsUrl } from '../../src/primitives/default-executor.js';
 import { CancelledError, InvalidStateError } from '../../src/primitives/errors.js';
 import { Executor } from '../../src/primitives/executor.js';
@@ -89,6 +90,9 @@ describe('Executor: values and errors cross back faithfully', () => {
     );
     expect(() => new Executor(new URL('./missing.mjs', import.meta.url))).toThrow(
       /missing\.mjs" does not exist/,
+    );
+    expect(() => compiledSibling('file:///nowhere/src/primitives/executor.ts', 'jobs.js')).toThrow(
+      /nowhere\/dist\/primitives\/jobs\.js is missing \(workers load the compiled JavaScript: run `npm run build` first\)/,
     );
     const run = pool.run as (fn: unknown, args?: unknown, options?: unknown) => Promise<unknown>;
     await expect(run.call(pool, 42)).rejects.toThrow(/fn must be the name of an exported function, got 42/);
