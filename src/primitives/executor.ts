@@ -362,7 +362,7 @@ export class Executor<M extends JobModule = AnyJobModule> implements AsyncDispos
       status = cancelled ? 'cancelled' : 'error';
       throw mapped;
     } finally {
-      if (job.context !== undefined) this.#emitEnd(job, status);
+      if (job.context !== undefined) this.#emitEnd(job, status, this.#slots.afterRelease());
       this.#settle();
     }
   }
@@ -475,19 +475,17 @@ export class Executor<M extends JobModule = AnyJobModule> implements AsyncDispos
     });
   }
 
-  #emitEnd(job: JobRecord, status: Status): void {
+  #emitEnd(job: JobRecord, status: Status, counts: Counts = this.#slots): void {
     let ms = 0;
     if (job.startedAt >= 0) {
       ms = round((job.cost === undefined ? epochNow() : (this.#clock as Clock).now()) - job.startedAt);
     }
-    this.#emit('executor.end', { job: job.id, fn: job.fn, threadId: job.threadId ?? null, status, ms });
+    const data = { job: job.id, fn: job.fn, threadId: job.threadId ?? null, status, ms };
+    this.#emit('executor.end', data, counts);
   }
 
-  #emit(
-    type: string,
-    data: Record<string, unknown>,
-    counts: { running: number; queued: number; waiting: number } = this.#slots,
-  ): void {
+  /** Emits with `state` = `counts` (by default, the counts now). */
+  #emit(type: string, data: Record<string, unknown>, counts: Counts = this.#slots): void {
     const { running, queued, waiting } = counts;
     (this.#tracer as Tracer).emit(type, {
       resource: this.name,
@@ -496,6 +494,8 @@ export class Executor<M extends JobModule = AnyJobModule> implements AsyncDispos
     });
   }
 }
+
+type Counts = { running: number; queued: number; waiting: number };
 
 type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
 

@@ -109,6 +109,20 @@ export class WorkerSlots<J extends SlotJob> {
     return counts;
   }
 
+  /** The counts as they will be once a running job releases its slot (for a trace of its end). */
+  afterRelease(): { running: number; queued: number; waiting: number } {
+    const counts = { running: this.#running, queued: this.#queue.size, waiting: this.#room.size };
+    if (counts.queued > 0) {
+      counts.queued--;
+      if (counts.waiting > 0) {
+        counts.waiting--;
+        counts.queued++;
+      }
+    } else if (counts.waiting > 0) counts.waiting--;
+    else counts.running--;
+    return counts;
+  }
+
   /** Rejects every waiting and queued job (never started) with a fresh error from `makeError`; returns how many. */
   rejectAll(makeError: () => unknown): number {
     let n = 0;
@@ -160,8 +174,8 @@ export class WorkerSlots<J extends SlotJob> {
   }
 
   readonly #onQueuedCancel = (waiter: Waiter<unknown, J>): void => {
-    this.#hooks.dropped(waiter.data, cancelledBy(waiter.signal as AbortSignal));
     this.#admitFromRoom();
+    this.#hooks.dropped(waiter.data, cancelledBy(waiter.signal as AbortSignal));
   };
 
   readonly #onWaitingCancel = (waiter: Waiter<unknown, J>): void => {

@@ -37,6 +37,7 @@ describe('Executor tracing in real time', () => {
     expect(start1.data?.queueWait).toBeGreaterThanOrEqual(0);
     expect(end1.data).toMatchObject({ job: 1, threadId: thread, status: 'ok' });
     expect(end1.data?.ms).toBeGreaterThanOrEqual(0);
+    expect(end1.state).toEqual({ running: 1, queued: 0, waiting: 0, maxWorkers: 1 }); // job 2 took the slot
     expect(tracer.ofJob(2)[2].data).toMatchObject({ threadId: thread, status: 'error' });
     expect(tracer.ofJob(3)[0].state).toEqual({ running: 1, queued: 2, waiting: 0, maxWorkers: 1 });
     expect(tracer.ofJob(3)[1].data).toEqual({
@@ -46,6 +47,7 @@ describe('Executor tracing in real time', () => {
       status: 'cancelled',
       ms: 0,
     });
+    expect(tracer.ofJob(3)[1].state).toEqual({ running: 1, queued: 1, waiting: 0, maxWorkers: 1 });
     // The slot passes on at the end of a job: job 2 starts after job 1 ended.
     expect(tracer.events.indexOf(end1)).toBeLessThan(tracer.events.indexOf(tracer.ofJob(2)[1]));
   });

@@ -82,13 +82,21 @@ describe('WorkerSlots', () => {
     expect([slots.running, slots.queued, slots.waiting]).toEqual([0, 0, 0]);
   });
 
-  it('reports the counts a submission will lead to', () => {
+  it('reports the counts a submission or a release will lead to', async () => {
     const { slots, submit } = harness(1, 1);
     expect(slots.afterSubmit()).toEqual({ running: 1, queued: 0, waiting: 0 });
-    submit();
+    const a = submit();
     expect(slots.afterSubmit()).toEqual({ running: 1, queued: 1, waiting: 0 });
-    submit();
+    const b = submit();
     expect(slots.afterSubmit()).toEqual({ running: 1, queued: 1, waiting: 1 });
+    submit();
+    const predicted = slots.afterRelease();
+    expect(predicted).toEqual({ running: 1, queued: 1, waiting: 0 });
+    a.job.finish?.();
+    await a.result;
+    expect({ running: slots.running, queued: slots.queued, waiting: slots.waiting }).toEqual(predicted);
+    expect(slots.afterRelease()).toEqual({ running: 1, queued: 0, waiting: 0 });
+    b.job.finish?.();
   });
 
   it('keeps FIFO order, conservation and its bounds under random submit/abort/finish', async () => {
