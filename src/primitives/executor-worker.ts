@@ -75,7 +75,7 @@ export default function runJob(task: JobTask): unknown {
   const args = task[1];
   if (task[2] !== undefined) return runTraced(name, args, task[2]);
   const fn = functions.get(name);
-  if (fn === undefined) return lookUp(name).then((found) => call(found, args));
+  if (fn === undefined) return lookUp(name).then((found) => call(found, args), rethrow);
   return call(fn, args);
 }
 

@@ -60,9 +60,19 @@ describe('Executor: values and errors cross back faithfully', () => {
 
   it('names the missing function and lists the ones there are', async () => {
     const run = pool.run as (fn: string) => Promise<unknown>;
-    await expect(run.call(pool, 'nope')).rejects.toThrow(
-      /no exported function "nope"; its functions: .*add, .*whoami/,
+    const err = await run.call(pool, 'nope').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TypeError);
+    expect((err as Error).message).toMatch(
+      /^Executor: .*executor-jobs\.mjs has no exported function "nope"; its functions: .*add, .*whoami/,
     );
+  });
+
+  it('rejects every job of a module that fails to load with its error', async () => {
+    await using broken = new Executor(new URL('../fixtures/executor-broken.mjs', import.meta.url), {
+      maxWorkers: 1,
+    });
+    await expect(broken.run('anything')).rejects.toThrow(new RangeError('this module cannot load'));
+    await expect(broken.run('anything')).rejects.toBeInstanceOf(RangeError);
   });
 
   it('rejects arguments that cannot be cloned with a TypeError, and keeps working', async () => {
