@@ -7,6 +7,13 @@ export { Barrier } from './primitives/barrier.js';
 export type { Clock } from './primitives/clock.js';
 export { Condition } from './primitives/condition.js';
 export {
+  type BuiltinJobs,
+  builtinJobsUrl,
+  defaultExecutor,
+  runInExecutor,
+  shutdownDefaultExecutor,
+} from './primitives/default-executor.js';
+export {
   BrokenBarrierError,
   CancelledError,
   InvalidStateError,
@@ -16,6 +23,20 @@ export {
   TimeoutError,
 } from './primitives/errors.js';
 export { Event } from './primitives/event.js';
+export {
+  type AnyJobModule,
+  type CloseOptions,
+  Executor,
+  type ExecutorOptions,
+  type ExecutorStatistics,
+  type Job,
+  type JobArgs,
+  type JobModule,
+  type JobName,
+  type JobResult,
+  type RunOptions,
+} from './primitives/executor.js';
+export { WorkerCrashedError } from './primitives/executor-errors.js';
 export {
   ALL_COMPLETED,
   type AsCompletedOptions,
@@ -28,6 +49,8 @@ export {
   type WaitTasksOptions,
   wait,
 } from './primitives/gather.js';
+export * as jobs from './primitives/jobs.js';
+export { type LoopLag, LoopLagMonitor, type LoopLagOptions, measureLoopLag } from './primitives/loop-lag.js';
 export type { PrimitiveOptions, WaitOptions } from './primitives/options.js';
 export { type ItemStore, LifoQueue, PriorityQueue, pythonCompare, Queue } from './primitives/queue.js';
 export { createRandom, Random } from './primitives/random.js';

@@ -66,6 +66,8 @@ export function demoOptions(info: AnyDemoInfo, raw: Record<string, unknown>): Re
   for (const [name, spec] of Object.entries(info.options as Record<string, OptionSpec>)) {
     values[name] = parseOption(name, spec, raw[name]);
   }
+  const problem = info.validate?.(values);
+  if (problem !== undefined) throw new UsageError(problem);
   return values;
 }
 

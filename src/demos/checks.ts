@@ -70,3 +70,50 @@ export function admissionOrder(
   }
   return { admitted, overtaking: undefined };
 }
+
+/**
+ * How far a measured time may stray from the schedule and still count as on
+ * time, in the run's ms: none on the virtual clock (its times are exact);
+ * on the real clock, 100 ms of wall time (timer lateness on a busy machine),
+ * scaled by `--speed` like every time in the trace.
+ */
+export function timingSlack(events: readonly TraceEvent[]): number {
+  const start = events.find((event) => event.type === 'run.start');
+  if (start?.data?.clock === 'virtual') return 0;
+  const speed = Number(start?.data?.speed ?? 1);
+  return 100 * (Number.isFinite(speed) && speed > 0 ? speed : 1);
+}
+
+/** `2000` → `2.000 s`: the seconds checks report. */
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(3)} s`;
+}
+
+/** The first `sleep` each task (among those whose name starts with `prefix`) traced: its `data.ms`, by task. */
+export function sleeps(events: readonly TraceEvent[], prefix = ''): Map<string, number> {
+  const ms = new Map<string, number>();
+  for (const event of events) {
+    if (event.type === 'sleep' && event.task.startsWith(prefix) && !ms.has(event.task)) {
+      ms.set(event.task, Number(event.data?.ms));
+    }
+  }
+  return ms;
+}
+
+/** Each task's `task.start` and `task.end` times (and end status), by task. */
+export function lifetimes(
+  events: readonly TraceEvent[],
+): Map<string, { start: number; end: number | undefined; status: unknown }> {
+  const lives = new Map<string, { start: number; end: number | undefined; status: unknown }>();
+  for (const event of events) {
+    if (event.type === 'task.start')
+      lives.set(event.task, { start: event.t, end: undefined, status: undefined });
+    if (event.type === 'task.end') {
+      const life = lives.get(event.task) ?? { start: event.t, end: undefined, status: undefined };
+      life.end = event.t;
+      life.status = event.data?.status;
+      lives.set(event.task, life);
+    }
+  }
+  return lives;
+}

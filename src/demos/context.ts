@@ -1,6 +1,7 @@
 import type { Clock } from '../primitives/clock.js';
 import type { Random } from '../primitives/random.js';
 import { createTask, type Task } from '../primitives/task.js';
+import { VirtualClock } from '../primitives/virtual-clock.js';
 import type { Recorder } from '../trace/recorder.js';
 import type { DemoContext } from './contract.js';
 
@@ -22,7 +23,7 @@ export function createContext<O>(
   const { clock, random, recorder, signal } = parts;
   const live = new Set<Task<unknown>>();
   const cancelAll = (): void => {
-    for (const task of live) task.cancel(signal.reason);
+    for (const task of live) if (!task.signal.aborted) task.cancel(signal.reason);
   };
   signal.addEventListener('abort', cancelAll, { once: true });
 
@@ -45,6 +46,9 @@ export function createContext<O>(
       if (sleepSignal?.aborted !== true) recorder.emit('sleep', { data: { ms }, msg: note });
       return done;
     },
+    yield() {
+      return clock instanceof VirtualClock ? clock.sleep(0) : new Promise((resolve) => setImmediate(resolve));
+    },
     log(msg) {
       recorder.emit('log', { msg });
     },
@@ -58,7 +62,8 @@ export function createContext<O>(
     async settle() {
       signal.removeEventListener('abort', cancelAll);
       const pending = [...live];
-      for (const task of pending) task.cancel();
+      // A task already asked to stop (Ctrl-C) is left to finish its cleanup, not asked twice.
+      for (const task of pending) if (!task.signal.aborted) task.cancel();
       await Promise.allSettled(pending);
     },
   };

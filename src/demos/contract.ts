@@ -69,6 +69,12 @@ export interface DemoInfo<O = Record<string, unknown>> {
   /** One to three lines shown in the run header and in `--help`. */
   explanation: readonly string[];
   options: OptionSpecs<O>;
+  /**
+   * Checks option values together, once each is within its own range: returns
+   * what is wrong, naming the options and the limit (a usage error), or
+   * `undefined`. E.g. a cap on `--tasks × --increments`.
+   */
+  validate?(options: O): string | undefined;
   /** The module that runs it (`() => import('./semaphore.js')`). */
   load(): Promise<{ default: DemoModule<O> }>;
   /** The demo's source file, relative to `src/demos/` (default `<name>.ts`); printed by `code`. */
@@ -84,6 +90,8 @@ export interface CheckResult {
 /** A property of a run, computed from its events alone, so it can be tested on hand-made traces. */
 export interface Check<O = Record<string, unknown>> {
   name: string;
+  /** Whether the check applies to a run with these options (default: always), e.g. only with `--no-lock`. */
+  when?(options: O): boolean;
   verify(events: readonly TraceEvent[], options: O): CheckResult;
 }
 
@@ -114,6 +122,12 @@ export interface DemoContext<O = Record<string, unknown>> {
   task<T>(name: string, fn: (signal: AbortSignal) => T | PromiseLike<T>): Task<T>;
   /** Sleeps on the run's clock, traced as `sleep`; `note` says what the time stands for (`work`). */
   sleep(ms: number, options?: { signal?: AbortSignal; note?: string }): Promise<void>;
+  /**
+   * Lets every other ready task run before this one goes on (asyncio's
+   * `await sleep(0)`), untraced: one event-loop turn on the real clock (not a
+   * 1 ms timer), the next idle point on the virtual one.
+   */
+  yield(): Promise<void>;
   /** Narration, traced as `log`. */
   log(msg: string): void;
   /** Traces a `cleanup` event for the current task. */

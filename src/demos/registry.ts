@@ -11,10 +11,57 @@ function demo<O>(info: DemoInfo<O> & { options: NoInfer<DemoInfo<O>['options']> 
   return info;
 }
 
+/** The lock demo's cap on increments in all: each one is about four events, all kept for the summary and checks. */
+const MAX_INCREMENTS = 250_000;
+
 // biome-ignore lint/suspicious/noExplicitAny: entries differ in their option types; each is checked by `demo()`.
 export type AnyDemoInfo = DemoInfo<any>;
 
 export const DEMOS: readonly AnyDemoInfo[] = [
+  demo({
+    name: 'basics',
+    title: 'Run tasks concurrently with createTask',
+    pattern: 'create_task basics',
+    explanation: [
+      'Task A sleeps 1 s, task B 2 s. Created as tasks they sleep at the same time:',
+      'both are done after 2 s (the longest), not 3 s (the sum). --sequential: 3 s.',
+    ],
+    options: {
+      tasks: {
+        kind: 'int',
+        default: 2,
+        min: 1,
+        max: 100_000,
+        description: 'how many tasks; task i of n sleeps i/n × 2 s',
+      },
+      sequential: {
+        kind: 'boolean',
+        default: false,
+        description: 'await each task before creating the next (the sleeps add up)',
+      },
+    },
+    load: () => import('./basics.js'),
+  }),
+  demo({
+    name: 'gather',
+    title: 'Collect results with gather, wait and asCompleted',
+    pattern: 'gather / as_completed',
+    explanation: [
+      'The same jobs (random 0–2 s delays), collected three ways: gather (results in',
+      'input order, after the slowest), wait(FIRST_COMPLETED) (react to the first one',
+      'done, keep the rest) and asCompleted (each result as it comes, fastest first).',
+    ],
+    options: {
+      jobs: { kind: 'int', default: 5, min: 1, max: 100_000, description: 'how many jobs' },
+      mode: {
+        kind: 'choice',
+        choices: ['all', 'gather', 'wait', 'as-completed'],
+        default: 'all',
+        description: 'which collector to show (all: each in turn, on the same delays)',
+      },
+    },
+    load: () => import('./gather.js'),
+  }),
   demo({
     name: 'semaphore',
     title: 'Limit concurrency with a Semaphore',
@@ -28,6 +75,120 @@ export const DEMOS: readonly AnyDemoInfo[] = [
       limit: { kind: 'int', default: 3, min: 1, max: 100_000, description: 'the semaphore size (permits)' },
     },
     load: () => import('./semaphore.js'),
+  }),
+  demo({
+    name: 'lock',
+    title: 'Protect shared state with a Lock',
+    pattern: 'mutual exclusion',
+    explanation: [
+      'Tasks increment one counter: read it, yield to the others, write it + 1.',
+      'Under a Lock no update is lost; --no-lock shows the lost updates, counted.',
+    ],
+    options: {
+      tasks: { kind: 'int', default: 5, min: 1, max: 10_000, description: 'how many tasks' },
+      increments: {
+        kind: 'int',
+        default: 1000,
+        min: 1,
+        max: 100_000,
+        description: `increments per task (tasks × increments ≤ ${MAX_INCREMENTS})`,
+      },
+      lock: {
+        kind: 'boolean',
+        default: true,
+        description: 'run without the Lock: the lost updates, counted',
+      },
+    },
+    validate: ({ tasks, increments }) =>
+      tasks * increments > MAX_INCREMENTS
+        ? `--tasks × --increments must be at most ${MAX_INCREMENTS} (every event of a run is kept), got ${tasks} × ${increments} = ${tasks * increments}`
+        : undefined,
+    load: () => import('./lock.js'),
+  }),
+  demo({
+    name: 'event',
+    title: 'Signal waiting tasks with an Event',
+    pattern: 'broadcast a signal',
+    explanation: [
+      'Waiters block on an Event until the setter sets it; set() wakes them all.',
+      '--clear: clear() it right after; a latecomer then blocks until the next set().',
+    ],
+    options: {
+      waiters: { kind: 'int', default: 2, min: 1, max: 100_000, description: 'how many waiters' },
+      delay: {
+        kind: 'number',
+        default: 1,
+        min: 0,
+        max: 3600,
+        description: 'seconds before the setter sets the event',
+      },
+      clear: {
+        kind: 'boolean',
+        default: false,
+        description: 'clear() after the set; a late waiter then blocks until a second set()',
+      },
+    },
+    load: () => import('./event.js'),
+  }),
+  demo({
+    name: 'queue',
+    title: 'Producer and consumers on a bounded Queue',
+    pattern: 'producer–consumer with backpressure',
+    explanation: [
+      'A fast producer fills a Queue(maxsize 5) that slower consumers drain: once it',
+      'is full, put() waits (backpressure). One sentinel per consumer ends the run.',
+    ],
+    options: {
+      items: {
+        kind: 'int',
+        default: 10,
+        min: 1,
+        max: 100_000,
+        description: 'how many items the producer makes',
+      },
+      consumers: { kind: 'int', default: 2, min: 1, max: 10_000, description: 'how many consumers' },
+      maxsize: {
+        kind: 'int',
+        default: 5,
+        min: 0,
+        max: 100_000,
+        description: 'the queue capacity (0 = unbounded: no backpressure)',
+      },
+      end: {
+        kind: 'choice',
+        choices: ['sentinel', 'shutdown'],
+        default: 'sentinel',
+        description: 'how the consumers learn to stop: a null per consumer, or queue.shutdown()',
+      },
+    },
+    load: () => import('./queue.js'),
+  }),
+  demo({
+    name: 'cancel',
+    title: 'Cancel a task and let its cleanup run',
+    pattern: 'cancellation with cleanup',
+    explanation: [
+      'A 10 s task is cancelled after 1 s: its finally block cleans up, then the',
+      "caller's await raises CancelledError. --swallow: it returns a value instead.",
+    ],
+    options: {
+      tasks: { kind: 'int', default: 1, min: 1, max: 100_000, description: 'how many tasks to cancel' },
+      work: { kind: 'number', default: 10, min: 0, max: 86_400, description: "seconds of each task's work" },
+      after: { kind: 'number', default: 1, min: 0, max: 86_400, description: 'seconds before main cancels' },
+      cleanup: {
+        kind: 'number',
+        default: 0.2,
+        min: 0,
+        max: 3600,
+        description: 'seconds the cleanup in finally takes (it awaits too)',
+      },
+      swallow: {
+        kind: 'boolean',
+        default: false,
+        description: 'the task catches the cancellation and returns a value (cancelled() is false)',
+      },
+    },
+    load: () => import('./cancel.js'),
   }),
 ];
 

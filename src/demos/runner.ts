@@ -74,6 +74,7 @@ export async function runDemo<O>(info: DemoInfo<O>, options: O, settings: RunSet
   const checks: RunResult['checks'] = [];
   if (status === 'ok') {
     for (const check of demo.checks) {
+      if (check.when !== undefined && !check.when(options)) continue;
       const result = verify(() => check.verify(recorder.events, options));
       checks.push({ name: check.name, ...result });
       recorder.emit('check', { data: { name: check.name, ok: result.ok, detail: result.detail } });

@@ -32,6 +32,41 @@ export interface RunAnalysis {
 /** Events that say nothing about what the acting task is doing. */
 const NEUTRAL = new Set(['run.start', 'run.end', 'check', 'cancel', 'log']);
 
+/** The types SPEC §4 defines (plus `wake`, `queue.shutdown`); any other is a demo's own. */
+const SPEC_TYPES = new Set([
+  'run.start',
+  'run.end',
+  'task.start',
+  'task.end',
+  'sleep',
+  'wait',
+  'wake',
+  'acquire',
+  'release',
+  'event.set',
+  'event.clear',
+  'notify',
+  'put',
+  'get',
+  'queue.shutdown',
+  'executor.submit',
+  'executor.start',
+  'executor.end',
+  'cancel',
+  'cleanup',
+  'log',
+  'check',
+]);
+
+/**
+ * Narration, and a demo's own events (`gather.result`, `lock.counter`): data
+ * for checks and readers, which shape no task's life (so `main` reporting a
+ * result does not appear as a task).
+ */
+function isNeutral(type: string): boolean {
+  return NEUTRAL.has(type) || !SPEC_TYPES.has(type);
+}
+
 interface Building extends TaskLife {
   started: boolean;
   ended: boolean;
@@ -42,14 +77,17 @@ interface Building extends TaskLife {
 /**
  * Replays a run's events into task lives (start, end, status, waiting and
  * holding intervals). Tasks appear in order of their first event; `main` (the
- * demo's driver) appears only if it did more than narrate (`log`, `check`…).
+ * demo's driver) appears only if it did more than narrate (`log`, `check`, a demo's own events…),
+ * and ends with the run's status.
  */
 export function analyse(events: readonly TraceEvent[]): RunAnalysis {
   const tasks = new Map<string, Building>();
   let duration = 0;
+  let runStatus: TaskStatus = 'unfinished';
   for (const event of events) {
     duration = Math.max(duration, event.t);
-    if (NEUTRAL.has(event.type)) continue;
+    if (event.type === 'run.end') runStatus = RUN_TO_TASK[String(event.data?.status)] ?? 'unfinished';
+    if (isNeutral(event.type)) continue;
     let life = tasks.get(event.task);
     if (life === undefined) {
       life = newLife(event.task, event.t);
@@ -59,6 +97,8 @@ export function analyse(events: readonly TraceEvent[]): RunAnalysis {
   }
   const lives: TaskLife[] = [];
   for (const life of tasks.values()) {
+    // The driver is no task: it lives as long as the run and ends as the run does.
+    if (life.name === 'main' && !life.started && !life.ended) life.status = runStatus;
     finish(life, life.ended ? life.end : duration);
     lives.push({
       name: life.name,
@@ -71,6 +111,8 @@ export function analyse(events: readonly TraceEvent[]): RunAnalysis {
   }
   return { tasks: lives, duration };
 }
+
+const RUN_TO_TASK: Record<string, TaskStatus> = { ok: 'ok', failed: 'error', interrupted: 'cancelled' };
 
 function newLife(name: string, t: number): Building {
   return {
@@ -173,7 +215,7 @@ export class LiveCounts {
   }
 
   update(event: TraceEvent): void {
-    if (NEUTRAL.has(event.type)) return;
+    if (isNeutral(event.type)) return;
     switch (event.type) {
       case 'task.start':
         this.#alive.add(event.task);

@@ -151,11 +151,12 @@ function errorText(error: unknown): string {
   return String(error);
 }
 
+/** A demo's own event (`lock.counter`) reads as its `msg` when it has one; otherwise as its fields. */
 function describeOther(e: TraceEvent): string {
+  if (e.msg) return e.msg;
   const parts = [e.type];
   if (e.resource !== undefined) parts.push(e.resource);
   for (const [key, value] of Object.entries(e.data ?? {})) parts.push(`${key}=${formatValue(value, 20)}`);
-  if (e.msg) parts.push(e.msg);
   return parts.join(' ');
 }
 

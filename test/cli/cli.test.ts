@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEMOS } from '../../src/demos/registry.js';
 import type { ChromeTrace } from '../../src/trace/renderers/chrome.js';
 import { schemaErrors } from '../trace/schema.js';
 import { cleanEnv, cli, ESC, ndjson, ROOT, sh } from './helpers.js';
@@ -63,7 +64,8 @@ describe('help, version, list', () => {
 
   it('--help shows commands, demos and examples; --version the version', () => {
     const help = cli(['--help']);
-    expect(help.stdout).toMatch(/Commands:[\s\S]*list[\s\S]*Demos:\n {2}semaphore/);
+    expect(help.stdout).toMatch(/Commands:[\s\S]*list[\s\S]*Demos:\n {2}basics/);
+    for (const info of DEMOS) expect(help.stdout).toContain(`  ${info.name} [options]`);
     expect(help.stdout).toContain('Examples:');
     expect([help.status, help.stderr]).toEqual([0, '']);
     expect(cli(['help', 'semaphore']).stdout).toBe(cli(['semaphore', '--help']).stdout);

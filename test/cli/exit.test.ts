@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEMOS } from '../../src/demos/registry.js';
 import { BIN, cleanEnv, ROOT } from './helpers.js';
 
 function node(args: string[], env: Record<string, string> = {}) {
@@ -45,7 +46,7 @@ describe('exit status 1', () => {
     expect(status).toBe(1);
     expect(stdout).toContain('✓ semaphore: all 3 checks passed');
     expect(stdout).toContain('✗ crashing crashed');
-    expect(stdout).toContain('✗ 3 runs: 1 ok, 2 not ok');
+    expect(stdout).toContain(`✗ ${DEMOS.length + 2} runs: ${DEMOS.length} ok, 2 not ok`);
   });
 });
 

@@ -1,5 +1,12 @@
 import { analyse } from '../analysis.js';
-import { describeEvent, describeState, formatElapsed, formatSeconds, formatValue } from '../format.js';
+import {
+  describeEvent,
+  describeState,
+  type EventWords,
+  formatElapsed,
+  formatSeconds,
+  formatValue,
+} from '../format.js';
 import type { TraceEvent } from '../types.js';
 import { type CheckOutcome, checkOutcomes, renderChecks } from './checks.js';
 import { createStyle, type Style } from './style.js';
@@ -65,7 +72,7 @@ class RunView {
   readonly #events: TraceEvent[] = [];
   readonly #colours = new Map<string, number>();
   readonly #shownByKey = new Map<string, number>();
-  #hidden: { count: number; byType: Map<string, number>; to: number } | undefined;
+  #hidden: { count: number; byType: Map<string, number>; to: number; first: TraceEvent } | undefined;
   #taskWidth = 10;
   status = 'unfinished';
 
@@ -85,6 +92,10 @@ class RunView {
     if (words === undefined) return;
     if (this.#collapse(event)) return;
     this.#flushHidden();
+    this.#line(event, words);
+  }
+
+  #line(event: TraceEvent, words: EventWords): void {
     const s = this.#style;
     const task = this.#label(event.task, this.#taskWidth);
     const state = describeState(event.state);
@@ -103,12 +114,16 @@ class RunView {
     if (!this.#settings.quiet && status !== 'interrupted' && end !== undefined) {
       const run = analyse(this.#events);
       const label = (name: string, width?: number): string => this.#label(name, width);
-      const timeline = renderTimeline(run, {
-        style: s,
-        label,
-        width: this.#settings.width,
-        ascii: this.#settings.ascii,
-      });
+      // A run that took no time (virtual time that never moved) has no timeline to draw.
+      const timeline =
+        run.duration <= 0
+          ? []
+          : renderTimeline(run, {
+              style: s,
+              label,
+              width: this.#settings.width,
+              ascii: this.#settings.ascii,
+            });
       if (timeline.length > 0) sections.push(timeline.join('\n'));
       if (run.tasks.length > 0)
         sections.push(`${s.bold('Summary')}\n${renderSummary(run, { style: s, label })}`);
@@ -156,7 +171,12 @@ class RunView {
         }
         return `${s.bad('✗')} ${demo}: ${failed} of ${checks.length} checks failed after ${elapsed}${seed}`;
       default: {
-        const passed = checks.length === 0 ? 'finished' : `all ${checks.length} checks passed`;
+        const passed =
+          checks.length === 0
+            ? 'finished'
+            : checks.length === 1
+              ? 'its check passed'
+              : `all ${checks.length} checks passed`;
         return `${s.ok('✓')} ${demo}: ${passed} in ${elapsed}${seed}`;
       }
     }
@@ -184,7 +204,7 @@ class RunView {
       this.#shownByKey.set(key, shown + 1);
       return false;
     }
-    this.#hidden ??= { count: 0, byType: new Map(), to: event.t };
+    this.#hidden ??= { count: 0, byType: new Map(), to: event.t, first: event };
     this.#hidden.count++;
     this.#hidden.to = event.t;
     this.#hidden.byType.set(event.type, (this.#hidden.byType.get(event.type) ?? 0) + 1);
@@ -195,6 +215,11 @@ class RunView {
     const hidden = this.#hidden;
     if (hidden === undefined) return;
     this.#hidden = undefined;
+    // A count line in place of a single event would hide it and save nothing.
+    if (hidden.count === 1) {
+      this.#line(hidden.first, describeEvent(hidden.first)!);
+      return;
+    }
     const kinds = [...hidden.byType].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     const listed = kinds
       .slice(0, 4)

@@ -1,0 +1,162 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/cli/errors.js';
+import { demoOptions } from '../../src/cli/options.js';
+import lock, { type LockOptions, replayCounter, WRITE } from '../../src/demos/lock.js';
+import { findDemo } from '../../src/demos/registry.js';
+import { expectAllPassed, runVirtual, trace, verify } from './helpers.js';
+
+const locked: LockOptions = { tasks: 2, increments: 2, lock: true };
+const unlocked: LockOptions = { ...locked, lock: false };
+
+type Step = ['acquire' | 'release', string] | ['write', string, number, number];
+
+/** A hand-made lock trace: acquire/release on `lock`, writes of the counter (`read`, `value`). */
+function lockTrace(options: LockOptions, steps: Step[]) {
+  const b = trace('lock', { ...options });
+  for (const step of steps) {
+    if (step[0] === 'write')
+      b.ev(WRITE, step[1], { resource: 'counter', data: { read: step[2], value: step[3] } });
+    else b.ev(step[0], step[1], { resource: 'lock', state: { locked: step[0] === 'acquire', waiting: 0 } });
+  }
+  return b.events;
+}
+
+const held = (task: string, read: number): Step[] => [
+  ['acquire', task],
+  ['write', task, read, read + 1],
+  ['release', task],
+];
+
+describe('lock demo', () => {
+  it('with the lock: 5 × 1000 increments make 5000', async () => {
+    const run = await runVirtual('lock');
+    expectAllPassed(run);
+    expect(replayCounter(run.events)).toEqual({ writes: 5000, final: 5000, lost: 0, staleWrites: 0 });
+  });
+
+  it('--no-lock: 1000 instead of 5000, 4000 lost updates counted, and the run passes (exit 0)', async () => {
+    const run = await runVirtual('lock', { lock: false });
+    expectAllPassed(run);
+    expect(replayCounter(run.events)).toEqual({ writes: 5000, final: 1000, lost: 4000, staleWrites: 4000 });
+    expect(run.checks).toEqual([
+      {
+        name: 'lost updates counted',
+        ok: true,
+        detail: '1000 = 5000 − 4000 lost, each loss traced to a stale write',
+      },
+      { name: 'every task done', ok: true, detail: '5/5' },
+    ]);
+    expect(run.events.filter((e) => e.type === 'log').map((e) => e.msg)).toContain(
+      'counter = 1000, not 5000: 4000 updates lost',
+    );
+  });
+
+  it('--no-lock with one task loses nothing, and says so without failing', async () => {
+    const run = await runVirtual('lock', { lock: false, tasks: 1, increments: 50 });
+    expectAllPassed(run);
+    expect(run.checks[0]!.detail).toBe('50 = 50 − 0 lost, each loss traced to a stale write');
+  });
+
+  it('caps tasks × increments (every event is kept): a usage error naming both options', () => {
+    const info = findDemo('lock')!;
+    expect(demoOptions(info, { tasks: '250', increments: '1000' })).toEqual({
+      tasks: 250,
+      increments: 1000,
+      lock: true,
+    });
+    expect(() => demoOptions(info, { tasks: '10000' })).toThrow(UsageError);
+    expect(() => demoOptions(info, { tasks: '10000' })).toThrow(
+      '--tasks × --increments must be at most 250000 (every event of a run is kept), got 10000 × 1000 = 10000000',
+    );
+  });
+
+  it('the replay accounts for every write, whatever the interleaving: final + lost = writes', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(3), fc.boolean()), { maxLength: 60 }), (script) => {
+        // Four tasks; each step either reads the counter or writes what that task last read + 1.
+        let counter = 0;
+        const reads = [0, 0, 0, 0];
+        const steps: Step[] = [];
+        for (const [task, write] of script) {
+          if (!write) reads[task] = counter;
+          else {
+            steps.push(['write', `task-${task + 1}`, reads[task]!, reads[task]! + 1]);
+            counter = reads[task]! + 1;
+          }
+        }
+        const replay = replayCounter(lockTrace(unlocked, steps));
+        expect(replay.final).toBe(counter);
+        expect(replay.final + replay.lost).toBe(replay.writes);
+      }),
+    );
+  });
+
+  describe('checks fail when the property is broken', () => {
+    it('final counter: a stale write under the "lock" loses an update', () => {
+      const events = lockTrace(locked, [
+        ...held('task-1', 0),
+        ...held('task-2', 0),
+        ...held('task-1', 1),
+        ...held('task-2', 2),
+      ]);
+      expect(verify(lock, 'final counter', events, locked)).toEqual({
+        ok: false,
+        detail: '3 ≠ 2 × 2: 1 lost in 4 writes',
+      });
+    });
+
+    it('one holder at a time: two holders, or a write without the lock', () => {
+      const two = lockTrace(locked, [
+        ['acquire', 'task-1'],
+        ['acquire', 'task-2'],
+        ['release', 'task-1'],
+        ['release', 'task-2'],
+      ]);
+      expect(verify(lock, 'one holder at a time', two, locked)).toEqual({
+        ok: false,
+        detail: '2 tasks held the lock at once',
+      });
+      const outside = lockTrace(locked, [...held('task-1', 0), ['write', 'task-2', 1, 2]]);
+      expect(verify(lock, 'one holder at a time', outside, locked)).toEqual({
+        ok: false,
+        detail: '1 write made without holding the lock',
+      });
+    });
+
+    it('lost updates counted: no loss with several tasks, a missing write, or a write that is not read + 1', () => {
+      const clean = lockTrace(unlocked, [
+        ['write', 'task-1', 0, 1],
+        ['write', 'task-2', 1, 2],
+        ['write', 'task-1', 2, 3],
+        ['write', 'task-2', 3, 4],
+      ]);
+      expect(verify(lock, 'lost updates counted', clean, unlocked)).toEqual({
+        ok: false,
+        detail: 'no update lost: the tasks never interleaved',
+      });
+      expect(verify(lock, 'lost updates counted', clean.slice(0, -1), unlocked)).toEqual({
+        ok: false,
+        detail: '3 writes, expected 4',
+      });
+      const jump = lockTrace(unlocked, [
+        ['write', 'task-1', 0, 1],
+        ['write', 'task-2', 0, 1],
+        ['write', 'task-1', 1, 5],
+        ['write', 'task-2', 5, 6],
+      ]);
+      expect(verify(lock, 'lost updates counted', jump, unlocked)).toEqual({
+        ok: false,
+        detail: 'final 6 + 1 lost ≠ 4: updates unaccounted for',
+      });
+    });
+
+    it('every task done: a task that failed', () => {
+      const b = trace('lock', { ...locked });
+      b.ev('task.end', 'task-1', { data: { status: 'ok' } }).ev('task.end', 'task-2', {
+        data: { status: 'error' },
+      });
+      expect(verify(lock, 'every task done', b.events, locked)).toEqual({ ok: false, detail: '1/2' });
+    });
+  });
+});

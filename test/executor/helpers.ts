@@ -1,0 +1,176 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Clock } from '../../src/primitives/clock.js';
+import { cancelledBy } from '../../src/primitives/errors.js';
+import type { WaitOptions } from '../../src/primitives/options.js';
+import type { TraceFields, Tracer } from '../../src/trace/types.js';
+
+export const fixtureJobs = new URL('../fixtures/executor-jobs.mjs', import.meta.url);
+
+/** The fixture module's job types, for typed `run()` calls. */
+export interface FixtureJobs {
+  add(a: number, b: number): number;
+  echo(...args: unknown[]): unknown[];
+  later<T>(value: T): Promise<T>;
+  whoami(): number;
+  throwTyped(message: string): never;
+  throwCustom(): never;
+  rejectLater(message: string): Promise<never>;
+  throwValue(value: unknown): never;
+  returnFunction(): () => number;
+  returnNestedFunction(): { nested: () => number };
+  mark(sab: SharedArrayBuffer, slot: number): number;
+  block(sab: SharedArrayBuffer, startSlot: number, gateSlot: number): number;
+}
+
+type WaitAsync = (view: Int32Array, index: number, value: number) => { async: boolean; value: unknown };
+
+/** Shared flags between the test and its jobs: a job marks a slot when it starts; a gate slot releases a blocked job. */
+export class Flags {
+  readonly sab = new SharedArrayBuffer(16 * 4);
+  readonly view = new Int32Array(this.sab);
+
+  get(slot: number): number {
+    return Atomics.load(this.view, slot);
+  }
+
+  /** Resolves with the slot's value once a job set it (without polling). */
+  async whenSet(slot: number): Promise<number> {
+    const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
+    const { async, value } = waitAsync(this.view, slot, 0);
+    if (async) await value;
+    return this.get(slot);
+  }
+
+  open(gate: number): void {
+    Atomics.store(this.view, gate, 1);
+    Atomics.notify(this.view, gate);
+  }
+}
+
+/** Lets every pending callback run a few loop turns (to show something did *not* happen). */
+export async function settle(turns = 5): Promise<void> {
+  for (let i = 0; i < turns; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+export interface Recorded extends TraceFields {
+  type: string;
+  task: string;
+  t: number;
+}
+
+/** A tracer that records events, with `runAs` on AsyncLocalStorage like the real recorder. */
+export class RecordingTracer implements Tracer {
+  readonly events: Recorded[] = [];
+  readonly #current = new AsyncLocalStorage<string>();
+  constructor(readonly clock: { now(): number } = { now: () => 0 }) {}
+
+  emit(type: string, fields: TraceFields = {}): void {
+    const task = fields.task ?? this.#current.getStore() ?? 'main';
+    this.events.push({ ...structuredClone(fields), type, task, t: this.clock.now() });
+  }
+
+  runAs<T>(task: string, fn: () => T): T {
+    return this.#current.run(task, fn);
+  }
+
+  ofJob(job: number): Recorded[] {
+    return this.events.filter((e) => e.data?.job === job);
+  }
+}
+
+interface Timer {
+  deadline: number;
+  seq: number;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+  signal: AbortSignal | undefined;
+}
+
+/**
+ * A minimal autojump virtual clock with the `Clock` contract of the package's
+ * `VirtualClock`: time jumps to the next timer once the program is idle (seen
+ * from `setImmediate`), timers due together fire in the order they were set,
+ * and time never jumps while `track()`ed work is in flight.
+ */
+export class TestClock implements Clock {
+  #now = 0;
+  #seq = 0;
+  #timers: Timer[] = [];
+  #inFlight = 0;
+  #changes = 0;
+  #seen = 0;
+  #scheduled = false;
+  /** The most works ever tracked at once. */
+  maxInFlight = 0;
+
+  now(): number {
+    return this.#now;
+  }
+
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  sleep(ms: number, options: WaitOptions = {}): Promise<void> {
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(cancelledBy(signal));
+    return new Promise<void>((resolve, reject) => {
+      const timer: Timer = { deadline: this.#now + ms, seq: this.#seq++, resolve, reject, signal };
+      const onAbort = () => {
+        this.#timers = this.#timers.filter((t) => t !== timer);
+        reject(cancelledBy(signal as AbortSignal));
+        this.#touch();
+      };
+      timer.resolve = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#timers.push(timer);
+      this.#timers.sort((a, b) => a.deadline - b.deadline || a.seq - b.seq);
+      this.#touch();
+    });
+  }
+
+  track<T>(work: PromiseLike<T>): Promise<T> {
+    const promise = Promise.resolve(work);
+    this.#inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.#inFlight);
+    this.#touch();
+    const done = () => {
+      this.#inFlight--;
+      this.#touch();
+    };
+    promise.then(done, done);
+    return promise;
+  }
+
+  #touch(): void {
+    this.#changes++;
+    if (!this.#scheduled) this.#schedule();
+  }
+
+  #schedule(): void {
+    this.#scheduled = true;
+    this.#seen = this.#changes;
+    setImmediate(this.#look);
+  }
+
+  readonly #look = (): void => {
+    this.#scheduled = false;
+    if (this.#changes !== this.#seen) {
+      this.#schedule();
+      return;
+    }
+    const first = this.#timers[0];
+    if (first === undefined) return;
+    if (first.deadline > this.#now) {
+      if (this.#inFlight > 0) return;
+      this.#now = first.deadline;
+    }
+    while (this.#timers.length > 0 && this.#timers[0].deadline <= this.#now) {
+      (this.#timers.shift() as Timer).resolve();
+    }
+    if (this.#timers.length > 0) this.#schedule();
+  };
+}
