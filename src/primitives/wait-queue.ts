@@ -133,6 +133,31 @@ export class WaitQueue<T, D = undefined> {
     return true;
   }
 
+  /**
+   * Removes the head caller, then wakes it with `valueFor(its data)`: the
+   * value is computed once the caller has left the queue. Returns false when
+   * nobody waits. If `valueFor` throws, the caller is rejected with the error,
+   * which is then rethrown.
+   */
+  wakeHeadWith(valueFor: (data: D) => T): boolean {
+    if (this.#size === 0) return false;
+    const at = this.#head * STRIDE;
+    const ring = this.#ring;
+    const resolve = ring[at + RESOLVE] as (value: T) => void;
+    const reject = ring[at + REJECT] as (reason: unknown) => void;
+    const data = ring[at + DATA] as D;
+    this.#removeHead();
+    let value: T;
+    try {
+      value = valueFor(data);
+    } catch (err) {
+      reject(err);
+      throw err;
+    }
+    resolve(value);
+    return true;
+  }
+
   /** Wakes every caller, in FIFO order, with `value`; returns how many. */
   wakeAll(value: T): number {
     let n = 0;
@@ -140,13 +165,19 @@ export class WaitQueue<T, D = undefined> {
     return n;
   }
 
-  /** Rejects every caller, in FIFO order, with a fresh error from `makeError`; returns how many. */
-  rejectAll(makeError: () => unknown): number {
+  /**
+   * Rejects every caller, in FIFO order, with a fresh error from
+   * `makeError(its data)`, called once the caller has left the queue;
+   * returns how many.
+   */
+  rejectAll(makeError: (data: D) => unknown): number {
     let n = 0;
     while (this.#size > 0) {
-      const reject = this.#ring[this.#head * STRIDE + REJECT] as (reason: unknown) => void;
+      const at = this.#head * STRIDE;
+      const reject = this.#ring[at + REJECT] as (reason: unknown) => void;
+      const data = this.#ring[at + DATA] as D;
       this.#removeHead();
-      reject(makeError());
+      reject(makeError(data));
       n++;
     }
     return n;

@@ -1,5 +1,5 @@
 import { cancelledBy } from './errors.js';
-import { type Waiter, WaitQueue } from './wait-queue.js';
+import { WaitQueue } from './wait-queue.js';
 
 /** What `WorkerSlots` schedules. */
 export interface SlotJob {
@@ -127,12 +127,11 @@ export class WorkerSlots<J extends SlotJob> {
   rejectAll(makeError: () => unknown): number {
     let n = 0;
     for (const queue of [this.#room, this.#queue]) {
-      for (let w = queue.shift(); w !== null; w = queue.shift()) {
+      n += queue.rejectAll((job) => {
         const error = makeError();
-        this.#hooks.dropped(w.data, error);
-        w.reject(error);
-        n++;
-      }
+        this.#hooks.dropped(job, error);
+        return error;
+      });
     }
     return n;
   }
@@ -149,18 +148,15 @@ export class WorkerSlots<J extends SlotJob> {
 
   /** Hands slot `slot` to the first queued job, else to the first submitter waiting for room, else frees it. */
   #release(slot: number): void {
-    const next = this.#queue.shift();
-    if (next !== null) {
-      next.resolve(this.#start(next.data, slot));
+    if (this.#queue.wakeHeadWith((job) => this.#start(job, slot))) {
       this.#admitFromRoom();
       return;
     }
-    const waiter = this.#room.shift();
-    if (waiter !== null) {
-      waiter.data.admitted();
-      waiter.resolve(this.#start(waiter.data, slot));
-      return;
-    }
+    const started = this.#room.wakeHeadWith((job) => {
+      job.admitted();
+      return this.#start(job, slot);
+    });
+    if (started) return;
     this.#busy[slot] = false;
     this.#running--;
   }
@@ -173,21 +169,22 @@ export class WorkerSlots<J extends SlotJob> {
     return slot;
   }
 
-  readonly #onQueuedCancel = (waiter: Waiter<unknown, J>): void => {
+  readonly #onQueuedCancel = (job: J): void => {
     this.#admitFromRoom();
-    this.#hooks.dropped(waiter.data, cancelledBy(waiter.signal as AbortSignal));
+    this.#hooks.dropped(job, cancelledBy(job.signal as AbortSignal));
   };
 
-  readonly #onWaitingCancel = (waiter: Waiter<unknown, J>): void => {
-    this.#hooks.dropped(waiter.data, cancelledBy(waiter.signal as AbortSignal));
+  readonly #onWaitingCancel = (job: J): void => {
+    this.#hooks.dropped(job, cancelledBy(job.signal as AbortSignal));
   };
 
   #admitFromRoom(): void {
     while (this.#room.size > 0 && this.#queue.size < this.maxQueue) {
-      const waiter = this.#room.shift() as Waiter<unknown, J>;
-      waiter.data.admitted();
       // The submitter's promise now follows the queued one.
-      waiter.resolve(this.#queue.park(waiter.data.signal, waiter.data, this.#onQueuedCancel));
+      this.#room.wakeHeadWith((job) => {
+        job.admitted();
+        return this.#queue.park(job.signal, job, this.#onQueuedCancel);
+      });
     }
   }
 }

@@ -114,6 +114,45 @@ describe('WaitQueue', () => {
     await check(ops);
   });
 
+  test('wakeHeadWith computes the value once the caller has left the queue; a throw rejects that caller', async () => {
+    const q = new WaitQueue<string, number>();
+    const first = q.park(undefined, 1);
+    const second = q.park(undefined, 2);
+    const seen: [number, number][] = [];
+    expect(
+      q.wakeHeadWith((data) => {
+        seen.push([data, q.size]);
+        return `got ${data}`;
+      }),
+    ).toBe(true);
+    const boom = new Error('boom');
+    expect(() =>
+      q.wakeHeadWith(() => {
+        throw boom;
+      }),
+    ).toThrow(boom);
+    expect(seen).toEqual([[1, 1]]);
+    await expect(first).resolves.toBe('got 1');
+    await expect(second).rejects.toBe(boom);
+    expect(q.size).toBe(0);
+    expect(q.wakeHeadWith(() => 'nobody')).toBe(false);
+  });
+
+  test('rejectAll builds each error from the data of a caller that has left the queue', async () => {
+    const q = new WaitQueue<void, string>();
+    const parked = ['a', 'b'].map((data) => q.park(undefined, data));
+    const sizes: number[] = [];
+    expect(
+      q.rejectAll((data) => {
+        sizes.push(q.size);
+        return new Error(`no ${data}`);
+      }),
+    ).toBe(2);
+    expect(sizes).toEqual([1, 0]);
+    await expect(parked[0]).rejects.toThrow('no a');
+    await expect(parked[1]).rejects.toThrow('no b');
+  });
+
   test('an already-aborted signal rejects at once and never joins the queue', async () => {
     const q = new WaitQueue<void>();
     const reason = new Error('late');
