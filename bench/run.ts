@@ -195,7 +195,7 @@ function targets(results: Map<string, CaseResult>): Verdict[] {
       r?.ratio === undefined ? '—' : `${((r.ratio - 1) * 100).toFixed(1)} %`;
     verdicts.push({
       target: 'Tracing off costs ≤ 3 %',
-      measured: `uncontended ${pct(off[0])}, contended ${pct(off[1])}, queue ${pct(off[2])}`,
+      measured: `uncontended ${pct(off[0])}, hand-off ${pct(off[1])}, queue ${pct(off[2])}`,
       ok: off.every((r) => okRatio(r, 1.03) === true),
     });
   }
