@@ -252,7 +252,9 @@ for (const spec of CASES) {
 const loadAfter = loadavg();
 const minutes = (Date.now() - started.getTime()) / 60_000;
 
-const commit = `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain') === '' ? '' : ' (with uncommitted changes)'}`;
+const dirty =
+  git('status', '--porcelain', '--', '.', ':!bench/RESULTS.md', ':!bench/RESULTS.quick.md') !== '';
+const commit = `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' (with uncommitted changes)' : ''}`;
 const command = `npm run bench${quick ? ' -- --quick' : ''}${only ? ` -- --only=${only.join(',')}` : ''}`;
 const lines: string[] = [
   '# Benchmark results',
@@ -275,7 +277,7 @@ const lines: string[] = [
   '## Method',
   '',
   '- Every comparison runs in one process: each round runs every variant once (the starting variant rotates), and each variant is divided by the floor measured in the same round. Tables show the median cost per operation over the rounds, the median of the per-round ratios ("× floor") and their 25th–75th percentiles.',
-  '- Each case runs in a fresh `node --expose-gc` process. Batch cases (contention, fan-out) collect garbage before each sample; sequential loops do not (a forced full GC makes V8 drop optimised code, which would measure re-optimisation).',
+  '- Each case runs in a fresh `node --expose-gc` process. Before each sample, batch cases (contention, fan-out: large heaps, long samples) force a full GC; sequential loops force a minor GC only, then run a tenth of a sample untimed — a full GC also frees hidden classes that only optimised code refers to, V8 then throws that code away, and a short loop would measure re-optimisation.',
   '- Contended cases count the holders inside at once: a variant that let more than the limit in, or lost a task, is reported broken instead of timed. A variant still running at its time budget is abandoned (its holders stop releasing, so nothing it has queued runs again) and reported as not finished.',
   '- Every loop is written once per variant: V8 keeps type feedback per function, and a loop shared by two libraries would be polymorphic and slow for both.',
   '',
