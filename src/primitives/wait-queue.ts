@@ -29,6 +29,8 @@ const REJECT = 1;
 const DATA = 2;
 const LINK = 3;
 const EMPTY: unknown[] = [];
+/** Rings up to this many slots are kept when they empty out. */
+const KEPT = 64;
 
 /**
  * The one waiting mechanism under every primitive (a ParkingLot, as in trio):
@@ -53,9 +55,10 @@ const EMPTY: unknown[] = [];
  * of a long queue slow (V8 cannot split a chain between its marking or
  * scavenging threads). A caller aborted in the middle leaves a hole that is
  * skipped when it reaches the head, or squeezed out when holes outnumber
- * callers. Invariants: a slot is a hole iff its resolve cell is undefined;
- * `#used > 0` ⇒ the head slot is a caller; the slot of sequence number `s`
- * is `(#head + s - #base) & #mask`.
+ * callers; a ring grown past KEPT slots is dropped when the queue empties
+ * (a queue that never empties keeps its largest ring). Invariants: a slot is a
+ * hole iff its resolve cell is undefined; `#used > 0` ⇒ the head slot is a
+ * caller; the slot of sequence number `s` is `(#head + s - #base) & #mask`.
  */
 export class WaitQueue<T, D = undefined> {
   #ring: unknown[] = EMPTY;
@@ -231,7 +234,14 @@ export class WaitQueue<T, D = undefined> {
       this.#base++;
       this.#used--;
     } while (this.#used > 0 && this.#ring[this.#head * STRIDE + RESOLVE] === undefined);
-    if (this.#used === 0) this.#head = 0;
+    if (this.#used === 0 && this.#mask >= KEPT) this.#release();
+  }
+
+  /** Gives back the ring of a burst once the queue is empty. */
+  #release(): void {
+    this.#ring = EMPTY;
+    this.#mask = -1;
+    this.#head = 0;
   }
 
   /** The ring is full: squeeze out the holes if they are many, else double it. */
