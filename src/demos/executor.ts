@@ -24,7 +24,13 @@ import { cpuWork } from '../primitives/jobs.js';
 import { type LoopLag, LoopLagMonitor } from '../primitives/loop-lag.js';
 import { threadName } from '../trace/format.js';
 import type { TraceEvent } from '../trace/types.js';
-import { BLOCKING_JOBS, type BlockingCall, type BlockingKind, isBlockingResult } from './blocking.js';
+import {
+  BLOCKING_JOBS,
+  type BlockingCall,
+  type BlockingKind,
+  blockingJob,
+  isBlockingResult,
+} from './blocking.js';
 import { seconds, timingSlack } from './checks.js';
 import { type CheckResult, type DemoContext, defineDemo } from './contract.js';
 
@@ -47,11 +53,12 @@ export const RESULT = 'blocking.result';
 export const LAG = 'loop.lag';
 /** How long main hashes alone to learn one thread's rate (`--kind cpu`, real clock). */
 const CALIBRATION_MS = 100;
-/** Main lets the heartbeat tick this many beats before the call, and after it (half a beat off, so no tick ties with a call). */
+/** Beats main lets the heartbeat tick before the calls (half a beat off, so no tick ties with a call's start or end)… */
 const BEATS_BEFORE = 2.5;
+/** …and after them, before it stops the heartbeat. */
 const BEATS_AFTER = 2;
 
-/** Each gap between the heartbeat's start and its ticks, in order, with the instant it ended. */
+/** The gaps from the heartbeat's start to its first tick and between its ticks, in order. */
 function gaps(events: readonly TraceEvent[]): { from: number; to: number }[] {
   const out: { from: number; to: number }[] = [];
   let last: number | undefined;
@@ -253,23 +260,33 @@ function narrate(ctx: DemoContext<ExecutorDemoOptions>): void {
     ctx.log(
       'Python needs a process pool for CPU work (the GIL); each Node worker thread has its own V8 isolate, so threads compute in parallel',
     );
-  if (ctx.virtual)
+  if (ctx.virtual) {
+    const { fn, args } = blockingJob(kind, block * 1000, { virtual: true, speed: 1 });
+    const token = `${fn}(${args[0]})`;
     ctx.log(
       inline
-        ? `virtual clock: the ${block} s block is modelled (VirtualClock.busy moves time on, timers fire late); the real call is a token`
-        : `virtual clock: each job is modelled (it holds a worker slot for exactly ${block} s); the worker really runs a token call`,
+        ? `virtual clock: the ${block} s block is modelled (VirtualClock.busy moves time on, timers due meanwhile fire late); the real call is a token, ${token}`
+        : `virtual clock: the ${block} s are modelled (each job holds a worker slot that long) while a real worker thread runs a token, ${token}`,
     );
+  }
 }
 
 /** How the jobs shared the pool, from what main measured. */
 function parallelism(ctx: DemoContext<ExecutorDemoOptions>, took: number): string {
-  const { block, inline, jobs, poolSize } = ctx.options;
+  const { block, inline, jobs, poolSize, kind } = ctx.options;
   const work = `${jobs} × ${seconds(block * 1000)}`;
   if (inline)
     return `${jobs} calls took ${seconds(took)}: one after the other, on the one main thread (${work})`;
   const rounds = Math.ceil(jobs / poolSize);
   const shape = rounds === 1 ? 'all at once' : `${rounds} rounds of ${Math.min(jobs, poolSize)}`;
-  return `${jobs} jobs took ${seconds(took)} for ${work} of work: ${shape} on ${poolSize} thread${poolSize === 1 ? '' : 's'}`;
+  const hint =
+    kind === 'cpu'
+      ? " (on the real clock, each job's hashing rate shows whether real threads ran in parallel)"
+      : '';
+  const lanes = ctx.virtual
+    ? `${poolSize} modelled worker slot${poolSize === 1 ? '' : 's'}${hint}`
+    : `${poolSize} thread${poolSize === 1 ? '' : 's'}`;
+  return `${jobs} jobs took ${seconds(took)} for ${work} of work: ${shape} on ${lanes}`;
 }
 
 /**

@@ -199,7 +199,7 @@ export const DEMOS: readonly AnyDemoInfo[] = [
         kind: 'choice',
         choices: ['sleep', 'cpu'],
         default: 'sleep',
-        description: 'sleep: blockingSleep (Atomics.wait, like sync I/O); cpu: cpuWork (hashing)',
+        description: 'the blocking call: blockingSleep (Atomics.wait, like sync I/O) or cpuWork (hashing)',
       },
       jobs: { kind: 'int', default: 1, min: 1, max: 1000, description: 'how many blocking calls' },
       poolSize: {

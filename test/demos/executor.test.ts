@@ -68,6 +68,34 @@ describe('executor demo', () => {
     );
   });
 
+  it('Ctrl-C while a job runs cancels it (traced), its task cleans up, and the run ends interrupted', async () => {
+    const controller = new AbortController();
+    const { findDemo } = await import('../../src/demos/registry.js');
+    const { runDemo } = await import('../../src/demos/runner.js');
+    const options = { block: 2, heartbeat: 100, inline: false, kind: 'sleep', jobs: 3, poolSize: 2 };
+    const { status, events } = await runDemo(findDemo('executor')!, options, {
+      seed: 1,
+      virtual: true,
+      speed: 1,
+      signal: controller.signal,
+      listeners: [(e) => e.type === TICK && e.t === 1000 && setImmediate(() => controller.abort())],
+    });
+    expect(status).toBe('interrupted');
+    const ends = events
+      .filter((e) => e.type === 'executor.end')
+      .map((e) => [e.data?.job, e.data?.status, e.data?.threadId, e.t])
+      .sort((a, b) => Number(a[0]) - Number(b[0]));
+    // Jobs 1 and 2 were running on the two slots, job 3 queued (dropped first): all cancelled at 1 s.
+    expect(ends).toEqual([
+      [1, 'cancelled', 1, 1000],
+      [2, 'cancelled', 2, 1000],
+      [3, 'cancelled', null, 1000],
+    ]);
+    const cleanups = events.filter((e) => e.type === 'cleanup').map((e) => e.task);
+    expect(cleanups.sort()).toEqual(['heartbeat', 'job-1', 'job-2', 'job-3']);
+    expect(events.at(-1)?.data?.status).toBe('interrupted');
+  });
+
   describe('checks fail on a broken trace', () => {
     const options: ExecutorDemoOptions = {
       block: 2,
