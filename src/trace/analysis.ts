@@ -292,7 +292,8 @@ export function coveredTime(intervals: readonly Interval[]): number {
 
 /**
  * Running counts for a live display, updated one event at a time:
- * tasks alive, and how many of them are blocked on a primitive.
+ * tasks alive, and how many of them are blocked on a primitive or awaiting
+ * an executor job (as `analyse` counts them).
  */
 export class LiveCounts {
   readonly #alive = new Set<string>();
@@ -317,7 +318,11 @@ export class LiveCounts {
         this.#waiting.delete(event.task);
         return;
       case 'wait':
+      case 'executor.submit':
         if (this.#alive.has(event.task)) this.#waiting.add(event.task);
+        return;
+      // The job's start comes in its submitter's name: the submitter still awaits it.
+      case 'executor.start':
         return;
       default:
         this.#waiting.delete(event.task);

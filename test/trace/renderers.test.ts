@@ -1,6 +1,6 @@
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { analyse } from '../../src/trace/analysis.js';
+import { analyse, LiveCounts } from '../../src/trace/analysis.js';
 import { type ChromeEvent, toChromeTrace } from '../../src/trace/renderers/chrome.js';
 import { FORMATS, loadRenderer } from '../../src/trace/renderers/index.js';
 import { COLLAPSE_AFTER, createPrettyRenderer } from '../../src/trace/renderers/pretty.js';
@@ -313,6 +313,17 @@ describe('executor jobs and blocking calls in every view', () => {
     expect(out).toContain('t           ⚙ job 1 failed on thread 7 after 0.005s\n');
     expect(out).toContain('main        ⚠ pool error: Error: worker died\n');
     expect(out).toContain('│ thread 7      │ 1 (1 not ok) │');
+  });
+
+  it('live counts: a task awaiting its job counts as waiting until the job ends', () => {
+    const counts = new LiveCounts();
+    const seen: string[] = [];
+    for (const event of executorTrace()) {
+      counts.update(event);
+      if (event.type.startsWith('executor.')) seen.push(`${counts.running}/${counts.waiting}`);
+    }
+    // a, b, c, d alive; each waits from its submit to its job's end.
+    expect(seen).toEqual(['3/1', '3/1', '2/2', '2/2', '1/3', '0/4', '1/3', '1/2', '1/2', '1/1', '1/0']);
   });
 
   it('chrome: a track per slot with a slice per job, an await slice on each submitter, the block as a slice', () => {
