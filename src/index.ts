@@ -17,6 +17,7 @@ export {
   BrokenBarrierError,
   CancelledError,
   InvalidStateError,
+  isCancellation,
   QueueEmpty,
   QueueFull,
   QueueShutDown,

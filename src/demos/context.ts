@@ -1,14 +1,24 @@
 import type { Clock } from '../primitives/clock.js';
+import type { BuiltinJobs } from '../primitives/default-executor.js';
+import { InvalidStateError } from '../primitives/errors.js';
+import type { Executor } from '../primitives/executor.js';
 import type { Random } from '../primitives/random.js';
+import { RealClock } from '../primitives/real-clock.js';
 import { createTask, type Task } from '../primitives/task.js';
+import { checkMs } from '../primitives/task-args.js';
 import { VirtualClock } from '../primitives/virtual-clock.js';
 import type { Recorder } from '../trace/recorder.js';
+import { blockingJob, runBlocking } from './blocking.js';
 import type { DemoContext } from './contract.js';
 
 /** A demo's context plus what the runner needs to wind the demo down. */
 export interface RunContext<O> {
   ctx: DemoContext<O>;
-  /** Cancels every task still running and waits until all have ended (asyncio.run's epilogue). */
+  /**
+   * Cancels every task still running and waits until all have ended
+   * (asyncio.run's epilogue), then closes the run's executor, if one was
+   * opened, cancelling jobs nobody waits for any more.
+   */
   settle(): Promise<void>;
 }
 
@@ -26,6 +36,11 @@ export function createContext<O>(
     for (const task of live) if (!task.signal.aborted) task.cancel(signal.reason);
   };
   signal.addEventListener('abort', cancelAll, { once: true });
+  const mode = {
+    virtual: clock instanceof VirtualClock,
+    speed: clock instanceof RealClock ? clock.speed : 1,
+  };
+  let pool: { maxWorkers: number; name: string; executor: Promise<Executor<BuiltinJobs>> } | undefined;
 
   const ctx: DemoContext<O> = {
     options,
@@ -33,6 +48,7 @@ export function createContext<O>(
     random,
     tracer: recorder,
     signal,
+    virtual: mode.virtual,
     task(name, fn) {
       const task = createTask(fn, { name, tracer: recorder });
       live.add(task as Task<unknown>);
@@ -48,6 +64,34 @@ export function createContext<O>(
     },
     yield() {
       return clock instanceof VirtualClock ? clock.sleep(0) : new Promise((resolve) => setImmediate(resolve));
+    },
+    busy(ms, { kind = 'sleep', note } = {}) {
+      checkMs(ms, 'ctx.busy');
+      const job = blockingJob(kind, ms, mode);
+      recorder.emit('busy', { data: { ms, fn: job.fn }, msg: note });
+      const call = runBlocking(job);
+      if (clock instanceof VirtualClock) clock.busy(ms);
+      return call;
+    },
+    executor({ maxWorkers, name = 'executor' }) {
+      if (pool === undefined) {
+        // Loading the pool is real work: a virtual clock must not jump meanwhile.
+        pool = { maxWorkers, name, executor: clock.track(openExecutor(maxWorkers, name, clock, recorder)) };
+      } else if (pool.maxWorkers !== maxWorkers || pool.name !== name) {
+        return Promise.reject(
+          new InvalidStateError(
+            `ctx.executor: the run's executor is ${JSON.stringify(pool.name)} with ${pool.maxWorkers} workers, asked for ${JSON.stringify(name)} with ${maxWorkers}`,
+          ),
+        );
+      }
+      return pool.executor;
+    },
+    async offload(executor, ms, { kind = 'sleep', signal: jobSignal } = {}) {
+      checkMs(ms, 'ctx.offload');
+      const job = blockingJob(kind, ms, mode);
+      const cost = mode.virtual ? { cost: ms } : {};
+      const value = await executor.run(job.fn, job.args, { signal: jobSignal, ...cost });
+      return { ...job, value };
     },
     log(msg) {
       recorder.emit('log', { msg });
@@ -65,6 +109,22 @@ export function createContext<O>(
       // A task already asked to stop (Ctrl-C) is left to finish its cleanup, not asked twice.
       for (const task of pending) if (!task.signal.aborted) task.cancel();
       await Promise.allSettled(pending);
+      const executor = await pool?.executor.catch(() => undefined);
+      await executor?.close({ cancelRunning: true });
     },
   };
+}
+
+/** The worker pool is imported here, on first use: `list`, `--help` and most demos never load it. */
+async function openExecutor(
+  maxWorkers: number,
+  name: string,
+  clock: Clock,
+  tracer: Recorder,
+): Promise<Executor<BuiltinJobs>> {
+  const [{ Executor }, { builtinJobsUrl }] = await Promise.all([
+    import('../primitives/executor.js'),
+    import('../primitives/default-executor.js'),
+  ]);
+  return new Executor<BuiltinJobs>(builtinJobsUrl(), { maxWorkers, name, clock, tracer });
 }

@@ -7,9 +7,12 @@
  *   `run(ctx)`, which uses only the package's primitives and the context.
  */
 import type { Clock } from '../primitives/clock.js';
+import type { BuiltinJobs } from '../primitives/default-executor.js';
+import type { Executor } from '../primitives/executor.js';
 import type { Random } from '../primitives/random.js';
 import type { Task } from '../primitives/task.js';
 import type { TraceEvent, Tracer } from '../trace/types.js';
+import type { BlockingCall, BlockingKind } from './blocking.js';
 
 /** An integer knob, e.g. `--workers <n>`. */
 export interface IntOption {
@@ -128,6 +131,43 @@ export interface DemoContext<O = Record<string, unknown>> {
    * 1 ms timer), the next idle point on the virtual one.
    */
   yield(): Promise<void>;
+  /**
+   * True on the virtual clock: blocking work is then modelled (see `busy` and
+   * `offload`) and a demo's narration should say so.
+   */
+  readonly virtual: boolean;
+  /**
+   * Blocks the main thread for `ms` of the run's clock, as a synchronous call
+   * does — no timer fires, no other task runs until it returns — and returns
+   * what the call returned. Traced as `busy` (`data.ms`, `data.fn`) before it
+   * blocks. Real clock: the built-in job really runs (`blockingSleep`, or
+   * `cpuWork` for `kind: 'cpu'`) for `ms / speed` of wall time. Virtual clock:
+   * a token of it runs, then `VirtualClock.busy(ms)` moves time on at once, so
+   * every timer due meanwhile fires late, as after a real block.
+   */
+  busy(ms: number, options?: { kind?: BlockingKind; note?: string }): BlockingCall;
+  /**
+   * The run's executor over the built-in jobs: worker threads, on the run's
+   * clock, traced. Created on the first call (which loads the worker pool:
+   * nothing is loaded for a demo that never calls it); later calls return the
+   * same one and must ask for the same size. Closed when the run ends — jobs
+   * still running are cancelled then.
+   * @throws InvalidStateError when asked for another size than the first call.
+   */
+  executor(options: { maxWorkers: number; name?: string }): Promise<Executor<BuiltinJobs>>;
+  /**
+   * `ctx.busy`'s work run on `executor` (`run_in_executor`), resolving with
+   * what it returned; the main thread stays free meanwhile. Real clock: the
+   * job runs for `ms / speed` of wall time on a worker thread. Virtual clock:
+   * the job is modelled — it holds a worker slot for exactly `ms` (the
+   * executor's `cost`) while a token of it really runs on a thread.
+   * @throws (rejects) CancelledError when `signal` aborts (a running job's thread is terminated).
+   */
+  offload(
+    executor: Executor<BuiltinJobs>,
+    ms: number,
+    options?: { kind?: BlockingKind; signal?: AbortSignal },
+  ): Promise<BlockingCall>;
   /** Narration, traced as `log`. */
   log(msg: string): void;
   /** Traces a `cleanup` event for the current task. */

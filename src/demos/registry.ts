@@ -11,6 +11,9 @@ function demo<O>(info: DemoInfo<O> & { options: NoInfer<DemoInfo<O>['options']> 
   return info;
 }
 
+/** api-limit scales its real CPU work down past this many seconds of processing (kept here: the registry loads no demo). */
+export const REAL_BUDGET_S = 20;
+
 /** The lock demo's cap on increments in all: each one is about four events, all kept for the summary and checks. */
 const MAX_INCREMENTS = 250_000;
 
@@ -162,6 +165,87 @@ export const DEMOS: readonly AnyDemoInfo[] = [
       },
     },
     load: () => import('./queue.js'),
+  }),
+  demo({
+    name: 'executor',
+    title: 'Keep blocking work off the event loop with an executor',
+    pattern: 'run_in_executor',
+    explanation: [
+      'A heartbeat ticks every 100 ms while a 2 s blocking call runs on a worker',
+      'thread (run_in_executor): it keeps its beat. --inline: it stalls for 2 s.',
+      'Python needs processes for CPU work (GIL); Node threads run JS in parallel.',
+    ],
+    options: {
+      block: {
+        kind: 'number',
+        default: 2,
+        min: 0.01,
+        max: 3600,
+        description: 'seconds each blocking call takes',
+      },
+      heartbeat: {
+        kind: 'int',
+        default: 100,
+        min: 10,
+        max: 10_000,
+        description: 'milliseconds between heartbeat ticks',
+      },
+      inline: {
+        kind: 'boolean',
+        default: false,
+        description: 'make the call on the main thread: the heartbeat stalls',
+      },
+      kind: {
+        kind: 'choice',
+        choices: ['sleep', 'cpu'],
+        default: 'sleep',
+        description: 'the blocking call: blockingSleep (Atomics.wait, like sync I/O) or cpuWork (hashing)',
+      },
+      jobs: { kind: 'int', default: 1, min: 1, max: 1000, description: 'how many blocking calls' },
+      poolSize: {
+        kind: 'int',
+        default: 2,
+        min: 1,
+        max: 64,
+        description: "the executor's worker threads",
+      },
+    },
+    load: () => import('./executor.js'),
+  }),
+  demo({
+    name: 'api-limit',
+    title: 'Rate-limit API calls and process the results on worker threads',
+    pattern: 'Semaphore + executor',
+    explanation: [
+      'Workers call an API at most 5 at once (Semaphore(5)), then post-process',
+      'each response with 1 s of CPU on the executor: calls and work overlap.',
+      'Python needs processes for CPU work (GIL); Node threads run JS in parallel.',
+    ],
+    options: {
+      workers: { kind: 'int', default: 20, min: 1, max: 10_000, description: 'how many workers' },
+      limit: {
+        kind: 'int',
+        default: 5,
+        min: 1,
+        max: 10_000,
+        description: 'API calls at once (semaphore permits)',
+      },
+      poolSize: {
+        kind: 'int',
+        default: 4,
+        min: 1,
+        max: 64,
+        description: "the executor's worker threads",
+      },
+      cpu: {
+        kind: 'number',
+        default: 1,
+        min: 0.001,
+        max: 600,
+        description: `seconds of CPU per response (real clock: scaled down past ${REAL_BUDGET_S} s in all)`,
+      },
+    },
+    load: () => import('./api-limit.js'),
   }),
   demo({
     name: 'cancel',

@@ -106,7 +106,8 @@ export interface ExecutorStatistics {
  * `state` = `{ running, queued, waiting, maxWorkers }` after the event:
  * `executor.submit` (`data.job`, `data.fn`), `executor.start` (`data.job`,
  * `data.fn`, `data.threadId`, `data.queueWait`), `executor.end` (`data.job`,
- * `data.fn`, `data.threadId`, `data.status` ok/error/cancelled, `data.ms`).
+ * `data.fn`, `data.threadId`, `data.status` ok/error/cancelled, `data.ms`);
+ * a modelled job's events also carry its `data.cost`.
  * In real time `threadId` is the worker's real `threadId`, reported by the
  * worker when it picks the job up, and times are wall milliseconds; for a
  * modelled job (`cost`) `threadId` is the slot number 1..maxWorkers and times
@@ -417,6 +418,7 @@ export class Executor<M extends JobModule = AnyJobModule> implements AsyncDispos
         fn: job.fn,
         threadId: slot,
         queueWait: round(job.startedAt - job.submittedAt),
+        cost: job.cost,
       });
     }
     try {
@@ -480,7 +482,14 @@ export class Executor<M extends JobModule = AnyJobModule> implements AsyncDispos
     if (job.startedAt >= 0) {
       ms = round((job.cost === undefined ? epochNow() : (this.#clock as Clock).now()) - job.startedAt);
     }
-    const data = { job: job.id, fn: job.fn, threadId: job.threadId ?? null, status, ms };
+    const data = {
+      job: job.id,
+      fn: job.fn,
+      threadId: job.threadId ?? null,
+      status,
+      ms,
+      ...(job.cost === undefined ? {} : { cost: job.cost }),
+    };
     this.#emit('executor.end', data, counts);
   }
 

@@ -1,3 +1,4 @@
+import { threadName } from './format.js';
 import type { TraceEvent } from './types.js';
 
 /** A half-open span of run time, in ms. */
@@ -20,11 +21,33 @@ export interface TaskLife {
   waits: Interval[];
   /** From each `acquire` of a resource to the same task's `release` of it (or its end). */
   holds: Interval[];
+  /** Each `busy` (a blocking call on the main thread): from its `t` for its `data.ms`. */
+  blocking: Interval[];
+}
+
+/** One executor job, from `executor.start` to `executor.end`. */
+export interface JobSpan extends Interval {
+  job: number;
+  fn: string;
+  /** The task that submitted it (the events' `task`). */
+  task: string;
+  /** Time it spent queued before a worker took it (`data.queueWait`). */
+  queueWait: number;
+  status: TaskStatus;
+}
+
+/** A worker thread — or a modelled worker slot — and the jobs it ran, in order. */
+export interface ThreadLife {
+  /** `thread 7` (a real thread id) or `slot 2` (a modelled worker slot: the job had a `cost`). */
+  name: string;
+  jobs: JobSpan[];
 }
 
 /** Per-task lives and the run's span, derived from events alone. */
 export interface RunAnalysis {
   tasks: TaskLife[];
+  /** Executor threads that ran jobs, in order of their first job. */
+  threads: ThreadLife[];
   /** The run's length: `run.end`'s `t`, else the last event's. */
   duration: number;
 }
@@ -52,6 +75,7 @@ const SPEC_TYPES = new Set([
   'executor.submit',
   'executor.start',
   'executor.end',
+  'busy',
   'cancel',
   'cleanup',
   'log',
@@ -72,16 +96,21 @@ interface Building extends TaskLife {
   ended: boolean;
   waitingSince: number | undefined;
   holding: Map<string, number>;
+  /** Jobs it submitted that have not ended, by job number: when each was submitted. */
+  awaiting: Map<number, number>;
 }
 
 /**
- * Replays a run's events into task lives (start, end, status, waiting and
- * holding intervals). Tasks appear in order of their first event; `main` (the
- * demo's driver) appears only if it did more than narrate (`log`, `check`, a demo's own events…),
- * and ends with the run's status.
+ * Replays a run's events into task lives (start, end, status, waiting,
+ * holding and blocking intervals) and executor threads (the jobs each ran).
+ * Tasks appear in order of their first event; `main` (the demo's driver)
+ * appears only if it did more than narrate (`log`, `check`, a demo's own
+ * events…), and ends with the run's status. A task waits from each job it
+ * submits to the executor until that job ends.
  */
 export function analyse(events: readonly TraceEvent[]): RunAnalysis {
   const tasks = new Map<string, Building>();
+  const threads = new Threads();
   let duration = 0;
   let runStatus: TaskStatus = 'unfinished';
   for (const event of events) {
@@ -94,6 +123,7 @@ export function analyse(events: readonly TraceEvent[]): RunAnalysis {
       tasks.set(event.task, life);
     }
     step(life, event);
+    threads.step(event);
   }
   const lives: TaskLife[] = [];
   for (const life of tasks.values()) {
@@ -107,9 +137,49 @@ export function analyse(events: readonly TraceEvent[]): RunAnalysis {
       status: life.status,
       waits: life.waits,
       holds: life.holds,
+      blocking: life.blocking,
     });
   }
-  return { tasks: lives, duration };
+  return { tasks: lives, threads: threads.finish(duration), duration };
+}
+
+/** Collects executor jobs by the thread that ran them. */
+class Threads {
+  readonly #byName = new Map<string, ThreadLife>();
+  readonly #running = new Map<number, { span: JobSpan; thread: ThreadLife }>();
+
+  step(event: TraceEvent): void {
+    const data = event.data ?? {};
+    const job = Number(data.job);
+    if (event.type === 'executor.start') {
+      const name = threadName(data);
+      let thread = this.#byName.get(name);
+      if (thread === undefined) this.#byName.set(name, (thread = { name, jobs: [] }));
+      const span: JobSpan = {
+        job,
+        fn: String(data.fn ?? '?'),
+        task: event.task,
+        from: event.t,
+        to: event.t,
+        queueWait: Number(data.queueWait ?? 0),
+        status: 'unfinished',
+      };
+      thread.jobs.push(span);
+      this.#running.set(job, { span, thread });
+    } else if (event.type === 'executor.end') {
+      const running = this.#running.get(job);
+      if (running === undefined) return;
+      running.span.to = event.t;
+      running.span.status = toStatus(data.status);
+      this.#running.delete(job);
+    }
+  }
+
+  /** The threads, with jobs still running cut at `end`. */
+  finish(end: number): ThreadLife[] {
+    for (const { span } of this.#running.values()) span.to = end;
+    return [...this.#byName.values()];
+  }
 }
 
 const RUN_TO_TASK: Record<string, TaskStatus> = { ok: 'ok', failed: 'error', interrupted: 'cancelled' };
@@ -122,15 +192,22 @@ function newLife(name: string, t: number): Building {
     status: 'unfinished',
     waits: [],
     holds: [],
+    blocking: [],
     started: false,
     ended: false,
     waitingSince: undefined,
     holding: new Map(),
+    awaiting: new Map(),
   };
 }
 
 function step(life: Building, event: TraceEvent): void {
   const { t } = event;
+  // A job's events come in its submitter's name, whatever that task is doing meanwhile.
+  if (event.type.startsWith('executor.')) {
+    stepJob(life, event);
+    return;
+  }
   if (life.waitingSince !== undefined) {
     life.waits.push({ from: life.waitingSince, to: t });
     life.waitingSince = undefined;
@@ -149,6 +226,9 @@ function step(life: Building, event: TraceEvent): void {
     case 'wait':
       life.waitingSince = t;
       break;
+    case 'busy':
+      life.blocking.push({ from: t, to: t + Math.max(0, Number(event.data?.ms) || 0) });
+      break;
     case 'acquire':
       if (event.resource !== undefined && !life.holding.has(event.resource))
         life.holding.set(event.resource, t);
@@ -164,11 +244,23 @@ function step(life: Building, event: TraceEvent): void {
   }
 }
 
+function stepJob(life: Building, event: TraceEvent): void {
+  const job = Number(event.data?.job);
+  if (event.type === 'executor.submit') life.awaiting.set(job, event.t);
+  if (event.type !== 'executor.end') return;
+  const since = life.awaiting.get(job);
+  if (since === undefined) return;
+  life.waits.push({ from: since, to: event.t });
+  life.awaiting.delete(job);
+}
+
 function finish(life: Building, t: number): void {
   if (life.waitingSince !== undefined) {
     life.waits.push({ from: life.waitingSince, to: t });
     life.waitingSince = undefined;
   }
+  for (const since of life.awaiting.values()) life.waits.push({ from: since, to: t });
+  life.awaiting.clear();
   for (const since of life.holding.values()) life.holds.push({ from: since, to: t });
   life.holding.clear();
   life.holds.sort((a, b) => a.from - b.from);
@@ -200,7 +292,8 @@ export function coveredTime(intervals: readonly Interval[]): number {
 
 /**
  * Running counts for a live display, updated one event at a time:
- * tasks alive, and how many of them are blocked on a primitive.
+ * tasks alive, and how many of them are blocked on a primitive or awaiting
+ * an executor job (as `analyse` counts them).
  */
 export class LiveCounts {
   readonly #alive = new Set<string>();
@@ -225,7 +318,11 @@ export class LiveCounts {
         this.#waiting.delete(event.task);
         return;
       case 'wait':
+      case 'executor.submit':
         if (this.#alive.has(event.task)) this.#waiting.add(event.task);
+        return;
+      // The job's start comes in its submitter's name: the submitter still awaits it.
+      case 'executor.start':
         return;
       default:
         this.#waiting.delete(event.task);

@@ -26,7 +26,8 @@ const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n =
  * A primitive's state in words, recognised by its fields:
  * semaphore `3/3 permits, 7 waiting`; lock `locked, 2 waiting`; event
  * `set, 0 waiting`; queue `size 5/5, 2 putters waiting`; barrier
- * `2/3 arrived`; anything else `key=value, …`.
+ * `2/3 arrived`; executor `1/2 workers busy, 3 queued`; anything else
+ * `key=value, …`.
  */
 export function describeState(state: Record<string, unknown> | undefined): string | undefined {
   if (state === undefined) return undefined;
@@ -51,6 +52,10 @@ export function describeState(state: Record<string, unknown> | undefined): strin
   }
   if (typeof s.parties === 'number' && typeof s.waiting === 'number')
     return `${s.waiting}/${s.parties} arrived`;
+  if (typeof s.maxWorkers === 'number' && typeof s.running === 'number') {
+    const room = s.waiting > 0 ? `${s.waiting} waiting for room` : undefined;
+    return join(`${s.running}/${s.maxWorkers} workers busy`, `${s.queued ?? 0} queued`, room);
+  }
   const parts = Object.entries(state).map(([key, value]) => `${key}=${formatValue(value, 20)}`);
   return parts.length > 0 ? parts.join(', ') : undefined;
 }
@@ -108,19 +113,32 @@ export function describeEvent(e: TraceEvent): EventWords | undefined {
       return { symbol: '⇠', text: `gets ${formatValue(data.item)} from ${on}`, tone: 'go' };
     case 'queue.shutdown':
       return { symbol: '⊘', text: `shuts down ${on}`, tone: 'signal' };
-    case 'executor.submit':
-      return { symbol: '⇥', text: `submits job ${formatValue(data.job)}`, tone: 'plain' };
-    case 'executor.start':
+    case 'executor.submit': {
+      const modelled = data.cost === undefined ? '' : `, ${formatSeconds(Number(data.cost))} modelled`;
       return {
-        symbol: '⚙',
-        text: `job ${formatValue(data.job)} starts${thread(data.threadId)}`,
+        symbol: '⇥',
+        text: `submits job ${formatValue(data.job)} (${fnOf(data)}${modelled})`,
         tone: 'plain',
       };
-    case 'executor.end':
+    }
+    case 'executor.start': {
+      const wait = Number(data.queueWait ?? 0);
+      const queued = wait > 0 ? `, after ${formatSeconds(wait)} in the queue` : '';
       return {
         symbol: '⚙',
-        text: `job ${formatValue(data.job)} ends${thread(data.threadId)}`,
-        tone: 'plain',
+        text: `job ${formatValue(data.job)} starts on ${where(data)}${queued}`,
+        tone: 'go',
+      };
+    }
+    case 'executor.end':
+      return describeJobEnd(data);
+    case 'executor.error':
+      return { symbol: '⚠', text: `${on} error: ${e.msg ?? '?'}`, tone: 'bad' };
+    case 'busy':
+      return {
+        symbol: '■',
+        text: `blocks the main thread ${formatSeconds(Number(data.ms ?? 0))}${note(e.msg)}`,
+        tone: 'bad',
       };
     case 'cancel':
       return { symbol: '⚠', text: `cancel requested${note(e.msg)}`, tone: 'bad' };
@@ -131,6 +149,30 @@ export function describeEvent(e: TraceEvent): EventWords | undefined {
     default:
       return { symbol: '·', text: describeOther(e), tone: 'plain' };
   }
+}
+
+/**
+ * Where an executor job ran, from its `executor.start`/`executor.end` data:
+ * `thread 7` (the worker's real `threadId`), or `slot 2` for a modelled job
+ * (it has a `cost`; its `threadId` is the number of the worker slot it held).
+ */
+export function threadName(data: Record<string, unknown> | undefined): string {
+  return `${data?.cost === undefined ? 'thread' : 'slot'} ${formatValue(data?.threadId)}`;
+}
+
+const where = threadName;
+
+const fnOf = (data: Record<string, unknown>): string => formatValue(data.fn ?? '?', 30);
+
+function describeJobEnd(data: Record<string, unknown>): EventWords {
+  const job = `job ${formatValue(data.job)}`;
+  const took = formatSeconds(Number(data.ms ?? 0));
+  if (data.status === 'ok')
+    return { symbol: '⚙', text: `${job} done on ${where(data)} (${took})`, tone: 'ok' };
+  if (data.threadId === null || data.threadId === undefined)
+    return { symbol: '⚙', text: `${job} ${formatValue(data.status)} in the queue`, tone: 'bad' };
+  const what = data.status === 'cancelled' ? 'cancelled' : 'failed';
+  return { symbol: '⚙', text: `${job} ${what} on ${where(data)} after ${took}`, tone: 'bad' };
 }
 
 function describeEnd(data: Record<string, unknown>): EventWords {
@@ -161,4 +203,3 @@ function describeOther(e: TraceEvent): string {
 }
 
 const note = (msg: string | undefined): string => (msg ? ` (${msg})` : '');
-const thread = (id: unknown): string => (id === undefined ? '' : ` on thread ${formatValue(id)}`);

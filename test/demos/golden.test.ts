@@ -18,6 +18,9 @@ const CONTRASTS: [string, string[]][] = [
   ['event-clear', ['event', '--clear']],
   ['queue-shutdown', ['queue', '--end', 'shutdown']],
   ['queue-unbounded', ['queue', '--maxsize', '0']],
+  ['executor-inline', ['executor', '--inline']],
+  ['executor-cpu-parallel', ['executor', '--kind', 'cpu', '--jobs', '2']],
+  ['api-limit-pool-1', ['api-limit', '--pool-size', '1']],
   ['cancel-swallow', ['cancel', '--swallow']],
 ];
 
@@ -45,9 +48,7 @@ function golden(json: string): string {
   ].join('\n');
 }
 
-describe.each(
-  DEMOS.filter((info) => !['executor', 'api-limit'].includes(info.name)).map((info) => info.name),
-)('%s --virtual --seed 1', (name) => {
+describe.each(DEMOS.map((info) => info.name))('%s --virtual --seed 1', (name) => {
   it('pretty, without colour', async () => {
     await expect(run([name, '--no-color'])).toMatchFileSnapshot(`__golden__/${name}.txt`);
   });

@@ -32,6 +32,10 @@ const CASES: [string, Record<string, unknown>][] = [
   ['queue', {}],
   ['queue', { end: 'shutdown' }],
   ['cancel', {}],
+  ['executor', {}],
+  ['executor', { inline: true }],
+  ['executor', { kind: 'cpu', jobs: 3 }],
+  ['api-limit', {}],
 ];
 
 describe.each(CASES)('%s %j interrupted', (name, options) => {
@@ -52,6 +56,18 @@ describe.each(CASES)('%s %j interrupted', (name, options) => {
       expect(cancelled.filter((e) => !cleaned(e.task)).map((e) => e.task)).toEqual([]);
       const cancels = events.filter((e) => e.type === 'cancel').map((e) => e.task);
       expect(new Set(cancels).size).toBe(cancels.length); // asked once each
+      // Every job submitted to an executor ended; one its task was awaiting when cancelled ended cancelled.
+      const submitted = events.filter((e) => e.type === 'executor.submit').map((e) => e.data?.job);
+      const ended = events.filter((e) => e.type === 'executor.end');
+      expect(ended.map((e) => e.data?.job).sort()).toEqual([...submitted].sort());
+      for (const end of ended) {
+        const task = cancelled.find((e) => e.task === end.task);
+        if (
+          task !== undefined &&
+          end.seq > events.findIndex((e) => e.type === 'cancel' && e.task === task.task)
+        )
+          expect(end.data?.status).toBe('cancelled');
+      }
       expect(events.at(-1)!.type).toBe('run.end');
     },
   );

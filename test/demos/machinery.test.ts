@@ -9,6 +9,7 @@ import { analyse } from '../../src/trace/analysis.js';
 import { Recorder } from '../../src/trace/recorder.js';
 import { createPrettyRenderer } from '../../src/trace/renderers/pretty.js';
 import type { TraceEvent } from '../../src/trace/types.js';
+import { cli } from '../cli/helpers.js';
 import { TraceBuilder } from '../trace/fixtures.js';
 
 /** What the demos added to the machinery: `Check.when`, `ctx.yield()`, and how a run reads. */
@@ -112,5 +113,79 @@ describe('how a run reads', () => {
     expect(out).not.toContain('Timeline');
     expect(out).toContain('Summary');
     expect(out).toContain('✓ lock: its check passed in 0.000s (seed 1)');
+  });
+});
+
+describe('blocking work and the executor in the context', () => {
+  function context(clock: VirtualClock | RealClock) {
+    const recorder = new Recorder({ demo: 'x', clock });
+    const run = createContext(
+      {},
+      { clock, random: new Random(1), recorder, signal: new AbortController().signal },
+    );
+    return { ...run, recorder };
+  }
+
+  it('busy() on the virtual clock: a token call, then time jumps and a timer due meanwhile fires late', async () => {
+    const clock = new VirtualClock();
+    const { ctx, recorder } = context(clock);
+    const woke = ctx.clock.sleep(100).then(() => clock.now());
+    expect(ctx.busy(2000, { note: 'inline' })).toEqual({ fn: 'blockingSleep', args: [1], value: 1 });
+    expect(clock.now()).toBe(2000);
+    expect(await woke).toBe(2000);
+    expect(ctx.busy(500, { kind: 'cpu' })).toEqual({ fn: 'cpuWork', args: [0], value: 4096 });
+    expect(recorder.events.map((e) => [e.type, e.t, e.data, e.msg])).toEqual([
+      ['busy', 0, { ms: 2000, fn: 'blockingSleep' }, 'inline'],
+      ['busy', 2000, { ms: 500, fn: 'cpuWork' }, undefined],
+    ]);
+    expect(() => ctx.busy(-1)).toThrow(RangeError);
+    expect(recorder.events).toHaveLength(2);
+  });
+
+  it('busy() on the real clock really blocks, for ms / speed of wall time', () => {
+    const { ctx } = context(new RealClock({ speed: 10 }));
+    expect(ctx.busy(50)).toEqual({ fn: 'blockingSleep', args: [5], value: 5 });
+  });
+
+  it('executor(): opened once, on the run clock, traced; offload() is modelled on the virtual clock; settle() closes it, cancelling what still runs', async () => {
+    const clock = new VirtualClock();
+    const { ctx, recorder, settle } = context(clock);
+    const pool = await ctx.executor({ maxWorkers: 2, name: 'pool' });
+    expect(await ctx.executor({ maxWorkers: 2, name: 'pool' })).toBe(pool);
+    await expect(ctx.executor({ maxWorkers: 3, name: 'pool' })).rejects.toThrow(
+      'the run\'s executor is "pool" with 2 workers, asked for "pool" with 3',
+    );
+    expect(await ctx.offload(pool, 500)).toEqual({ fn: 'blockingSleep', args: [1], value: 1 });
+    expect(clock.now()).toBe(500);
+    expect(recorder.events.find((e) => e.type === 'executor.start')?.data).toEqual({
+      job: 1,
+      fn: 'blockingSleep',
+      threadId: 1,
+      queueWait: 0,
+      cost: 500,
+    });
+    const left = ctx.offload(pool, 10_000, { kind: 'cpu' }).then(
+      () => 'resolved',
+      (err: Error) => err.name,
+    );
+    await ctx.clock.sleep(100);
+    await settle();
+    expect(await left).toBe('CancelledError');
+    expect(pool.closed).toBe(true);
+    expect(recorder.events.at(-1)?.data).toMatchObject({ job: 2, status: 'cancelled', ms: 100 });
+  });
+
+  it('list, --help and a demo without jobs never load the worker pool (piscina)', () => {
+    const hooks = `export async function resolve(s, c, next) { if (s === 'piscina') throw new Error('piscina was loaded'); return next(s, c); }`;
+    const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)});`;
+    const env = { NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(register)}` };
+    for (const args of [['list'], ['executor', '--help'], ['semaphore', '--virtual', '--quiet']]) {
+      const { status, stderr } = cli(args, { env });
+      expect([args, status, stderr]).toEqual([args, 0, '']);
+    }
+    // The control: the hook does refuse piscina to a demo that opens the executor.
+    const control = cli(['executor', '--virtual', '--quiet'], { env });
+    expect(control.status).toBe(1);
+    expect(control.stderr).toContain('piscina was loaded');
   });
 });

@@ -96,3 +96,51 @@ export function interruptedTrace(): TraceEvent[] {
   });
   return b.end('interrupted').events;
 }
+
+/**
+ * Four modelled jobs on a pool of 2 slots: a (1 s) on slot 1, b (0.5 s) on
+ * slot 2, c (0.6 s) queued until b frees slot 2 at 0.5 s, d cancelled in the
+ * queue at 0.2 s; then main blocks the main thread for 0.1 s at 1 s.
+ */
+export function executorTrace(): TraceEvent[] {
+  const b = new TraceBuilder('executor').start({});
+  const state = (running: number, queued: number) => ({ running, queued, waiting: 0, maxWorkers: 2 });
+  const job = (
+    type: string,
+    task: string,
+    data: Record<string, unknown>,
+    counts: [number, number],
+  ): TraceBuilder => b.ev(type, task, { resource: 'pool', data, state: state(...counts) });
+  for (const task of ['a', 'b', 'c', 'd']) b.ev('task.start', task);
+  job('executor.submit', 'a', { job: 1, fn: 'cpuWork', cost: 1000 }, [1, 0]);
+  job('executor.start', 'a', { job: 1, fn: 'cpuWork', threadId: 1, queueWait: 0, cost: 1000 }, [1, 0]);
+  job('executor.submit', 'b', { job: 2, fn: 'cpuWork', cost: 500 }, [2, 0]);
+  job('executor.start', 'b', { job: 2, fn: 'cpuWork', threadId: 2, queueWait: 0, cost: 500 }, [2, 0]);
+  job('executor.submit', 'c', { job: 3, fn: 'cpuWork', cost: 600 }, [2, 1]);
+  job('executor.submit', 'd', { job: 4, fn: 'cpuWork', cost: 300 }, [2, 2]);
+  b.at(200);
+  job(
+    'executor.end',
+    'd',
+    { job: 4, fn: 'cpuWork', threadId: null, status: 'cancelled', ms: 0, cost: 300 },
+    [2, 1],
+  );
+  b.ev('task.end', 'd', { data: { status: 'cancelled' } });
+  b.at(500);
+  job('executor.end', 'b', { job: 2, fn: 'cpuWork', threadId: 2, status: 'ok', ms: 500, cost: 500 }, [2, 0]);
+  job('executor.start', 'c', { job: 3, fn: 'cpuWork', threadId: 2, queueWait: 500, cost: 600 }, [2, 0]);
+  b.ev('task.end', 'b', { data: { status: 'ok' } });
+  b.at(1000);
+  job(
+    'executor.end',
+    'a',
+    { job: 1, fn: 'cpuWork', threadId: 1, status: 'ok', ms: 1000, cost: 1000 },
+    [1, 0],
+  );
+  b.ev('task.end', 'a', { data: { status: 'ok' } });
+  b.ev('busy', 'main', { data: { ms: 100, fn: 'blockingSleep' }, msg: 'inline' });
+  b.at(1100);
+  job('executor.end', 'c', { job: 3, fn: 'cpuWork', threadId: 2, status: 'ok', ms: 600, cost: 600 }, [0, 0]);
+  b.ev('task.end', 'c', { data: { status: 'ok' } });
+  return b.end('ok').events;
+}

@@ -1,6 +1,6 @@
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { analyse } from '../../src/trace/analysis.js';
+import { analyse, LiveCounts } from '../../src/trace/analysis.js';
 import { type ChromeEvent, toChromeTrace } from '../../src/trace/renderers/chrome.js';
 import { FORMATS, loadRenderer } from '../../src/trace/renderers/index.js';
 import { COLLAPSE_AFTER, createPrettyRenderer } from '../../src/trace/renderers/pretty.js';
@@ -8,7 +8,8 @@ import { createStyle } from '../../src/trace/renderers/style.js';
 import { renderTimeline } from '../../src/trace/renderers/timeline.js';
 import type { RenderSettings } from '../../src/trace/renderers/types.js';
 import type { TraceEvent } from '../../src/trace/types.js';
-import { interruptedTrace, semaphoreTrace, TraceBuilder } from './fixtures.js';
+import { executorTrace, interruptedTrace, semaphoreTrace, TraceBuilder } from './fixtures.js';
+import { schemaErrors } from './schema.js';
 
 const ESC = '\u001b';
 
@@ -178,7 +179,9 @@ describe('analysis', () => {
       status: 'ok',
       waits: [{ from: 0, to: 500 }],
       holds: [{ from: 500, to: 1300 }],
+      blocking: [],
     });
+    expect(run.threads).toEqual([]);
     // main only narrated: no row for it.
     expect(run.tasks.map((task) => task.name)).toEqual(['worker-1', 'worker-2', 'worker-3']);
   });
@@ -249,6 +252,104 @@ describe('chrome trace', () => {
       [1, 'semaphore (seed 1)'],
       [2, 'semaphore (seed 1)'],
     ]);
+  });
+});
+
+describe('executor jobs and blocking calls in every view', () => {
+  it('the fixture is a valid trace', () => {
+    for (const event of executorTrace()) expect(schemaErrors(event)).toEqual([]);
+  });
+
+  it('analysis: the jobs each thread ran, and each submitter waiting from submission to the end of its job', () => {
+    const run = analyse(executorTrace());
+    expect(
+      run.threads.map((thread) => [
+        thread.name,
+        thread.jobs.map((j) => [j.job, j.task, j.from, j.to, j.status]),
+      ]),
+    ).toEqual([
+      ['slot 1', [[1, 'a', 0, 1000, 'ok']]],
+      [
+        'slot 2',
+        [
+          [2, 'b', 0, 500, 'ok'],
+          [3, 'c', 500, 1100, 'ok'],
+        ],
+      ],
+    ]);
+    expect(run.threads[1]!.jobs[1]!.queueWait).toBe(500);
+    const life = (name: string) => run.tasks.find((task) => task.name === name)!;
+    expect(life('c').waits).toEqual([{ from: 0, to: 1100 }]);
+    expect(life('d').waits).toEqual([{ from: 0, to: 200 }]);
+    expect(life('main').blocking).toEqual([{ from: 1000, to: 1100 }]);
+  });
+
+  it('pretty: which job runs where, its queue wait and the pool in words; a timeline row per slot; an Executor table', () => {
+    const out = pretty(executorTrace());
+    for (const line of [
+      'a           ⇥ submits job 1 (cpuWork, 1.000s modelled)  [1/2 workers busy, 0 queued]',
+      'a           ⚙ job 1 starts on slot 1  [1/2 workers busy, 0 queued]',
+      'd           ⚙ job 4 cancelled in the queue  [2/2 workers busy, 1 queued]',
+      'c           ⚙ job 3 starts on slot 2, after 0.500s in the queue  [2/2 workers busy, 0 queued]',
+      'a           ⚙ job 1 done on slot 1 (1.000s)  [1/2 workers busy, 0 queued]',
+      'main        ■ blocks the main thread 0.100s (inline)',
+    ])
+      expect(out).toContain(line);
+    expect(out).toContain('! blocking the main thread  = running a job');
+    expect(out).toMatch(/\nslot 1 {2}=+\n/);
+    expect(out).toMatch(/\nmain {4}\s+!+\n/);
+    expect(out).toContain('│ slot 2        │ 2    │ 1.100s │ 0.500s         │ b, c         │');
+    expect(out).toMatchSnapshot();
+  });
+
+  it('names a real thread by its id, and a job that failed or was cancelled while running', () => {
+    const b = new TraceBuilder('x').start({});
+    const data = { job: 1, fn: 'fib', threadId: 7, queueWait: 0 };
+    b.ev('executor.start', 't', { resource: 'pool', data });
+    b.at(5).ev('executor.end', 't', { resource: 'pool', data: { ...data, status: 'error', ms: 5 } });
+    b.ev('executor.error', 'main', { resource: 'pool', msg: 'Error: worker died' });
+    const out = pretty(b.end('ok').events);
+    expect(out).toContain('t           ⚙ job 1 starts on thread 7\n');
+    expect(out).toContain('t           ⚙ job 1 failed on thread 7 after 0.005s\n');
+    expect(out).toContain('main        ⚠ pool error: Error: worker died\n');
+    expect(out).toContain('│ thread 7      │ 1 (1 not ok) │');
+  });
+
+  it('live counts: a task awaiting its job counts as waiting until the job ends', () => {
+    const counts = new LiveCounts();
+    const seen: string[] = [];
+    for (const event of executorTrace()) {
+      counts.update(event);
+      if (event.type.startsWith('executor.')) seen.push(`${counts.running}/${counts.waiting}`);
+    }
+    // a, b, c, d alive; each waits from its submit to its job's end.
+    expect(seen).toEqual(['3/1', '3/1', '2/2', '2/2', '1/3', '0/4', '1/3', '1/2', '1/2', '1/1', '1/0']);
+  });
+
+  it('chrome: a track per slot with a slice per job, an await slice on each submitter, the block as a slice', () => {
+    const trace = toChromeTrace(executorTrace());
+    checkChrome(trace.traceEvents);
+    const names = new Map(
+      trace.traceEvents.filter((e) => e.name === 'thread_name').map((e) => [e.tid, e.args?.name]),
+    );
+    const slices = (track: string) =>
+      trace.traceEvents
+        .filter((e) => names.get(e.tid) === track && (e.ph === 'B' || e.ph === 'E'))
+        .map((e) => `${e.ph} ${e.name} ${e.ts}`);
+    expect(slices('pool slot 2')).toEqual([
+      'B job 2 cpuWork 0',
+      'E job 2 cpuWork 500000',
+      'B job 3 cpuWork 500000',
+      'E job 3 cpuWork 1100000',
+    ]);
+    expect(slices('c')).toEqual(['B c 0', 'B await job 3 0', 'E await job 3 1100000', 'E c 1100000']);
+    const sorted = trace.traceEvents.filter((e) => e.name === 'thread_sort_index');
+    const threadSort = sorted.filter((e) => String(names.get(e.tid)).startsWith('pool'));
+    const taskSort = sorted.filter((e) => !String(names.get(e.tid)).startsWith('pool'));
+    const index = (e: ChromeEvent) => e.args?.sort_index as number;
+    expect(Math.min(...threadSort.map(index))).toBeGreaterThan(Math.max(...taskSort.map(index)));
+    const busy = trace.traceEvents.find((e) => e.ph === 'X');
+    expect(busy).toMatchObject({ name: 'blocks the main thread', ts: 1_000_000, dur: 100_000 });
   });
 });
 

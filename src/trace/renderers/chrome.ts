@@ -1,13 +1,16 @@
+import { threadName } from '../format.js';
 import type { TraceEvent } from '../types.js';
 import type { Renderer, RenderSettings } from './types.js';
 
 /** One entry of the Chrome Trace Event Format. */
 export interface ChromeEvent {
   name: string;
-  ph: 'B' | 'E' | 'i' | 'C' | 'M';
+  ph: 'B' | 'E' | 'X' | 'i' | 'C' | 'M';
   pid: number;
   tid?: number;
   ts?: number;
+  /** Duration of an `X` (complete) slice, in microseconds. */
+  dur?: number;
   cat?: string;
   s?: 'g' | 'p' | 't';
   args?: Record<string, unknown>;
@@ -31,6 +34,12 @@ export function createChromeRenderer({ write }: RenderSettings): Renderer {
 
 /** Events that close a blocking slice (waiting, sleeping) but say nothing about the task otherwise. */
 const NEUTRAL = new Set(['run.start', 'run.end', 'check', 'cancel', 'log']);
+
+/** Executor events come in the submitter's name whatever it is doing: they never close its wait or sleep. */
+const isJobEvent = (type: string): boolean => type.startsWith('executor.');
+
+/** Executor thread tracks sort after every task's. */
+const THREAD_TRACKS = 1_000_000;
 interface Slice {
   name: string;
   cat: string;
@@ -44,7 +53,10 @@ interface Slice {
  * each wait (`wait sem`), sleep and hold (`hold sem`); counters for each
  * primitive's numeric state (permits in use, waiters, queue size); instants
  * for set / clear / notify / put / get / cancel / cleanup / log; checks as
- * process-wide instants. Timestamps are in microseconds.
+ * process-wide instants. Executor jobs get a track per thread (or modelled
+ * slot) with a slice per job, and an `await job N` slice on the submitting
+ * task's track from submission to end (its queue wait included); a `busy`
+ * call is a slice as long as it blocked. Timestamps are in microseconds.
  *
  * Slices on one track always nest: when an inner slice outlives the one
  * that has to close (a task releases a lock acquired before the semaphore it
@@ -77,12 +89,20 @@ export function toChromeTrace(events: readonly TraceEvent[]): ChromeTrace {
       continue;
     }
     if (event.type === 'run.start' || event.type === 'run.end') continue;
-    let track = tracks.get(event.task);
-    if (track === undefined) {
-      track = new Track(out, pid, tracks.size + 1, event.task);
-      tracks.set(event.task, track);
+    const trackOf = (key: string, name: string, sortAfter = 0): Track => {
+      let track = tracks.get(key);
+      if (track === undefined) {
+        track = new Track(out, pid, tracks.size + 1, name, sortAfter + tracks.size + 1);
+        tracks.set(key, track);
+      }
+      return track;
+    };
+    trackOf(`task:${event.task}`, event.task).apply(event, ts);
+    if (event.type === 'executor.start' || event.type === 'executor.end') {
+      const name = `${event.resource ?? 'executor'} ${threadName(event.data)}`;
+      // Listed below the tasks.
+      trackOf(`thread:${name}`, name, THREAD_TRACKS).job(event, ts);
     }
-    track.apply(event, ts);
     if (event.state !== undefined && event.resource !== undefined) {
       out.push({ name: event.resource, ph: 'C', pid, ts, args: counters(event.state) });
     }
@@ -106,13 +126,14 @@ class Track {
     readonly pid: number,
     readonly tid: number,
     name: string,
+    sortIndex: number,
   ) {
     out.push({ name: 'thread_name', ph: 'M', pid, tid, args: { name } });
-    out.push({ name: 'thread_sort_index', ph: 'M', pid, tid, args: { sort_index: tid } });
+    out.push({ name: 'thread_sort_index', ph: 'M', pid, tid, args: { sort_index: sortIndex } });
   }
 
   apply(event: TraceEvent, ts: number): void {
-    if (this.#blocking !== undefined && !NEUTRAL.has(event.type)) {
+    if (this.#blocking !== undefined && !NEUTRAL.has(event.type) && !isJobEvent(event.type)) {
       this.#close(this.#blocking, ts);
       this.#blocking = undefined;
     }
@@ -143,6 +164,36 @@ class Track {
         if (held !== undefined) this.#close(held, ts);
         return;
       }
+      case 'executor.submit':
+        this.#openSlice(
+          { name: `await job ${event.data?.job}`, cat: 'executor', args: { ...event.data } },
+          ts,
+        );
+        return;
+      case 'executor.end': {
+        const name = `await job ${event.data?.job}`;
+        const awaited = this.#open.find((slice) => slice.cat === 'executor' && slice.name === name);
+        if (awaited !== undefined) this.#close(awaited, ts, { ...event.data });
+        return;
+      }
+      case 'busy': {
+        const dur = toMicros(Math.max(0, Number(event.data?.ms) || 0));
+        const args: Record<string, unknown> = {
+          ...event.data,
+          ...(event.msg === undefined ? {} : { msg: event.msg }),
+        };
+        this.out.push({
+          name: 'blocks the main thread',
+          cat: 'busy',
+          ph: 'X',
+          pid: this.pid,
+          tid: this.tid,
+          ts,
+          dur,
+          args,
+        });
+        return;
+      }
     }
     // Everything else (set, clear, notify, put, get, cancel, cleanup, log, executor.*, custom types) is an instant.
     const args: Record<string, unknown> = { ...event.data };
@@ -150,6 +201,17 @@ class Track {
     if (event.state !== undefined) args.state = event.state;
     const name = event.resource === undefined ? event.type : `${event.type} ${event.resource}`;
     this.out.push({ name, ph: 'i', s: 't', pid: this.pid, tid: this.tid, ts, args });
+  }
+
+  /** On a thread's track: `executor.start` opens the job's slice, `executor.end` closes it. */
+  job(event: TraceEvent, ts: number): void {
+    const name = `job ${event.data?.job} ${event.data?.fn ?? ''}`.trimEnd();
+    if (event.type === 'executor.start') {
+      this.#openSlice({ name, cat: 'job', args: { ...event.data, task: event.task } }, ts);
+      return;
+    }
+    const running = this.#open.find((slice) => slice.cat === 'job' && slice.name === name);
+    if (running !== undefined) this.#close(running, ts, { status: event.data?.status });
   }
 
   /** Ends every open slice, innermost first. */
@@ -175,13 +237,13 @@ class Track {
     return slice;
   }
 
-  #close(slice: Slice, ts: number): void {
+  #close(slice: Slice, ts: number, args?: Record<string, unknown>): void {
     const at = this.#open.lastIndexOf(slice);
     if (at < 0) return;
     const above = this.#open.splice(at + 1);
     for (let i = above.length - 1; i >= 0; i--) this.#end(above[i]!, ts);
     this.#open.pop();
-    this.#end(slice, ts);
+    this.#end(slice, ts, args);
     for (const inner of above) this.#openSlice(inner, ts);
   }
 

@@ -10,7 +10,7 @@ import {
 import type { TraceEvent } from '../types.js';
 import { type CheckOutcome, checkOutcomes, renderChecks } from './checks.js';
 import { createStyle, type Style } from './style.js';
-import { renderSummary } from './summary.js';
+import { renderSummary, renderThreads } from './summary.js';
 import { renderTimeline } from './timeline.js';
 import type { Renderer, RenderSettings } from './types.js';
 
@@ -127,6 +127,8 @@ class RunView {
       if (timeline.length > 0) sections.push(timeline.join('\n'));
       if (run.tasks.length > 0)
         sections.push(`${s.bold('Summary')}\n${renderSummary(run, { style: s, label })}`);
+      if (run.threads.length > 0)
+        sections.push(`${s.bold('Executor')}\n${renderThreads(run.threads, { style: s, label })}`);
     }
     const checkLines = renderChecks(checks, s);
     if (checkLines.length > 0) sections.push(checkLines.join('\n'));

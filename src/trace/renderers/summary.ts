@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import { coveredTime, type RunAnalysis, type TaskLife } from '../analysis.js';
+import { coveredTime, type RunAnalysis, type TaskLife, type ThreadLife } from '../analysis.js';
 import { formatSeconds } from '../format.js';
 import type { Style } from './style.js';
 
@@ -83,4 +83,42 @@ function totals(tasks: readonly TaskLife[], style: Style): string[] {
     formatSeconds(end),
     counts,
   ].map((cell) => style.dim(cell));
+}
+
+/**
+ * A table of executor threads (or modelled workers): how many jobs each ran,
+ * how long it was busy, the longest time one of its jobs had waited in the
+ * queue, and which tasks the jobs were for — which thread ran what.
+ */
+export function renderThreads(threads: readonly ThreadLife[], options: SummaryOptions): string {
+  const { style } = options;
+  const head = ['thread / slot', 'jobs', 'busy', 'max queue wait', 'ran jobs for'].map((title) =>
+    style.bold(title),
+  );
+  const table = new Table({ head, style: { head: [], border: [] }, chars: NO_ROW_LINES });
+  const shown = threads.slice(0, options.maxRows ?? 20);
+  for (const thread of shown) {
+    const busy = coveredTime(thread.jobs);
+    const wait = Math.max(0, ...thread.jobs.map((job) => job.queueWait));
+    const notOk = thread.jobs.filter((job) => job.status !== 'ok');
+    const jobs = `${thread.jobs.length}${notOk.length > 0 ? style.bad(` (${notOk.length} not ok)`) : ''}`;
+    table.push([
+      options.label(thread.name),
+      jobs,
+      formatSeconds(busy),
+      formatSeconds(wait),
+      tasksOf(thread, options),
+    ]);
+  }
+  const hidden = threads.length - shown.length;
+  if (hidden > 0) table.push([style.dim(`… ${hidden} more`), '', '', '', '']);
+  return table.toString();
+}
+
+/** The tasks a thread ran jobs for, in order, the first few by name. */
+function tasksOf(thread: ThreadLife, options: SummaryOptions): string {
+  const tasks = [...new Set(thread.jobs.map((job) => job.task))];
+  const named = tasks.slice(0, 3).map((task) => options.label(task));
+  const rest = tasks.length - named.length;
+  return `${named.join(', ')}${rest > 0 ? options.style.dim(`, +${rest} more`) : ''}`;
 }

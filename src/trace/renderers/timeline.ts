@@ -1,4 +1,4 @@
-import type { Interval, RunAnalysis, TaskLife } from '../analysis.js';
+import type { Interval, RunAnalysis, TaskLife, ThreadLife } from '../analysis.js';
 import { formatSeconds } from '../format.js';
 import type { Style } from './style.js';
 
@@ -11,13 +11,23 @@ export interface TimelineOptions {
   ascii: boolean;
   /** At most this many task rows; the rest are counted. */
   maxRows?: number;
+  /** At most this many executor thread rows; the rest are counted. */
+  maxThreadRows?: number;
 }
 
-type Cell = 'idle' | 'running' | 'waiting' | 'holding';
+type Cell = 'idle' | 'running' | 'waiting' | 'holding' | 'blocking' | 'job';
 
 const GLYPHS: Record<'ascii' | 'blocks', Record<Cell, string>> = {
-  ascii: { idle: ' ', running: '-', waiting: '.', holding: '#' },
-  blocks: { idle: ' ', running: '▒', waiting: '░', holding: '█' },
+  ascii: { idle: ' ', running: '-', waiting: '.', holding: '#', blocking: '!', job: '=' },
+  blocks: { idle: ' ', running: '▒', waiting: '░', holding: '█', blocking: '▚', job: '▓' },
+};
+
+const LEGEND: Record<Exclude<Cell, 'idle'>, string> = {
+  holding: 'holding',
+  running: 'running',
+  waiting: 'waiting',
+  blocking: 'blocking the main thread',
+  job: 'running a job',
 };
 
 const MAX_LABEL = 16;
@@ -25,17 +35,20 @@ const MAX_LABEL = 16;
 /**
  * One row per task across the run's duration, scaled to `width`: each column
  * shows what the task spent most of that slice of time doing — holding a
- * permit or lock, waiting on a primitive, or running (anything else while
- * alive). A task alive for any part of a column marks it.
+ * permit or lock, waiting on a primitive (or for an executor job), blocking
+ * the main thread (`busy`), or running (anything else while alive). A task
+ * alive for any part of a column marks it. Then one row per executor thread
+ * (or modelled worker), marked wherever it ran a job.
  */
 export function renderTimeline(run: RunAnalysis, options: TimelineOptions): string[] {
   const { style, ascii } = options;
   const glyphs = GLYPHS[ascii ? 'ascii' : 'blocks'];
   const shown = run.tasks.slice(0, options.maxRows ?? 20);
-  if (shown.length === 0) return [];
+  const threads = run.threads.slice(0, options.maxThreadRows ?? 8);
+  if (shown.length === 0 && threads.length === 0) return [];
   const labelWidth = Math.min(
     MAX_LABEL,
-    shown.reduce((max, task) => Math.max(max, task.name.length), 0),
+    [...shown, ...threads].reduce((max, row) => Math.max(max, row.name.length), 0),
   );
   const columns = Math.max(10, options.width - labelWidth - 2);
   const paint: Record<Cell, (text: string) => string> = {
@@ -43,19 +56,27 @@ export function renderTimeline(run: RunAnalysis, options: TimelineOptions): stri
     running: style.chalk.cyan,
     waiting: style.chalk.yellow,
     holding: style.chalk.green,
+    blocking: style.chalk.red,
+    job: style.chalk.magenta,
   };
-  const legend = (['holding', 'running', 'waiting'] as const).map(
-    (cell) => `${paint[cell](glyphs[cell])} ${cell}`,
-  );
+  const kinds: Exclude<Cell, 'idle'>[] = ['holding', 'running', 'waiting'];
+  if (shown.some((task) => task.blocking.length > 0)) kinds.push('blocking');
+  if (threads.length > 0) kinds.push('job');
+  const legend = kinds.map((cell) => `${paint[cell](glyphs[cell])} ${LEGEND[cell]}`);
   const lines = [`${style.bold('Timeline')}  ${legend.join('  ')}`];
-  for (const task of shown) {
-    const row = runsOf(cells(task, run.duration, columns))
+  const row = (name: string, cellsOfRow: Cell[]): void => {
+    const drawn = runsOf(cellsOfRow)
       .map(([cell, count]) => paint[cell](glyphs[cell].repeat(count)))
       .join('');
-    lines.push(`${options.label(task.name, labelWidth)}  ${row.trimEnd()}`);
-  }
-  const hidden = run.tasks.length - shown.length;
-  if (hidden > 0) lines.push(style.dim(`${' '.repeat(labelWidth)}  … ${hidden} more tasks`));
+    lines.push(`${options.label(name, labelWidth)}  ${drawn.trimEnd()}`);
+  };
+  const more = (hidden: number, what: string): void => {
+    if (hidden > 0) lines.push(style.dim(`${' '.repeat(labelWidth)}  … ${hidden} more ${what}`));
+  };
+  for (const task of shown) row(task.name, cells(task, run.duration, columns));
+  more(run.tasks.length - shown.length, 'tasks');
+  for (const thread of threads) row(thread.name, threadCells(thread, run.duration, columns));
+  more(run.threads.length - threads.length, 'threads');
   const end = formatSeconds(run.duration);
   lines.push(style.dim(`${' '.repeat(labelWidth)}  0s${end.padStart(columns - 2)}`));
   return lines;
@@ -94,10 +115,28 @@ function cellOf(task: TaskLife, from: number, to: number): Cell {
   const alive = overlap({ from: task.start, to: task.end }, from, to);
   const waiting = total(task.waits, from, to);
   const holding = Math.max(0, total(task.holds, from, to) - waiting);
-  const running = Math.max(0, alive - waiting - holding);
+  const blocking = total(task.blocking, from, to);
+  const running = Math.max(0, alive - waiting - holding - blocking);
+  if (blocking > 0 && blocking >= Math.max(waiting, holding, running)) return 'blocking';
   if (holding >= waiting && holding >= running && holding > 0) return 'holding';
   if (waiting >= running && waiting > 0) return 'waiting';
   return 'running';
+}
+
+/** A thread's row: marked in every column where it ran a job, however briefly. */
+function threadCells(thread: ThreadLife, duration: number, columns: number): Cell[] {
+  const out: Cell[] = new Array(columns).fill('idle');
+  if (duration <= 0) {
+    if (thread.jobs.length > 0) out[0] = 'job';
+    return out;
+  }
+  const span = duration / columns;
+  for (const job of thread.jobs) {
+    const first = Math.min(columns - 1, Math.floor(job.from / span));
+    const last = Math.min(columns - 1, Math.max(first, Math.ceil(job.to / span) - 1));
+    for (let column = first; column <= last; column++) out[column] = 'job';
+  }
+  return out;
 }
 
 function total(intervals: readonly Interval[], from: number, to: number): number {
