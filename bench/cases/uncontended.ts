@@ -15,10 +15,10 @@ import { checkLimit } from './check.js';
 
 const { quick } = caseArgs();
 const lib = await loadLibrary();
-const n = quick ? 50_000 : 200_000;
+const n = quick ? 50_000 : 100_000;
 const opts = quick
   ? { rounds: 5, warmup: 1, gc: 'minor' as const }
-  : { rounds: 15, warmup: 2, gc: 'minor' as const };
+  : { rounds: 25, warmup: 2, gc: 'minor' as const };
 
 const noop = () => {};
 
