@@ -57,6 +57,8 @@ export interface Row {
   p75?: number;
   rounds: number;
   note?: string;
+  /** The per-round figures behind the medians (so that runs in several processes can be pooled). */
+  samples?: { ns: number[]; ratios: number[] };
 }
 
 export interface Group {
@@ -201,6 +203,7 @@ export async function compare(
       row.ratio = quantile(sorted, 0.5);
       row.p25 = quantile(sorted, 0.25);
       row.p75 = quantile(sorted, 0.75);
+      row.samples = { ns: times[i], ratios: ratios[i] };
     }
     return row;
   });
@@ -209,6 +212,40 @@ export async function compare(
   function fraction(ops: number): string {
     return `${ops.toLocaleString('en-US')} ops`;
   }
+}
+
+/**
+ * Pools the results of one case run in several processes: each row's medians
+ * and quartiles are recomputed over every round of every run (a process's
+ * JIT decisions are part of what varies from run to run).
+ */
+export function pool(runs: CaseResult[]): CaseResult {
+  const [first] = runs;
+  if (first === undefined) throw new Error('pool: no runs');
+  const groups = first.groups.map((group, g) => ({
+    ...group,
+    rows: group.rows.map((row, r): Row => {
+      const all = runs.map((run) => run.groups[g]?.rows[r]);
+      const ns = all.flatMap((x) => x?.samples?.ns ?? []);
+      const ratios = all.flatMap((x) => x?.samples?.ratios ?? []).sort((a, b) => a - b);
+      const failed = all.find((x) => x !== undefined && x.status !== 'ok');
+      const pooled: Row = { ...row, rounds: ns.length };
+      if (failed !== undefined) return { ...failed, rounds: ns.length };
+      if (ns.length > 0) {
+        pooled.ns = median(ns);
+        pooled.ratio = quantile(ratios, 0.5);
+        pooled.p25 = quantile(ratios, 0.25);
+        pooled.p75 = quantile(ratios, 0.75);
+        pooled.samples = { ns, ratios };
+      }
+      return pooled;
+    }),
+  }));
+  return {
+    ...first,
+    groups,
+    notes: [...first.notes, `Pooled from ${runs.length} runs, each in a fresh process.`],
+  };
 }
 
 /** Progress goes to stderr; stdout carries the JSON result. */

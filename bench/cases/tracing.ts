@@ -33,7 +33,7 @@ const BATCHES = quick ? 1 : 2;
 const ITEMS = quick ? 100_000 : 200_000;
 const opts = quick
   ? { rounds: 7, warmup: 1, gc: 'minor' as const }
-  : { rounds: 21, warmup: 2, gc: 'minor' as const };
+  : { rounds: 11, warmup: 2, gc: 'minor' as const };
 
 /** A minimal Tracer: records every event in an array. */
 class RecordingTracer implements Tracer {
