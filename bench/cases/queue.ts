@@ -24,7 +24,7 @@ const lib = await loadLibrary();
 const items = quick ? 100_000 : 1_000_000;
 const opts = quick
   ? { rounds: 3, warmup: 1, gc: 'minor' as const }
-  : { rounds: 4, warmup: 1, gc: 'minor' as const };
+  : { rounds: 7, warmup: 1, gc: 'minor' as const };
 
 /** Tracks what the consumers received. */
 class Tally {
