@@ -41,7 +41,17 @@ export function terminalLevel(
   return depth >= 24 ? 3 : depth >= 8 ? 2 : depth >= 4 ? 1 : 0;
 }
 
-/** `text` in red at `level` (the one colour main needs before anything else is loaded). */
+/** `text` in red at `level` (the colour main needs before anything else is loaded). */
 export function red(text: string, level: ColorLevel): string {
   return level === 0 ? text : `\u001b[31m${text}\u001b[39m`;
+}
+
+/** `text` in bold at `level` (`list` needs only this and `cyan`, so it does not load chalk). */
+export function bold(text: string, level: ColorLevel): string {
+  return level === 0 ? text : `\u001b[1m${text}\u001b[22m`;
+}
+
+/** `text` in cyan at `level`. */
+export function cyan(text: string, level: ColorLevel): string {
+  return level === 0 ? text : `\u001b[36m${text}\u001b[39m`;
 }

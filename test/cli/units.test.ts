@@ -1,5 +1,7 @@
+import Table from 'cli-table3';
 import { describe, expect, it } from 'vitest';
-import { colorLevel } from '../../src/cli/color.js';
+import { boxTable } from '../../src/cli/box.js';
+import { bold, colorLevel, cyan } from '../../src/cli/color.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { commonOptions, optionFlags, parseOption } from '../../src/cli/options.js';
 import { closest } from '../../src/cli/suggest.js';
@@ -85,5 +87,18 @@ describe('closest', () => {
     expect(closest('lcok', ['semaphore', 'lock'])).toBe('lock');
     expect(closest('QUEUE', ['queue'])).toBe('queue');
     expect(closest('xyzzy', ['semaphore', 'lock'])).toBeUndefined();
+  });
+});
+
+describe('boxTable', () => {
+  it('draws what cli-table3 draws (with a line between rows), colour codes not counted as width', () => {
+    const head = ['demo', 'pattern', 'what it shows'].map((t) => bold(t, 1));
+    const rows = [
+      [cyan('queue', 1), 'producer–consumer with backpressure', 'Producer and consumers on a bounded Queue'],
+      [cyan('api-limit', 1), 'rate limit + executor', 'x'],
+    ];
+    const table = new Table({ head, style: { head: [], border: [] } });
+    table.push(...rows);
+    expect(boxTable(head, rows)).toBe(table.toString());
   });
 });

@@ -1,7 +1,7 @@
-import { Chalk } from 'chalk';
-import Table from 'cli-table3';
 import type { OptionSpec } from '../../demos/contract.js';
 import { DEMOS } from '../../demos/registry.js';
+import { boxTable } from '../box.js';
+import { bold, cyan } from '../color.js';
 import type { Io } from '../io.js';
 import { accepted, flagName } from '../options.js';
 import { BIN } from '../program.js';
@@ -17,10 +17,9 @@ export async function listCommand(io: Io, options: { json?: boolean }): Promise<
 
 /** The bare invocation: what the tool is, how to call it, and the demos. */
 export async function shortHelp(io: Io): Promise<void> {
-  const chalk = new Chalk({ level: io.outLevel });
   io.out.write(
     [
-      `${chalk.bold(BIN)} — Python asyncio's synchronization patterns, run and traced in Node.js`,
+      `${bold(BIN, io.outLevel)} — Python asyncio's synchronization patterns, run and traced in Node.js`,
       '',
       `Usage: ${BIN} <demo> [options]      run a demo (e.g. ${BIN} semaphore)`,
       `       ${BIN} list | all | render [file] | code <demo>`,
@@ -34,12 +33,11 @@ export async function shortHelp(io: Io): Promise<void> {
 }
 
 function demoTable(io: Io): string {
-  const chalk = new Chalk({ level: io.outLevel });
-  const head = ['demo', 'pattern', 'what it shows'].map((title) => chalk.bold(title));
-  // No style colours: cli-table3 would paint head and border even with colour off.
-  const table = new Table({ head, style: { head: [], border: [] } });
-  for (const info of DEMOS) table.push([chalk.cyan(info.name), info.pattern, info.title]);
-  return table.toString();
+  const head = ['demo', 'pattern', 'what it shows'].map((title) => bold(title, io.outLevel));
+  return boxTable(
+    head,
+    DEMOS.map((info) => [cyan(info.name, io.outLevel), info.pattern, info.title]),
+  );
 }
 
 function describeDemo(info: (typeof DEMOS)[number]) {
