@@ -10,7 +10,8 @@
  * event loop, so threads run JavaScript truly in parallel, one per core.
  */
 import { AsyncResource } from 'node:async_hooks';
-import { Piscina } from 'piscina';
+import { createRequire } from 'node:module';
+import type { Piscina } from 'piscina';
 import type { Tracer } from '../trace/types.js';
 import type { Clock } from './clock.js';
 import { compiledSibling } from './compiled-module.js';
@@ -129,7 +130,9 @@ export class Executor<M extends JobModule = AnyJobModule> implements AsyncDispos
   readonly moduleUrl: URL;
   readonly maxWorkers: number;
   readonly maxQueue: number;
-  readonly #pool: Piscina;
+  /** Created on the first job: importing the package (or constructing an executor) does not load piscina. */
+  #poolInstance: Piscina | undefined;
+  readonly #poolOptions: ConstructorParameters<typeof Piscina>[0];
   readonly #slots: WorkerSlots<JobRecord>;
   readonly #clock: Clock | undefined;
   readonly #tracer: Tracer | undefined;
@@ -158,7 +161,7 @@ export class Executor<M extends JobModule = AnyJobModule> implements AsyncDispos
       start: this.#start,
       dropped: this.#dropped,
     });
-    this.#pool = new Piscina({
+    this.#poolOptions = {
       filename: compiledSibling(import.meta.url, 'executor-worker.js').href,
       name: 'default',
       minThreads: 0,
@@ -168,12 +171,19 @@ export class Executor<M extends JobModule = AnyJobModule> implements AsyncDispos
       resourceLimits,
       execArgv,
       workerData: { moduleUrl: this.moduleUrl.href } satisfies WorkerSetup,
-    });
+    };
+  }
+
+  get #pool(): Piscina {
+    if (this.#poolInstance !== undefined) return this.#poolInstance;
+    const pool = new (loadPiscina())(this.#poolOptions);
     // Emitted for a worker error with no job on the thread; the thread is replaced. Nothing to reject.
-    this.#pool.on('error', (err: unknown) =>
+    pool.on('error', (err: unknown) =>
       this.#tracer?.emit('executor.error', { resource: this.name, msg: String(err) }),
     );
-    if (tracer !== undefined) this.#pool.on('message', this.#onWorkerMessage);
+    if (this.#tracer !== undefined) pool.on('message', this.#onWorkerMessage);
+    this.#poolInstance = pool;
+    return pool;
   }
 
   /** True once `close()` was called: new jobs are refused. */
@@ -188,7 +198,7 @@ export class Executor<M extends JobModule = AnyJobModule> implements AsyncDispos
       running: this.#slots.running,
       queued: this.#slots.queued,
       waiting: this.#slots.waiting,
-      threads: this.#pool.threads.length,
+      threads: this.#poolInstance?.threads.length ?? 0,
       settled: this.#settled,
     };
   }
@@ -290,7 +300,7 @@ export class Executor<M extends JobModule = AnyJobModule> implements AsyncDispos
 
   /** Ends every thread, once; resolves when all have exited. */
   #destroy(): Promise<void> {
-    this.#destroyed ??= this.#pool.destroy();
+    this.#destroyed ??= this.#poolInstance?.destroy() ?? Promise.resolve();
     return this.#destroyed;
   }
 
@@ -514,4 +524,12 @@ function settledOk(value: unknown): Settled {
 
 function settledError(error: unknown): Settled {
   return { ok: false, error };
+}
+
+let piscina: typeof Piscina | undefined;
+
+/** piscina, loaded on first use (synchronously: `run()` needs the pool at once). */
+function loadPiscina(): typeof Piscina {
+  piscina ??= (createRequire(import.meta.url)('piscina') as typeof import('piscina')).Piscina;
+  return piscina;
 }
