@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createContext } from '../../src/demos/context.js';
 import type { DemoInfo, DemoModule } from '../../src/demos/contract.js';
@@ -176,9 +177,8 @@ describe('blocking work and the executor in the context', () => {
   });
 
   it('list, --help and a demo without jobs never load the worker pool (piscina)', () => {
-    const hooks = `export async function resolve(s, c, next) { if (s === 'piscina') throw new Error('piscina was loaded'); return next(s, c); }`;
-    const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)});`;
-    const env = { NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(register)}` };
+    const refuse = fileURLToPath(new URL('./fixtures/refuse-piscina.cjs', import.meta.url));
+    const env = { NODE_OPTIONS: `--require=${refuse}` };
     for (const args of [['list'], ['executor', '--help'], ['semaphore', '--virtual', '--quiet']]) {
       const { status, stderr } = cli(args, { env });
       expect([args, status, stderr]).toEqual([args, 0, '']);
