@@ -148,10 +148,12 @@ export class WorkerSlots<J extends SlotJob> {
 
   /** Hands slot `slot` to the first queued job, else to the first submitter waiting for room, else frees it. */
   #release(slot: number): void {
-    if (this.#queue.wakeHeadWith((job) => this.#start(job, slot))) {
+    const handedOver = this.#queue.wakeHeadWith((job) => {
+      // The place it left goes to the room first: the job starts on the counts after the whole release.
       this.#admitFromRoom();
-      return;
-    }
+      return this.#start(job, slot);
+    });
+    if (handedOver) return;
     const started = this.#room.wakeHeadWith((job) => {
       job.admitted();
       return this.#start(job, slot);

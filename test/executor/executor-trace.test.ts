@@ -125,6 +125,25 @@ describe('Executor with a clock', () => {
     }
   });
 
+  it("states the pool after the event: a modelled start counts the submitter its slot's release admitted", async () => {
+    const clock = new VirtualClock();
+    const tracer = new RecordingTracer(clock);
+    await using pool = new Executor<typeof BuiltinJobs>(builtinJobsUrl(), {
+      maxWorkers: 1,
+      maxQueue: 1,
+      clock,
+      tracer,
+    });
+    // Job 1 runs, job 2 is queued, job 3 waits for room; job 1's end hands its slot to 2 and the room to 3.
+    await Promise.all([1, 2, 3].map(() => pool.run('blockingSleep', [0], { cost: 100 })));
+    const at100 = tracer.events.filter((e) => e.t === 100).map((e) => [e.type, e.data?.job, e.state]);
+    const after = { running: 1, queued: 1, waiting: 0, maxWorkers: 1 };
+    expect(at100).toEqual([
+      ['executor.end', 1, after],
+      ['executor.start', 2, after],
+    ]);
+  });
+
   it('cancels a running modelled job at the virtual instant of the abort; its slot passes on', async () => {
     const clock = new VirtualClock();
     const tracer = new RecordingTracer(clock);
