@@ -24,7 +24,7 @@ import { Semaphore } from '../primitives/semaphore.js';
 import { threadName } from '../trace/format.js';
 import type { TraceEvent } from '../trace/types.js';
 import { finishedOk, maxConcurrency, seconds, timingSlack } from './checks.js';
-import { type DemoContext, defineDemo } from './contract.js';
+import { type DemoContext, type DemoExecutor, defineDemo } from './contract.js';
 import { REAL_BUDGET_S } from './registry.js';
 
 export interface ApiLimitOptions {
@@ -33,8 +33,6 @@ export interface ApiLimitOptions {
   poolSize: number;
   cpu: number;
 }
-
-type Pool = Awaited<ReturnType<DemoContext['executor']>>;
 
 const API = 'api';
 const POOL = 'pool';
@@ -232,7 +230,7 @@ function plan(ctx: DemoContext<ApiLimitOptions>): number {
 async function worker(
   ctx: DemoContext<ApiLimitOptions>,
   api: Semaphore,
-  pool: Pool,
+  pool: DemoExecutor,
   latency: number,
   cpuMs: number,
   signal: AbortSignal,

@@ -98,6 +98,9 @@ export interface Check<O = Record<string, unknown>> {
   verify(events: readonly TraceEvent[], options: O): CheckResult;
 }
 
+/** The run's executor over the built-in jobs (`ctx.executor()`). */
+export type DemoExecutor = Executor<BuiltinJobs>;
+
 /** What a demo module exports by default. */
 export interface DemoModule<O = Record<string, unknown>> {
   checks: readonly Check<O>[];
@@ -154,7 +157,7 @@ export interface DemoContext<O = Record<string, unknown>> {
    * still running are cancelled then.
    * @throws InvalidStateError when asked for another size than the first call.
    */
-  executor(options: { maxWorkers: number; name?: string }): Promise<Executor<BuiltinJobs>>;
+  executor(options: { maxWorkers: number; name?: string }): Promise<DemoExecutor>;
   /**
    * `ctx.busy`'s work run on `executor` (`run_in_executor`), resolving with
    * what it returned; the main thread stays free meanwhile. Real clock: the
@@ -164,7 +167,7 @@ export interface DemoContext<O = Record<string, unknown>> {
    * @throws (rejects) CancelledError when `signal` aborts (a running job's thread is terminated).
    */
   offload(
-    executor: Executor<BuiltinJobs>,
+    executor: DemoExecutor,
     ms: number,
     options?: { kind?: BlockingKind; signal?: AbortSignal },
   ): Promise<BlockingCall>;

@@ -32,7 +32,7 @@ import {
   isBlockingResult,
 } from './blocking.js';
 import { seconds, timingSlack } from './checks.js';
-import { type CheckResult, type DemoContext, defineDemo } from './contract.js';
+import { type CheckResult, type DemoContext, type DemoExecutor, defineDemo } from './contract.js';
 
 export interface ExecutorDemoOptions {
   block: number;
@@ -42,8 +42,6 @@ export interface ExecutorDemoOptions {
   jobs: number;
   poolSize: number;
 }
-
-type Pool = Awaited<ReturnType<DemoContext['executor']>>;
 
 const HEARTBEAT = 'heartbeat';
 const JOB = 'job-';
@@ -340,7 +338,7 @@ async function heartbeat(
 /** One blocking call, inline or on the executor; traces what it returned. */
 async function call(
   ctx: DemoContext<ExecutorDemoOptions>,
-  pool: Pool | undefined,
+  pool: DemoExecutor | undefined,
   signal: AbortSignal,
 ): Promise<BlockingCall> {
   const { block, kind } = ctx.options;
