@@ -107,13 +107,7 @@ export default defineDemo<ApiLimitOptions>({
           return { ok: false, detail: `job ${job} ended ${String(notOk.end?.data?.status ?? 'never')}` };
         }
         if (starts.length !== workers) return { ok: false, detail: `${starts.length}/${workers} jobs ran` };
-        let running = 0;
-        let most = 0;
-        for (const event of events) {
-          if (event.resource !== POOL) continue;
-          if (event.type === 'executor.start') most = Math.max(most, ++running);
-          if (event.type === 'executor.end') running--;
-        }
+        const most = maxConcurrency(events, POOL, 'executor.start', 'executor.end');
         const threads = [...new Set(starts.map((event) => threadName(event.data)))];
         if (most > poolSize) return { ok: false, detail: `${most} jobs at once on a pool of ${poolSize}` };
         const on = threads.length <= 4 ? threads.join(', ') : `${threads.length} threads`;

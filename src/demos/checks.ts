@@ -8,15 +8,22 @@ import type { TraceEvent } from '../trace/types.js';
  * The most holders `resource` ever had at once, replaying `acquire` (+1) and
  * `release` (−1) in trace order. Primitives emit a release before the
  * acquire of the waiter it woke, so a correct primitive never shows more
- * holders than permits.
+ * holders than permits. For an executor, count `executor.start` and
+ * `executor.end` instead: the jobs that ran at once (it emits a job's end
+ * before the start of the job its slot passes to).
  */
-export function maxConcurrency(events: readonly TraceEvent[], resource: string): number {
+export function maxConcurrency(
+  events: readonly TraceEvent[],
+  resource: string,
+  enter = 'acquire',
+  leave = 'release',
+): number {
   let holders = 0;
   let max = 0;
   for (const event of events) {
     if (event.resource !== resource) continue;
-    if (event.type === 'acquire') max = Math.max(max, ++holders);
-    else if (event.type === 'release') holders--;
+    if (event.type === enter) max = Math.max(max, ++holders);
+    else if (event.type === leave) holders--;
   }
   return max;
 }

@@ -31,7 +31,7 @@ import {
   blockingJob,
   isBlockingResult,
 } from './blocking.js';
-import { seconds, timingSlack } from './checks.js';
+import { maxConcurrency, seconds, timingSlack } from './checks.js';
 import { type CheckResult, type DemoContext, type DemoExecutor, defineDemo } from './contract.js';
 
 export interface ExecutorDemoOptions {
@@ -44,6 +44,7 @@ export interface ExecutorDemoOptions {
 }
 
 const HEARTBEAT = 'heartbeat';
+const POOL = 'executor';
 const JOB = 'job-';
 /** The demo's own events: a heartbeat tick (`data.n`, `data.gap`), a call's result, the measured loop lag. */
 export const TICK = 'heartbeat.tick';
@@ -168,12 +169,7 @@ export default defineDemo<ExecutorDemoOptions>({
           return { ok: false, detail: `job ${failed.data?.job} ended ${String(failed.data?.status)}` };
         if (starts.length !== jobs || ends.length !== jobs)
           return { ok: false, detail: `${starts.length} started, ${ends.length} ended of ${jobs} jobs` };
-        let running = 0;
-        let most = 0;
-        for (const event of events) {
-          if (event.type === 'executor.start') most = Math.max(most, ++running);
-          if (event.type === 'executor.end') running--;
-        }
+        const most = maxConcurrency(events, POOL, 'executor.start', 'executor.end');
         const expected = Math.min(jobs, poolSize);
         if (most > poolSize) return { ok: false, detail: `${most} jobs at once on a pool of ${poolSize}` };
         if (most < expected) return { ok: false, detail: `at most ${most} at once, never ${expected}` };
@@ -198,7 +194,7 @@ export default defineDemo<ExecutorDemoOptions>({
   async run(ctx) {
     const { heartbeat: beat, inline, kind, jobs, poolSize } = ctx.options;
     narrate(ctx);
-    const pool = inline ? undefined : await ctx.executor({ maxWorkers: poolSize });
+    const pool = inline ? undefined : await ctx.executor({ maxWorkers: poolSize, name: POOL });
     // Before the heartbeat starts, so this short block stalls nothing: one thread's hashing rate alone.
     const solo =
       kind === 'cpu' && !inline && !ctx.virtual ? cpuWork(CALIBRATION_MS) / CALIBRATION_MS : undefined;
