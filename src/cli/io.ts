@@ -1,3 +1,4 @@
+import type { RenderSettings } from '../trace/renderers/types.js';
 import { type ColorLevel, colorLevel } from './color.js';
 import { Output } from './output.js';
 
@@ -31,5 +32,15 @@ export function createIo(
     env: proc.env,
     stdin: proc.stdin,
     stderr: proc.stderr,
+  };
+}
+
+/** How a renderer draws on this stdout: one rule for a live run and `render`, so both print the same bytes. */
+export function renderSettings(io: Io): RenderSettings {
+  return {
+    write: io.out.write,
+    colorLevel: io.outLevel,
+    width: io.out.columns,
+    ascii: io.outLevel === 0 || io.env.TERM === 'dumb',
   };
 }

@@ -5,7 +5,7 @@
  */
 import type { OptionSpec } from '../demos/contract.js';
 import type { AnyDemoInfo } from '../demos/registry.js';
-import { FORMATS, type FormatName } from '../trace/renderers/index.js';
+import { FORMATS, type FormatName, isFormat } from '../trace/renderers/index.js';
 import { UsageError } from './errors.js';
 
 /** `poolSize` → `--pool-size`. */
@@ -88,7 +88,7 @@ const SPEED: OptionSpec = { kind: 'number', default: 1, min: 0.01, max: 1000, de
 /** Validates the common options; `randomSeed()` supplies a seed when none was given. */
 export function commonOptions(raw: Record<string, unknown>, randomSeed: () => number): CommonOptions {
   const format = raw.format === undefined ? 'pretty' : String(raw.format);
-  if (!(FORMATS as string[]).includes(format)) {
+  if (!isFormat(format)) {
     throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got '${format}'`);
   }
   if (raw.json === true && format !== 'pretty' && format !== 'json') {
@@ -98,7 +98,7 @@ export function commonOptions(raw: Record<string, unknown>, randomSeed: () => nu
     throw new UsageError('--speed has no effect with --virtual (virtual time does not pass, it jumps)');
   }
   return {
-    format: raw.json === true ? 'json' : (format as FormatName),
+    format: raw.json === true ? 'json' : format,
     seed: raw.seed === undefined ? randomSeed() : (parseOption('seed', SEED, raw.seed) as number),
     speed: parseOption('speed', SPEED, raw.speed) as number,
     virtual: raw.virtual === true,

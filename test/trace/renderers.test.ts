@@ -351,6 +351,12 @@ describe('executor jobs and blocking calls in every view', () => {
     const busy = trace.traceEvents.find((e) => e.ph === 'X');
     expect(busy).toMatchObject({ name: 'blocks the main thread', ts: 1_000_000, dur: 100_000 });
   });
+
+  it('chrome: a job cancelled in the queue ran on no thread, so it adds no thread track', () => {
+    const trace = toChromeTrace(executorTrace());
+    const names = trace.traceEvents.filter((e) => e.name === 'thread_name').map((e) => e.args?.name);
+    expect(names).toEqual(['a', 'b', 'c', 'd', 'pool slot 1', 'pool slot 2', 'main']);
+  });
 });
 
 describe('renderer registry', () => {

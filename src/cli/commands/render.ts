@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { loadRenderer } from '../../trace/renderers/index.js';
 import type { TraceEvent } from '../../trace/types.js';
 import { UsageError } from '../errors.js';
-import type { Io } from '../io.js';
+import { type Io, renderSettings } from '../io.js';
 import { BIN } from '../program.js';
 
 const FORMATS = ['pretty', 'chrome'] as const;
@@ -26,12 +26,7 @@ export async function renderCommand(
   const { text, name } = await readInput(io, file);
   const events = parseTrace(text, name);
   const factory = await loadRenderer(format as (typeof FORMATS)[number]);
-  const renderer = factory({
-    write: io.out.write,
-    colorLevel: io.outLevel,
-    width: io.out.columns,
-    ascii: io.outLevel === 0 || io.env.TERM === 'dumb',
-  });
+  const renderer = factory(renderSettings(io));
   for (const event of events) renderer.event(event);
   renderer.end();
 }

@@ -5,7 +5,7 @@ import { runDemo } from '../../demos/runner.js';
 import type { TraceListener } from '../../trace/recorder.js';
 import { loadRenderer } from '../../trace/renderers/index.js';
 import { Interrupted, RunFailed } from '../errors.js';
-import type { Io } from '../io.js';
+import { type Io, renderSettings } from '../io.js';
 import { type CommonOptions, commonOptions, demoOptions, MAX_SEED } from '../options.js';
 
 type Raw = Record<string, unknown>;
@@ -43,13 +43,7 @@ type StopReason = 'sigint' | 'closed';
  * stops the run quietly.
  */
 async function runAll(io: Io, runs: [AnyDemoInfo, Raw][], common: CommonOptions): Promise<void> {
-  const renderer = (await loadRenderer(common.format))({
-    write: io.out.write,
-    colorLevel: io.outLevel,
-    width: io.out.columns,
-    ascii: io.outLevel === 0 || io.env.TERM === 'dumb',
-    quiet: common.quiet,
-  });
+  const renderer = (await loadRenderer(common.format))({ ...renderSettings(io), quiet: common.quiet });
   const spinner = wantsSpinner(io, common)
     ? new (await import('../spinner.js')).LiveSpinner(io.stderr, io.errLevel)
     : undefined;

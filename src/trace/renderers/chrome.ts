@@ -100,8 +100,9 @@ export function toChromeTrace(events: readonly TraceEvent[]): ChromeTrace {
     trackOf(`task:${event.task}`, event.task).apply(event, ts);
     if (event.type === 'executor.start' || event.type === 'executor.end') {
       const name = `${event.resource ?? 'executor'} ${threadName(event.data)}`;
-      // Listed below the tasks.
-      trackOf(`thread:${name}`, name, THREAD_TRACKS).job(event, ts);
+      // Only a start puts a job on a thread (listed below the tasks): a job that ended in the queue ran nowhere.
+      if (event.type === 'executor.start') trackOf(`thread:${name}`, name, THREAD_TRACKS).job(event, ts);
+      else tracks.get(`thread:${name}`)?.job(event, ts);
     }
     if (event.state !== undefined && event.resource !== undefined) {
       out.push({ name: event.resource, ph: 'C', pid, ts, args: counters(event.state) });

@@ -114,16 +114,12 @@ class RunView {
     if (!this.#settings.quiet && status !== 'interrupted' && end !== undefined) {
       const run = analyse(this.#events);
       const label = (name: string, width?: number): string => this.#label(name, width);
-      // A run that took no time (virtual time that never moved) has no timeline to draw.
-      const timeline =
-        run.duration <= 0
-          ? []
-          : renderTimeline(run, {
-              style: s,
-              label,
-              width: this.#settings.width,
-              ascii: this.#settings.ascii,
-            });
+      const timeline = renderTimeline(run, {
+        style: s,
+        label,
+        width: this.#settings.width,
+        ascii: this.#settings.ascii,
+      });
       if (timeline.length > 0) sections.push(timeline.join('\n'));
       if (run.tasks.length > 0)
         sections.push(`${s.bold('Summary')}\n${renderSummary(run, { style: s, label })}`);

@@ -38,14 +38,15 @@ const MAX_LABEL = 16;
  * permit or lock, waiting on a primitive (or for an executor job), blocking
  * the main thread (`busy`), or running (anything else while alive). A task
  * alive for any part of a column marks it. Then one row per executor thread
- * (or modelled worker), marked wherever it ran a job.
+ * (or modelled worker), marked wherever it ran a job. A run that took no
+ * time (virtual time that never moved) has no timeline: no lines.
  */
 export function renderTimeline(run: RunAnalysis, options: TimelineOptions): string[] {
   const { style, ascii } = options;
   const glyphs = GLYPHS[ascii ? 'ascii' : 'blocks'];
   const shown = run.tasks.slice(0, options.maxRows ?? 20);
   const threads = run.threads.slice(0, options.maxThreadRows ?? 8);
-  if (shown.length === 0 && threads.length === 0) return [];
+  if (run.duration <= 0 || (shown.length === 0 && threads.length === 0)) return [];
   const labelWidth = Math.min(
     MAX_LABEL,
     [...shown, ...threads].reduce((max, row) => Math.max(max, row.name.length), 0),
@@ -102,11 +103,10 @@ function cells(task: TaskLife, duration: number, columns: number): Cell[] {
     out.push(cellOf(task, from, to));
   }
   // A task that lived for no time at all still gets its column.
-  if (task.end === task.start && duration > 0) {
+  if (task.end === task.start) {
     const column = Math.min(columns - 1, Math.floor(task.start / span));
     if (out[column] === 'idle') out[column] = 'running';
   }
-  if (duration === 0) out[0] = 'running';
   return out;
 }
 
@@ -126,10 +126,6 @@ function cellOf(task: TaskLife, from: number, to: number): Cell {
 /** A thread's row: marked in every column where it ran a job, however briefly. */
 function threadCells(thread: ThreadLife, duration: number, columns: number): Cell[] {
   const out: Cell[] = new Array(columns).fill('idle');
-  if (duration <= 0) {
-    if (thread.jobs.length > 0) out[0] = 'job';
-    return out;
-  }
   const span = duration / columns;
   for (const job of thread.jobs) {
     const first = Math.min(columns - 1, Math.floor(job.from / span));
