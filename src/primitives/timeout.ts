@@ -190,13 +190,12 @@ async function waitForPromise<T>(
   clock: Clock,
   signal: AbortSignal | undefined,
 ): Promise<T> {
-  const why = ms === 0 ? 'timeout' : await race(promise, ms, clock, signal);
+  const why = signal?.aborted ? 'abort' : ms === 0 ? 'timeout' : await race(promise, ms, clock, signal);
+  if (why === 'done') return promise;
+  // The promise runs on; a failure of it that nobody awaits any more must not crash the process.
+  Promise.resolve(promise).catch(noop);
   if (why === 'abort') throw cancelledBy(signal as AbortSignal);
-  if (why === 'timeout') {
-    Promise.resolve(promise).catch(noop);
-    throw new TimeoutError(`waitFor: timed out after ${ms} ms`);
-  }
-  return promise;
+  throw new TimeoutError(`waitFor: timed out after ${ms} ms`);
 }
 
 /**
