@@ -1,5 +1,5 @@
 /**
- * A growable ring buffer: O(1) push and pop at both ends (amortised), unlike
+ * A growable ring buffer: O(1) push at the back and removal at either end (amortised), unlike
  * `Array.prototype.shift`, which turns quadratic on long arrays.
  */
 export class Deque<T> {
@@ -15,13 +15,6 @@ export class Deque<T> {
   push(item: T): void {
     if (this.#length === this.#buffer.length) this.#grow();
     this.#buffer[(this.#head + this.#length) & this.#mask] = item;
-    this.#length++;
-  }
-
-  unshift(item: T): void {
-    if (this.#length === this.#buffer.length) this.#grow();
-    this.#head = (this.#head - 1) & this.#mask;
-    this.#buffer[this.#head] = item;
     this.#length++;
   }
 
@@ -53,10 +46,6 @@ export class Deque<T> {
     this.#head = 0;
     this.#length = 0;
     return n;
-  }
-
-  *[Symbol.iterator](): IterableIterator<T> {
-    for (let i = 0; i < this.#length; i++) yield this.#buffer[(this.#head + i) & this.#mask] as T;
   }
 
   #grow(): void {

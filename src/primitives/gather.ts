@@ -1,17 +1,11 @@
 import type { Clock } from './clock.js';
 import { cancelledBy, isCancellation, TimeoutError } from './errors.js';
-import { checkSignal, show, type WaitOptions } from './options.js';
+import { checkOptionsObject, checkSignal, show, type WaitOptions } from './options.js';
 import { defaultClock } from './real-clock.js';
 import { Task } from './task.js';
 import { checkAwaitables, checkClock, checkTimeout } from './task-args.js';
 
 const noop = (): void => {};
-
-function checkOptions(options: unknown, where: string): void {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`${where}: options must be an object, got ${show(options)}`);
-  }
-}
 
 /** Options of `gather`. */
 export interface GatherOptions extends WaitOptions {
@@ -58,7 +52,7 @@ export function gather<T>(
 ): Promise<(T | Error)[]>;
 export function gather(awaitables: Iterable<unknown>, options: GatherOptions = {}): Promise<unknown[]> {
   const items = checkAwaitables(awaitables as Iterable<PromiseLike<unknown>>, 'gather');
-  checkOptions(options, 'gather');
+  checkOptionsObject(options, 'gather');
   const { returnExceptions = false, signal } = options;
   if (typeof returnExceptions !== 'boolean') {
     throw new TypeError(`gather: options.returnExceptions must be a boolean, got ${show(returnExceptions)}`);
@@ -152,7 +146,7 @@ export function wait<A extends PromiseLike<unknown>>(
 ): Promise<{ done: Set<A>; pending: Set<A> }> {
   const items = new Set(checkAwaitables(tasks, 'wait', 'tasks'));
   if (items.size === 0) throw new RangeError('wait: tasks must not be empty');
-  checkOptions(options, 'wait');
+  checkOptionsObject(options, 'wait');
   const { returnWhen = ALL_COMPLETED, timeout, clock, signal } = options;
   if (!RETURN_WHEN.includes(returnWhen)) {
     throw new RangeError(
@@ -242,7 +236,7 @@ export function asCompleted<T>(
   options: AsCompletedOptions = {},
 ): AsyncIterableIterator<T> {
   const items = checkAwaitables(awaitables, 'asCompleted');
-  checkOptions(options, 'asCompleted');
+  checkOptionsObject(options, 'asCompleted');
   const { timeout, clock = defaultClock(), signal } = options;
   const ms = checkTimeout(timeout, 'asCompleted', 'options.timeout');
   checkClock(clock, 'asCompleted');

@@ -24,6 +24,13 @@ export function show(value: unknown): string {
   return 'an object';
 }
 
+/** Throws a TypeError unless `options` is an object (an options bag). */
+export function checkOptionsObject(options: unknown, where: string): asserts options is object {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`${where}: options must be an object, got ${show(options)}`);
+  }
+}
+
 /** Throws a TypeError unless `signal` is undefined or an AbortSignal. */
 export function checkSignal(signal: unknown, where: string): asserts signal is AbortSignal | undefined {
   if (signal !== undefined && !(signal instanceof AbortSignal)) {

@@ -99,6 +99,8 @@ export class Queue<T> {
   #inFlight = 0;
   #unfinished = 0;
   #shutdown = false;
+  /** `shutdown(true)` was called: items left, or given back later, are discarded. */
+  #discarding = false;
   readonly #tracer: Tracer | undefined;
 
   /** @param maxsize the capacity; 0 (default) means unbounded. */
@@ -224,7 +226,8 @@ export class Queue<T> {
     const item = await parked;
     this.#inFlight--;
     if (signal?.aborted) {
-      this.#deliver(item, true);
+      if (this.#discarding) this.#discard(1);
+      else this.#deliver(item, true);
       throw cancelledBy(signal);
     }
     this.#wakePutters();
@@ -256,14 +259,14 @@ export class Queue<T> {
    * Shuts the queue down: later puts throw `QueueShutDown`, gets drain what is
    * left and then throw it, and every waiting getter and putter is woken with
    * it. With `immediate`, the items left are discarded (counted as done, so
-   * `join()` can finish). Calling it again is harmless.
+   * `join()` can finish), and so is an item a getter aborted before resuming
+   * hands back. Calling it again is harmless.
    */
   shutdown(immediate = false): void {
     this.#shutdown = true;
     if (immediate) {
-      const discarded = this.#store.clear();
-      this.#unfinished = Math.max(0, this.#unfinished - discarded);
-      if (this.#unfinished === 0) this.#joiners.wakeAll();
+      this.#discarding = true;
+      this.#discard(this.#store.clear());
     }
     this.#getters.rejectAll(() => new QueueShutDown('the queue was shut down while get() waited'));
     this.#putters.rejectAll(() => new QueueShutDown('the queue was shut down while put() waited'));
@@ -327,6 +330,12 @@ export class Queue<T> {
       // free now and belongs to the next putter. Invariant: putters > 0 ⇒ full().
       this.#wakePutters();
     }
+  }
+
+  /** Counts `n` discarded items as done. */
+  #discard(n: number): void {
+    this.#unfinished = Math.max(0, this.#unfinished - n);
+    if (this.#unfinished === 0) this.#joiners.wakeAll();
   }
 
   /** Takes the next stored item (there is one). */

@@ -217,13 +217,14 @@ abstract class Permits implements Acquirable {
  * { using _permit = await sem.acquire(); await work(); } // released at scope exit
  */
 export class Semaphore extends Permits {
-  readonly #initial: number;
+  /** The initial value: a trace's `limit`, and BoundedSemaphore's bound. */
+  protected readonly initial: number;
   protected readonly checksReleases: boolean = false;
 
   constructor(value = 1, options: PrimitiveOptions = {}) {
-    checkInteger(value, 'Semaphore', 'value', 0);
+    checkInteger(value, new.target.name, 'value', 0);
     super(value, 'Semaphore', options);
-    this.#initial = value;
+    this.initial = value;
   }
 
   /** Permits free right now (0 while anyone waits). */
@@ -232,7 +233,7 @@ export class Semaphore extends Permits {
   }
 
   protected state(): Record<string, unknown> {
-    return { value: this.free, limit: this.#initial };
+    return { value: this.free, limit: this.initial };
   }
 
   protected checkRelease(): void {}
@@ -253,20 +254,13 @@ export class Semaphore extends Permits {
  * pool.release(); // RangeError: released too many times
  */
 export class BoundedSemaphore extends Semaphore {
-  readonly #bound: number;
   protected override readonly checksReleases = true;
 
-  constructor(value = 1, options: PrimitiveOptions = {}) {
-    checkInteger(value, 'BoundedSemaphore', 'value', 0);
-    super(value, options);
-    this.#bound = value;
-  }
-
   protected override checkRelease(): void {
-    if (this.free + this.handedOff >= this.#bound) {
+    if (this.free + this.handedOff >= this.initial) {
       const handed = this.handedOff > 0 ? `, ${this.handedOff} handed to waiters not yet resumed` : '';
       throw new RangeError(
-        `BoundedSemaphore released too many times (value ${this.free}${handed}, bound ${this.#bound})`,
+        `BoundedSemaphore released too many times (value ${this.free}${handed}, bound ${this.initial})`,
       );
     }
   }

@@ -1,6 +1,6 @@
 import type { Tracer } from '../trace/types.js';
 import { CancelledError, cancelledBy, InvalidStateError, isCancellation } from './errors.js';
-import { checkFunction, checkSignal, show } from './options.js';
+import { checkFunction, checkOptionsObject, checkSignal } from './options.js';
 import { checkTaskOptions, Task, type TaskFn, type TaskOptions } from './task.js';
 
 /** Options of `TaskGroup`. */
@@ -56,9 +56,7 @@ export class TaskGroup {
   #exit: Promise<void> | undefined;
 
   constructor(options: TaskGroupOptions = {}) {
-    if (typeof options !== 'object' || options === null) {
-      throw new TypeError(`TaskGroup: options must be an object, got ${show(options)}`);
-    }
+    checkOptionsObject(options, 'TaskGroup');
     const { signal, tracer } = options;
     checkSignal(signal, 'TaskGroup');
     checkTaskOptions({ tracer }, 'TaskGroup');

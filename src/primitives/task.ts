@@ -1,6 +1,6 @@
 import type { Tracer } from '../trace/types.js';
 import { CancelledError, InvalidStateError, isCancellation } from './errors.js';
-import { checkFunction, show } from './options.js';
+import { checkFunction, checkOptionsObject, show } from './options.js';
 import { isThenable } from './task-args.js';
 
 /** Options of `createTask`. */
@@ -21,9 +21,7 @@ const noop = (): void => {};
 
 /** Throws unless `options` are valid `TaskOptions`. */
 export function checkTaskOptions(options: TaskOptions, where: string): void {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`${where}: options must be an object, got ${show(options)}`);
-  }
+  checkOptionsObject(options, where);
   const { name, tracer } = options;
   if (name !== undefined && (typeof name !== 'string' || name === '')) {
     throw new TypeError(`${where}: options.name must be a non-empty string, got ${show(name)}`);

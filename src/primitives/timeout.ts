@@ -1,6 +1,6 @@
 import type { Clock } from './clock.js';
 import { cancelledBy, isCancellation, TimeoutError } from './errors.js';
-import { checkFunction, checkSignal, show, type WaitOptions } from './options.js';
+import { checkFunction, checkOptionsObject, checkSignal, show, type WaitOptions } from './options.js';
 import { defaultClock } from './real-clock.js';
 import { createTask, Task, type TaskFn } from './task.js';
 import { checkClock, checkTimeout, isThenable } from './task-args.js';
@@ -14,9 +14,7 @@ export interface TimeoutOptions extends WaitOptions {
 }
 
 function checkOptions(options: unknown, where: string): asserts options is TimeoutOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`${where}: options must be an object, got ${show(options)}`);
-  }
+  checkOptionsObject(options, where);
   const { clock, signal } = options as TimeoutOptions;
   checkClock(clock, where);
   checkSignal(signal, where);
@@ -190,13 +188,12 @@ async function waitForPromise<T>(
   clock: Clock,
   signal: AbortSignal | undefined,
 ): Promise<T> {
-  const why = ms === 0 ? 'timeout' : await race(promise, ms, clock, signal);
+  const why = signal?.aborted ? 'abort' : ms === 0 ? 'timeout' : await race(promise, ms, clock, signal);
+  if (why === 'done') return promise;
+  // The promise runs on; a failure of it that nobody awaits any more must not crash the process.
+  Promise.resolve(promise).catch(noop);
   if (why === 'abort') throw cancelledBy(signal as AbortSignal);
-  if (why === 'timeout') {
-    Promise.resolve(promise).catch(noop);
-    throw new TimeoutError(`waitFor: timed out after ${ms} ms`);
-  }
-  return promise;
+  throw new TimeoutError(`waitFor: timed out after ${ms} ms`);
 }
 
 /**
@@ -215,9 +212,7 @@ export function shield<T>(
   awaitable: Task<T> | PromiseLike<T> | TaskFn<T>,
   options: WaitOptions = {},
 ): Promise<T> {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`shield: options must be an object, got ${show(options)}`);
-  }
+  checkOptionsObject(options, 'shield');
   const { signal } = options;
   checkSignal(signal, 'shield');
   const inner = typeof awaitable === 'function' ? createTask(awaitable) : awaitable;

@@ -507,6 +507,22 @@ describe('Queue', () => {
       expect(() => q.taskDone()).toThrow(RangeError);
     });
 
+    test('shutdown(true): an item handed to a getter that is aborted before resuming is discarded and counted done, not put back', async () => {
+      const q = new Queue<string>();
+      const controller = new AbortController();
+      const g = track(q.get({ signal: controller.signal }));
+      await drain();
+      q.putNowait('x');
+      const j = track(q.join());
+      q.shutdown(true);
+      controller.abort();
+      await drain();
+      expect(g.error).toBeInstanceOf(CancelledError);
+      expect(q.statistics()).toMatchObject({ size: 0, getters: 0, unfinished: 0 });
+      expect(j.status).toBe('fulfilled');
+      expect(() => q.getNowait()).toThrow(QueueShutDown);
+    });
+
     test('shutdown(true) wakes waiting putters with QueueShutDown', async () => {
       const q = new Queue<number>(1);
       q.putNowait(1);

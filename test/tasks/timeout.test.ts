@@ -263,6 +263,29 @@ describe('waitFor', () => {
     expect(log).toEqual(['cleaned up @15', 'rejected @15']);
   });
 
+  it('an already-aborted signal rejects with CancelledError for a plain promise too, even with ms 0; the promise’s later failure is not unhandled', async () => {
+    const watch = watchUnhandled();
+    try {
+      const clock = new VirtualClock();
+      const controller = new AbortController();
+      controller.abort('stop');
+      for (const ms of [0, 50]) {
+        const promise = clock.sleep(100).then(() => {
+          throw new Error('late failure');
+        });
+        const err = await rejection(waitFor(promise, ms, { clock, signal: controller.signal }));
+        expect(err).toBeInstanceOf(CancelledError);
+        expect(err.cause).toBe('stop');
+      }
+      await clock.sleep(100);
+      await macrotask();
+      await macrotask();
+      expect(watch.reasons).toEqual([]);
+    } finally {
+      watch.stop();
+    }
+  });
+
   it('validates its arguments', () => {
     expect(() => waitFor(5 as never, 1)).toThrow(/awaitable must be a Task, a promise or a function/);
     expect(() => waitFor(Promise.resolve(1), Number.NaN)).toThrow(RangeError);
