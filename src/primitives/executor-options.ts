@@ -2,7 +2,14 @@ import { availableParallelism } from 'node:os';
 import type { ResourceLimits, TransferListItem } from 'node:worker_threads';
 import type { Tracer } from '../trace/types.js';
 import type { Clock } from './clock.js';
-import { checkInteger, checkSignal, type PrimitiveOptions, show, type WaitOptions } from './options.js';
+import {
+  checkInteger,
+  checkOptionsObject,
+  checkSignal,
+  type PrimitiveOptions,
+  show,
+  type WaitOptions,
+} from './options.js';
 
 export interface ExecutorOptions extends PrimitiveOptions {
   /** Worker threads at most (they start on demand). Default `os.availableParallelism()`. */
@@ -48,9 +55,7 @@ export interface CloseOptions {
 
 /** Checks `close()`'s options; `cancelRunning` implies `cancelQueued`. */
 export function checkCloseOptions(options: CloseOptions): Required<CloseOptions> {
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(`Executor.close: options must be an object, got ${show(options)}`);
-  }
+  checkOptionsObject(options, 'Executor.close');
   const { cancelRunning = false, cancelQueued = cancelRunning } = options;
   if (typeof cancelRunning !== 'boolean') {
     throw new TypeError(
@@ -76,9 +81,7 @@ export interface CheckedExecutorOptions {
 
 /** Checks `new Executor()`'s options; throws TypeError/RangeError naming the bad one. */
 export function checkExecutorOptions(options: ExecutorOptions): CheckedExecutorOptions {
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(`Executor: options must be an object, got ${show(options)}`);
-  }
+  checkOptionsObject(options, 'Executor');
   const {
     maxWorkers = availableParallelism(),
     maxQueue = Number.POSITIVE_INFINITY,
@@ -124,9 +127,7 @@ export function checkRunArguments(
   if (args !== undefined && !Array.isArray(args)) {
     throw new TypeError(`${where}: args must be an array, got ${show(args)}`);
   }
-  if (options !== undefined && (options === null || typeof options !== 'object')) {
-    throw new TypeError(`${where}: options must be an object, got ${show(options)}`);
-  }
+  if (options !== undefined) checkOptionsObject(options, where);
   const { signal, cost, transferList } = options ?? {};
   checkSignal(signal, where);
   if (cost !== undefined) {
