@@ -15,7 +15,11 @@ let dir: string;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'asd-pack-'));
-  execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: root, stdio: 'pipe' });
+  // --ignore-scripts: `prepare` would rebuild dist/ (built by the global setup) while other test files run it.
+  execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', dir], {
+    cwd: root,
+    stdio: 'pipe',
+  });
   const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'));
   writeFileSync(
     join(dir, 'package.json'),
@@ -61,7 +65,10 @@ test('the installed bin runs a demo', () => {
 });
 
 test('the tarball holds what the package needs and nothing more', () => {
-  const listing = execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: root, encoding: 'utf8' });
+  const listing = execFileSync('npm', ['pack', '--dry-run', '--ignore-scripts', '--json'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   const files: string[] = JSON.parse(listing)[0].files.map((f: { path: string }) => f.path);
   expect(files).toContain('dist/index.js');
   expect(files).toContain('dist/index.d.ts');
