@@ -25,7 +25,7 @@ import { threadName } from '../trace/format.js';
 import type { TraceEvent } from '../trace/types.js';
 import { finishedOk, maxConcurrency, seconds, timingSlack } from './checks.js';
 import { type DemoContext, type DemoExecutor, defineDemo } from './contract.js';
-import { REAL_BUDGET_S } from './registry.js';
+import { cpuPlan, MAX_LATENCY_MS } from './timing.js';
 
 export interface ApiLimitOptions {
   workers: number;
@@ -37,7 +37,6 @@ export interface ApiLimitOptions {
 const API = 'api';
 const POOL = 'pool';
 const WORKER = 'worker-';
-const MAX_LATENCY = 500;
 
 /** How long each task held `resource`, from its `acquire` to its `release`, by task. */
 function holdTimes(events: readonly TraceEvent[], resource: string): Map<string, number> {
@@ -164,7 +163,7 @@ export default defineDemo<ApiLimitOptions>({
     const pool = await ctx.executor({ maxWorkers: poolSize, name: POOL });
     const cpuMs = plan(ctx);
     // Drawn in creation order, so the seed alone fixes every latency.
-    const latencies = Array.from({ length: workers }, () => ctx.random.int(0, MAX_LATENCY));
+    const latencies = Array.from({ length: workers }, () => ctx.random.int(0, MAX_LATENCY_MS));
     const start = ctx.clock.now();
     const tasks = latencies.map((latency, i) =>
       ctx.task(`${WORKER}${i + 1}`, (signal) => worker(ctx, api, pool, latency, cpuMs, signal)),
@@ -178,30 +177,12 @@ export default defineDemo<ApiLimitOptions>({
   },
 });
 
-/**
- * Each job's CPU time, in ms of the run's clock: `--cpu` as asked, except on
- * the real clock when all the processing would take more than
- * `REAL_BUDGET_S` (`workers × cpu / poolSize`): then scaled down to fit it (at
- * least 1 ms), and `wouldTake` says how long it would have been, in seconds.
- */
-export function cpuPlan(
-  { workers, poolSize, cpu }: ApiLimitOptions,
-  virtual: boolean,
-): { ms: number; wouldTake?: number } {
-  const processing = (workers * cpu) / poolSize;
-  if (virtual || processing <= REAL_BUDGET_S) return { ms: cpu * 1000 };
-  return {
-    ms: Math.max(1, Math.floor((REAL_BUDGET_S * poolSize * 1000) / workers)),
-    wouldTake: processing,
-  };
-}
-
 /** Narrates the setup; returns each job's CPU time in the run's ms (see `cpuPlan`). */
 function plan(ctx: DemoContext<ApiLimitOptions>): number {
   const { workers, limit, poolSize, cpu } = ctx.options;
   const threads = `${poolSize} worker thread${poolSize === 1 ? '' : 's'}`;
   ctx.log(
-    `${workers} workers: an API call (0–${MAX_LATENCY / 1000} s) under Semaphore(${limit}), then ${cpu} s of CPU on the executor (${threads})`,
+    `${workers} workers: an API call (0–${MAX_LATENCY_MS / 1000} s) under Semaphore(${limit}), then ${cpu} s of CPU on the executor (${threads})`,
   );
   ctx.log(
     'Python needs a process pool for this CPU part (the GIL); each Node worker thread has its own V8 isolate, so they compute in parallel',

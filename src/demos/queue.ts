@@ -21,6 +21,7 @@ import { Queue } from '../primitives/queue.js';
 import type { TraceEvent } from '../trace/types.js';
 import { finishedOk } from './checks.js';
 import { type DemoContext, defineDemo } from './contract.js';
+import { ITEM_COST_MS, PRODUCE_MS } from './timing.js';
 
 export interface QueueOptions {
   items: number;
@@ -32,8 +33,6 @@ export interface QueueOptions {
 const QUEUE = 'queue';
 const PRODUCER = 'producer';
 const CONSUMER = 'consumer-';
-/** Time the producer takes to make one item. */
-const PRODUCE_MS = 100;
 
 type Item = number | null;
 
@@ -159,7 +158,7 @@ export default defineDemo<QueueOptions>({
     const { items, consumers, maxsize } = ctx.options;
     const queue = new Queue<Item>(maxsize, { name: QUEUE, tracer: ctx.tracer });
     // Drawn up front, one per item: the seed alone fixes every cost, whoever takes the item.
-    const costs = Array.from({ length: items + 1 }, () => ctx.random.int(500, 1500));
+    const costs = Array.from({ length: items + 1 }, () => ctx.random.int(ITEM_COST_MS.min, ITEM_COST_MS.max));
     ctx.log(
       `the producer makes an item every ${PRODUCE_MS / 1000} s; ${consumers} consumer${consumers === 1 ? '' : 's'} take 0.5–1.5 s each`,
     );

@@ -5,14 +5,23 @@
  * one entry below — no CLI code.
  */
 import type { DemoInfo } from './contract.js';
+import {
+  BASICS_LONGEST_MS,
+  BEATS_AFTER,
+  BEATS_BEFORE,
+  cpuPlan,
+  expectedLongest,
+  ITEM_COST_MS,
+  MAX_LATENCY_MS,
+  PRODUCE_MS,
+  REAL_BUDGET_S,
+  WORK_MAX_MS,
+} from './timing.js';
 
 /** A registry entry whose option types are checked against its module's. */
 function demo<O>(info: DemoInfo<O> & { options: NoInfer<DemoInfo<O>['options']> }): DemoInfo<O> {
   return info;
 }
-
-/** api-limit scales its real CPU work down past this many seconds of processing (kept here: the registry loads no demo). */
-export const REAL_BUDGET_S = 20;
 
 /** The lock demo's cap on increments in all: each one is about four events, all kept for the summary and checks. */
 const MAX_INCREMENTS = 250_000;
@@ -43,6 +52,9 @@ export const DEMOS: readonly AnyDemoInfo[] = [
         description: 'await each task before creating the next (the sleeps add up)',
       },
     },
+    // Together: the longest sleep. --sequential: the sleeps add up, i/n × 2 s for i = 1…n.
+    estimate: ({ tasks, sequential }) =>
+      sequential ? (BASICS_LONGEST_MS * (tasks + 1)) / 2 : BASICS_LONGEST_MS,
     load: () => import('./basics.js'),
   }),
   demo({
@@ -63,6 +75,8 @@ export const DEMOS: readonly AnyDemoInfo[] = [
         description: 'which collector to show (all: each in turn, on the same delays)',
       },
     },
+    // Each round waits for the slowest job; --mode all runs three rounds on the same delays.
+    estimate: ({ jobs, mode }) => (mode === 'all' ? 3 : 1) * expectedLongest(jobs, WORK_MAX_MS),
     load: () => import('./gather.js'),
   }),
   demo({
@@ -77,6 +91,9 @@ export const DEMOS: readonly AnyDemoInfo[] = [
       workers: { kind: 'int', default: 10, min: 1, max: 100_000, description: 'how many workers' },
       limit: { kind: 'int', default: 3, min: 1, max: 100_000, description: 'the semaphore size (permits)' },
     },
+    // The work (1 s on average per worker) shared by `limit` permits, and never less than the slowest worker.
+    estimate: ({ workers, limit }) =>
+      Math.max((workers * WORK_MAX_MS) / 2 / limit, expectedLongest(workers, WORK_MAX_MS)),
     load: () => import('./semaphore.js'),
   }),
   demo({
@@ -106,6 +123,8 @@ export const DEMOS: readonly AnyDemoInfo[] = [
       tasks * increments > MAX_INCREMENTS
         ? `--tasks × --increments must be at most ${MAX_INCREMENTS} (every event of a run is kept), got ${tasks} × ${increments} = ${tasks * increments}`
         : undefined,
+    // No timed waits: the tasks only yield to each other, so the run is as fast as the CPU.
+    estimate: () => 0,
     load: () => import('./lock.js'),
   }),
   demo({
@@ -131,6 +150,8 @@ export const DEMOS: readonly AnyDemoInfo[] = [
         description: 'clear() after the set; a late waiter then blocks until a second set()',
       },
     },
+    // The setter sets after --delay; with --clear, again --delay later (the latecomer comes in between).
+    estimate: ({ delay, clear }) => delay * 1000 * (clear ? 2 : 1),
     load: () => import('./event.js'),
   }),
   demo({
@@ -163,6 +184,11 @@ export const DEMOS: readonly AnyDemoInfo[] = [
         default: 'sentinel',
         description: 'how the consumers learn to stop: a null per consumer, or queue.shutdown()',
       },
+    },
+    // The slower of the producer (one item per 0.1 s) and the consumers (1 s on average per item, shared).
+    estimate: ({ items, consumers }) => {
+      const cost = (ITEM_COST_MS.min + ITEM_COST_MS.max) / 2;
+      return Math.max(items * PRODUCE_MS + cost, (items * cost) / consumers);
     },
     load: () => import('./queue.js'),
   }),
@@ -210,6 +236,9 @@ export const DEMOS: readonly AnyDemoInfo[] = [
         description: "the executor's worker threads",
       },
     },
+    // The heartbeat before and after, and the calls: one after the other inline, in rounds of --pool-size offloaded.
+    estimate: ({ block, heartbeat, inline, jobs, poolSize }) =>
+      heartbeat * (BEATS_BEFORE + BEATS_AFTER) + block * 1000 * (inline ? jobs : Math.ceil(jobs / poolSize)),
     load: () => import('./executor.js'),
   }),
   demo({
@@ -245,6 +274,14 @@ export const DEMOS: readonly AnyDemoInfo[] = [
         description: `seconds of CPU per response (real clock: scaled down past ${REAL_BUDGET_S} s in all)`,
       },
     },
+    // API calls (0.25 s on average) through `limit` permits, overlapped with the CPU work on the pool (real clock:
+    // scaled down to REAL_BUDGET_S), then the last worker's own call and processing.
+    estimate: (options) => {
+      const { ms } = cpuPlan(options, false);
+      const calls = (options.workers * MAX_LATENCY_MS) / 2 / Math.min(options.limit, options.workers);
+      const processing = (options.workers * ms) / options.poolSize;
+      return Math.max(calls, processing) + MAX_LATENCY_MS / 2 + ms;
+    },
     load: () => import('./api-limit.js'),
   }),
   demo({
@@ -272,6 +309,8 @@ export const DEMOS: readonly AnyDemoInfo[] = [
         description: 'the task catches the cancellation and returns a value (cancelled() is false)',
       },
     },
+    // Main cancels after --after; a task still working then runs its --cleanup (all at once).
+    estimate: ({ work, after, cleanup }) => 1000 * (after < work ? after + cleanup : after),
     load: () => import('./cancel.js'),
   }),
 ];

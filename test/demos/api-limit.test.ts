@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import apiLimit, { type ApiLimitOptions, cpuPlan } from '../../src/demos/api-limit.js';
-import { REAL_BUDGET_S } from '../../src/demos/registry.js';
+import apiLimit, { type ApiLimitOptions } from '../../src/demos/api-limit.js';
+import { cpuPlan, REAL_BUDGET_S } from '../../src/demos/timing.js';
 import type { TraceEvent } from '../../src/trace/types.js';
 import { cli, ndjson } from '../cli/helpers.js';
 import { schemaErrors } from '../trace/schema.js';
