@@ -79,6 +79,8 @@ export interface CommonOptions {
   speed: number;
   virtual: boolean;
   quiet: boolean;
+  /** `--yes`: run even when the real clock would take more than an hour. */
+  yes: boolean;
 }
 
 export const MAX_SEED = 2 ** 32 - 1;
@@ -103,6 +105,7 @@ export function commonOptions(raw: Record<string, unknown>, randomSeed: () => nu
     speed: parseOption('speed', SPEED, raw.speed) as number,
     virtual: raw.virtual === true,
     quiet: raw.quiet === true,
+    yes: raw.yes === true,
   };
 }
 
@@ -115,4 +118,5 @@ export const COMMON_HELP = {
   virtual: 'virtual clock: instant, and byte-for-byte reproducible with the same --seed',
   color: 'no colour (also NO_COLOR=1); FORCE_COLOR=1 forces it',
   quiet: 'only the checks and the verdict',
+  yes: 'run even if the real clock would take more than an hour (the demo estimates it)',
 };

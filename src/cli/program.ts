@@ -111,7 +111,8 @@ function addRunOptions(command: Command): Command {
     .option('--speed <x>', COMMON_HELP.speed)
     .option('--virtual', COMMON_HELP.virtual)
     .option('--no-color', COMMON_HELP.color)
-    .option('--quiet', COMMON_HELP.quiet);
+    .option('--quiet', COMMON_HELP.quiet)
+    .option('--yes', COMMON_HELP.yes);
 }
 
 /** An action that imports its implementation on first use and hands it commander's arguments. */

@@ -4,8 +4,10 @@ import { DEMOS } from '../../demos/registry.js';
 import { runDemo } from '../../demos/runner.js';
 import type { TraceListener } from '../../trace/recorder.js';
 import { loadRenderer } from '../../trace/renderers/index.js';
-import { Interrupted, RunFailed } from '../errors.js';
+import { bold } from '../color.js';
+import { Interrupted, RunFailed, UsageError } from '../errors.js';
 import { type Io, renderSettings } from '../io.js';
+import { longRun } from '../long-run.js';
 import { type CommonOptions, commonOptions, demoOptions, MAX_SEED } from '../options.js';
 
 type Raw = Record<string, unknown>;
@@ -43,6 +45,11 @@ type StopReason = 'sigint' | 'closed';
  * stops the run quietly.
  */
 async function runAll(io: Io, runs: [AnyDemoInfo, Raw][], common: CommonOptions): Promise<void> {
+  const what = runs.length === 1 ? runs[0]![0].name : 'all';
+  const estimate = runs.reduce((ms, [info, options]) => ms + info.estimate(options), 0);
+  const decision = longRun(what, estimate, common);
+  if (decision.action === 'refuse') throw new UsageError(decision.message);
+  if (decision.action === 'warn') io.err(`${bold('note:', io.errLevel)} ${decision.message}\n`);
   const renderer = (await loadRenderer(common.format))({ ...renderSettings(io), quiet: common.quiet });
   const spinner = wantsSpinner(io, common)
     ? new (await import('../spinner.js')).LiveSpinner(io.stderr, io.errLevel)
