@@ -112,3 +112,36 @@ describe('the README', () => {
     expect(section(/long runs/i)).toContain('`semaphore --workers 1000 --limit 3`');
   });
 });
+
+/**
+ * Each demo's section (`### <demo> — …`): its `sh` block names commands, its
+ * untagged blocks are excerpts of their output under `--virtual --seed 1
+ * --no-color`. Every excerpt line must be a line of one of those runs (`…`
+ * marks a cut; a block tagged `text` is real-clock output, not checked).
+ */
+describe("the demos' excerpts are lines of real runs", () => {
+  const demoSections = DEMOS.map((info) => [info.name, section(new RegExp(`^${info.name} — `))] as const);
+
+  it.each(demoSections)('%s', (name, text) => {
+    const blocks = fences(text);
+    const commands = blocks
+      .filter((fence) => fence.lang === 'sh')
+      .flatMap((fence) => fence.lines)
+      .map((line) => line.replace(/#.*$/, '').trim())
+      .filter((line) => line.startsWith(`npx async-sync-demo ${name}`));
+    expect(commands.length).toBeGreaterThan(0);
+    const printed = new Set(
+      commands.flatMap((command) => {
+        const args = command.slice('npx async-sync-demo '.length).split(/\s+/);
+        if (!args.includes('--virtual')) args.push('--virtual');
+        return terminal([...args, '--seed', '1', '--no-color'].join(' '));
+      }),
+    );
+    const excerpts = blocks.filter((fence) => fence.lang === '').flatMap((fence) => fence.lines);
+    expect(excerpts.length).toBeGreaterThan(0);
+    const made = excerpts.filter(
+      (line) => line.trim() !== '' && line.trim() !== ELLIPSIS && !printed.has(line),
+    );
+    expect(made).toEqual([]);
+  });
+});
