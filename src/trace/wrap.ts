@@ -9,7 +9,7 @@ import stringWidth from 'string-width';
 export { stringWidth };
 
 /** One SGR escape (colour, bold, dim, reset) or one character. */
-const UNIT = /\u001b\[[0-9;]*m|[\s\S]/gu;
+const UNIT = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m|[\\s\\S]`, 'gu');
 
 /**
  * Word-wraps `text` (which may hold SGR colour escapes) into lines of at
@@ -39,7 +39,11 @@ export function wrapLine(text: string, width: number, first = 0, hang = ''): str
     lines[lines.length - 1] += piece;
     used += stringWidth(piece);
   };
-  for (const token of text.split(/( +)/)) {
+  // The line's own indentation stays; only spaces between words may become a break.
+  const indent = text.match(/^ */)![0];
+  put(indent);
+  start = used;
+  for (const token of text.slice(indent.length).split(/( +)/)) {
     if (token === '') continue;
     if (token.startsWith(' ')) {
       space += token;
