@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { OptionSpec } from '../demos/contract.js';
 import { type AnyDemoInfo, DEMOS } from '../demos/registry.js';
-import { wrapLine } from '../trace/wrap.js';
+import { indentOf, wrapLine } from '../trace/wrap.js';
 import type { Io } from './io.js';
 import { COMMON_HELP, optionFlags } from './options.js';
 
@@ -28,7 +28,7 @@ Exit status: 0 ok, 1 a check failed or a demo crashed, 2 usage error, 130 interr
 function fitHelp(text: string, columns: number): string {
   return text
     .split('\n')
-    .map((line) => wrapLine(line, columns, 0, `${line.match(/^ */)![0]}    `).join('\n'))
+    .map((line) => wrapLine(line, columns, 0, `${' '.repeat(indentOf(line))}    `).join('\n'))
     .join('\n');
 }
 

@@ -11,6 +11,14 @@ export { stringWidth };
 /** One SGR escape (colour, bold, dim, reset) or one character. */
 const UNIT = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m|[\\s\\S]`, 'gu');
 
+/** A line's indentation, colour escapes before or among its spaces included. */
+const LEAD = new RegExp(`^(?:${String.fromCharCode(27)}\\[[0-9;]*m| )*`);
+
+/** The columns of a line's indentation: `  \u001b[2mfoo` → 2. */
+export function indentOf(text: string): number {
+  return stringWidth(text.match(LEAD)![0]);
+}
+
 /**
  * Word-wraps `text` (which may hold SGR colour escapes) into lines of at
  * most `width` columns. The first line has `first` columns already taken by
@@ -39,8 +47,8 @@ export function wrapLine(text: string, width: number, first = 0, hang = ''): str
     lines[lines.length - 1] += piece;
     used += stringWidth(piece);
   };
-  // The line's own indentation stays; only spaces between words may become a break.
-  const indent = text.match(/^ */)![0];
+  // The line's own indentation (after any opening colour) stays; only spaces between words may break.
+  const indent = text.match(LEAD)![0];
   put(indent);
   start = used;
   for (const token of text.slice(indent.length).split(/( +)/)) {

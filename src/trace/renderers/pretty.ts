@@ -8,7 +8,7 @@ import {
   formatValue,
 } from '../format.js';
 import type { TraceEvent } from '../types.js';
-import { wrapLine } from '../wrap.js';
+import { indentOf, wrapLine } from '../wrap.js';
 import { type CheckOutcome, checkOutcomes, renderChecks } from './checks.js';
 import { createStyle, type Style } from './style.js';
 import { renderSummary, renderThreads } from './summary.js';
@@ -19,6 +19,9 @@ import type { Renderer, RenderSettings } from './types.js';
 export const COLLAPSE_AFTER = 20;
 
 const MAX_TASK_WIDTH = 24;
+
+/** The events `describeEvent` has no line for: the run's frame, drawn in its own sections. */
+const UNDESCRIBED = new Set(['run.start', 'run.end', 'check']);
 
 /**
  * Never collapsed: the story's turning points. Cancellations and log lines
@@ -97,10 +100,11 @@ class RunView {
   add(event: TraceEvent): void {
     this.#events.push(event);
     this.#colourOf(event.task);
-    if (this.#settings.quiet) return;
+    if (this.#settings.quiet || UNDESCRIBED.has(event.type)) return;
+    // Counted before it is described: after Ctrl-C over 10^5 tasks, most events are only counted.
+    if (this.#collapse(event)) return;
     const words = describeEvent(event);
     if (words === undefined) return;
-    if (this.#collapse(event)) return;
     this.#flushHidden();
     this.#line(event, words);
   }
@@ -136,8 +140,7 @@ class RunView {
     return text
       .split('\n')
       .map((line) => {
-        const lead = line.match(/^ */)![0];
-        return this.#fit(line, 0, lead + hang);
+        return this.#fit(line, 0, ' '.repeat(indentOf(line)) + hang);
       })
       .join('\n');
   }
