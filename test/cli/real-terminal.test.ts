@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import stringWidth from 'string-width';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanEnv, ROOT, sh } from './helpers.js';
+import { cleanEnv, ESC, ROOT, sh } from './helpers.js';
 
 const RUN = 'node bin/async-sync-demo.js';
 
@@ -24,12 +24,15 @@ function inPty(cols: number, command: string, env: Record<string, string> = {}) 
   return { raw: stdout, status };
 }
 
+/** "Erase line" (`ESC[0K`) or a carriage return: what came before on that line is gone from the screen. */
+const ERASE_LINE = new RegExp(`${ESC}\\[0K|\r`);
+
 /** The lines a terminal shows: a spinner frame erased by `ESC[0K` (or overwritten after `\r`) is gone. */
 function screenLines(raw: string): string[] {
   return raw
     .split('\n')
     .map((line) => line.replace(/\r$/, ''))
-    .map((line) => line.split(/\u001b\[0K|\r/).at(-1)!)
+    .map((line) => line.split(ERASE_LINE).at(-1)!)
     .map((line) => stripVTControlCharacters(line));
 }
 
