@@ -19,21 +19,21 @@ export async function listCommand(io: Io, options: { json?: boolean }): Promise<
 /** The bare invocation: what the tool is, how to call it, and the demos. */
 export async function shortHelp(io: Io): Promise<void> {
   // On a terminal, each line wraps to its width under its own indentation.
-  const fit = (line: string, hang: string): string =>
+  const fitted = (line: string, hang: string): string =>
     io.out.isTTY ? wrapLine(line, io.out.columns, 0, hang).join('\n') : line;
   io.out.write(
     [
-      fit(
+      fitted(
         `${bold(BIN, io.outLevel)} — Python asyncio's synchronization patterns, run and traced in Node.js`,
         '  ',
       ),
       '',
-      fit(`Usage: ${BIN} <demo> [options]      run a demo (e.g. ${BIN} semaphore)`, '         '),
-      fit(`       ${BIN} list | all | render [file] | code <demo>`, '         '),
+      fitted(`Usage: ${BIN} <demo> [options]      run a demo (e.g. ${BIN} semaphore)`, '         '),
+      fitted(`       ${BIN} list | all | render [file] | code <demo>`, '         '),
       '',
       demoTable(io),
       '',
-      fit(`Run '${BIN} <demo> --help' for a demo's options, '${BIN} --help' for everything.`, '  '),
+      fitted(`Run '${BIN} <demo> --help' for a demo's options, '${BIN} --help' for everything.`, '  '),
       '',
     ].join('\n'),
   );
