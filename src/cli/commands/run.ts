@@ -72,10 +72,11 @@ async function runAll(io: Io, runs: [AnyDemoInfo, Raw][], common: CommonOptions)
     // Cancelling N tasks builds N CancelledErrors (and N DOMExceptions); after Ctrl-C nobody reads their
     // stacks, and capturing them was a third of the time 10^5 tasks took to wind down. DEBUG keeps them.
     if (!io.env.DEBUG) Error.stackTraceLimit = 0;
-    // Acknowledged at once, before any cleanup runs: the user knows the key was heard.
+    // Acknowledged at once, before any cleanup runs, to the person at the terminal (a script reading
+    // stderr gets no chatter): the key was heard.
     const note = `${ACK}\n`;
-    if (spinner === undefined) io.err(note);
-    else spinner.note(note);
+    if (spinner !== undefined) spinner.note(note);
+    else if (io.stderr.isTTY === true) io.err(note);
     stop('sigint');
   };
   process.on('SIGINT', onSigint);
