@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { OptionSpec } from '../demos/contract.js';
 import { type AnyDemoInfo, DEMOS } from '../demos/registry.js';
+import { indentOf, wrapLine } from '../trace/wrap.js';
 import type { Io } from './io.js';
 import { COMMON_HELP, optionFlags } from './options.js';
 
@@ -18,6 +19,18 @@ Examples:
   $ ${BIN} code semaphore                  the demo's source
 
 Exit status: 0 ok, 1 a check failed or a demo crashed, 2 usage error, 130 interrupted.`;
+
+/**
+ * Help for a terminal: commander wraps descriptions to the width; what it
+ * leaves wider (examples, long option terms) wraps here, continuation lines
+ * indented two columns under the line's own indentation.
+ */
+function fitHelp(text: string, columns: number): string {
+  return text
+    .split('\n')
+    .map((line) => wrapLine(line, columns, 0, `${' '.repeat(indentOf(line))}    `).join('\n'))
+    .join('\n');
+}
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -40,12 +53,15 @@ export function buildProgram(io: Io): Command {
     .helpCommand('help [command]', 'show help for a command or demo')
     .exitOverride()
     .configureOutput({
-      writeOut: io.out.write,
+      writeOut: io.out.isTTY ? (text) => io.out.write(fitHelp(text, io.out.columns)) : io.out.write,
+      getOutHelpWidth: () => io.out.columns,
       writeErr: io.err,
       // Errors are reported once, by main's handler.
       outputError: () => {},
     })
     .addHelpText('after', EXAMPLES);
+  // On a narrow terminal commander would give up wrapping descriptions (below 40 columns left for them).
+  if (io.out.isTTY) program.configureHelp({ minWidthToWrap: 12 });
 
   program.commandsGroup('Commands:');
   program

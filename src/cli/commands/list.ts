@@ -1,5 +1,6 @@
 import type { OptionSpec } from '../../demos/contract.js';
 import { DEMOS } from '../../demos/registry.js';
+import { wrapLine } from '../../trace/wrap.js';
 import { boxTable } from '../box.js';
 import { bold, cyan } from '../color.js';
 import type { Io } from '../io.js';
@@ -17,16 +18,22 @@ export async function listCommand(io: Io, options: { json?: boolean }): Promise<
 
 /** The bare invocation: what the tool is, how to call it, and the demos. */
 export async function shortHelp(io: Io): Promise<void> {
+  // On a terminal, each line wraps to its width under its own indentation.
+  const fitted = (line: string, hang: string): string =>
+    io.out.isTTY ? wrapLine(line, io.out.columns, 0, hang).join('\n') : line;
   io.out.write(
     [
-      `${bold(BIN, io.outLevel)} — Python asyncio's synchronization patterns, run and traced in Node.js`,
+      fitted(
+        `${bold(BIN, io.outLevel)} — Python asyncio's synchronization patterns, run and traced in Node.js`,
+        '  ',
+      ),
       '',
-      `Usage: ${BIN} <demo> [options]      run a demo (e.g. ${BIN} semaphore)`,
-      `       ${BIN} list | all | render [file] | code <demo>`,
+      fitted(`Usage: ${BIN} <demo> [options]      run a demo (e.g. ${BIN} semaphore)`, '         '),
+      fitted(`       ${BIN} list | all | render [file] | code <demo>`, '         '),
       '',
       demoTable(io),
       '',
-      `Run '${BIN} <demo> --help' for a demo's options, '${BIN} --help' for everything.`,
+      fitted(`Run '${BIN} <demo> --help' for a demo's options, '${BIN} --help' for everything.`, '  '),
       '',
     ].join('\n'),
   );
@@ -37,6 +44,8 @@ function demoTable(io: Io): string {
   return boxTable(
     head,
     DEMOS.map((info) => [cyan(info.name, io.outLevel), info.pattern, info.title]),
+    // A terminal gets a table that fits it; a pipe, the one-line rows it always had.
+    io.out.isTTY ? io.out.columns : undefined,
   );
 }
 
