@@ -214,12 +214,12 @@ export const DEMOS: readonly AnyDemoInfo[] = [
   }),
   demo({
     name: 'api-limit',
-    title: 'Rate-limit API calls and process the results on worker threads',
+    title: 'Limit concurrent API calls, process each response on worker threads',
     pattern: 'Semaphore + executor',
     explanation: [
-      'Workers call an API at most 5 at once (Semaphore(5)), then post-process',
-      'each response with 1 s of CPU on the executor: calls and work overlap.',
-      'Python needs processes for CPU work (GIL); Node threads run JS in parallel.',
+      'Each worker holds one of Semaphore(5)\'s permits across its API call and 1 s',
+      'of CPU on the executor, as the tutorial does: at most 5 in flight in all.',
+      '--release-early: the permit goes back before the CPU work (the jobs queue up).',
     ],
     options: {
       workers: { kind: 'int', default: 20, min: 1, max: 10_000, description: 'how many workers' },
@@ -243,6 +243,11 @@ export const DEMOS: readonly AnyDemoInfo[] = [
         min: 0.001,
         max: 600,
         description: `seconds of CPU per response (real clock: scaled down past ${REAL_BUDGET_S} s in all)`,
+      },
+      releaseEarly: {
+        kind: 'boolean',
+        default: false,
+        description: 'give the permit back before the CPU work: faster, but the executor queue grows',
       },
     },
     load: () => import('./api-limit.js'),
