@@ -138,8 +138,8 @@ export const DEMOS: readonly AnyDemoInfo[] = [
     title: 'Producer and consumers on a bounded Queue',
     pattern: 'producer–consumer with backpressure',
     explanation: [
-      'A fast producer fills a Queue(maxsize 5) that slower consumers drain: once it',
-      'is full, put() waits (backpressure). One sentinel per consumer ends the run.',
+      'A producer fills a Queue(maxsize 5) that 2 consumers drain: once it is full,',
+      'put() waits (backpressure). One sentinel, passed on by each consumer, ends it.',
     ],
     options: {
       items: {
@@ -159,9 +159,10 @@ export const DEMOS: readonly AnyDemoInfo[] = [
       },
       end: {
         kind: 'choice',
-        choices: ['sentinel', 'shutdown'],
+        choices: ['sentinel', 'per-consumer', 'shutdown'],
         default: 'sentinel',
-        description: 'how the consumers learn to stop: a null per consumer, or queue.shutdown()',
+        description:
+          'how the consumers stop: one null each passes on, a null per consumer, or queue.shutdown() (the modern way)',
       },
     },
     load: () => import('./queue.js'),
@@ -217,7 +218,7 @@ export const DEMOS: readonly AnyDemoInfo[] = [
     title: 'Limit concurrent API calls, process each response on worker threads',
     pattern: 'Semaphore + executor',
     explanation: [
-      'Each worker holds one of Semaphore(5)\'s permits across its API call and 1 s',
+      "Each worker holds one of Semaphore(5)'s permits across its API call and 1 s",
       'of CPU on the executor, as the tutorial does: at most 5 in flight in all.',
       '--release-early: the permit goes back before the CPU work (the jobs queue up).',
     ],
