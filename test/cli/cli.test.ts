@@ -241,10 +241,30 @@ describe('pipes', () => {
     }
   });
 
-  it('code prints the TypeScript source of the demo', () => {
+  it('code prints the standalone example of the demo; --full the demo module', () => {
     const { stdout, status } = cli(['code', 'semaphore']);
-    expect(stdout).toBe(readFileSync(`${ROOT}src/demos/semaphore.ts`, 'utf8'));
+    expect(stdout).toBe(readFileSync(`${ROOT}examples/semaphore.ts`, 'utf8'));
     expect(status).toBe(0);
+    expect(cli(['code', 'semaphore', '--full']).stdout).toBe(
+      readFileSync(`${ROOT}src/demos/semaphore.ts`, 'utf8'),
+    );
+  });
+
+  it("code testing prints the design point's example, then its test", () => {
+    const { stdout, status } = cli(['code', 'testing']);
+    expect(status).toBe(0);
+    const example = readFileSync(`${ROOT}examples/testing.ts`, 'utf8');
+    const test = readFileSync(`${ROOT}examples/testing.test.ts`, 'utf8');
+    expect(stdout).toContain(example);
+    expect(stdout).toContain(test);
+    expect(stdout.indexOf(example)).toBeLessThan(stdout.indexOf(test));
+    expect(stdout).toMatch(/^\/\/ ── examples\/testing\.test\.ts ─+$/m);
+    const full = cli(['code', 'testing', '--full']);
+    expect([full.status, full.stderr]).toEqual([
+      2,
+      expect.stringMatching(/--full shows a demo's module; 'testing' has none/),
+    ]);
+    expect(cli(['code', 'testng']).stderr).toMatch(/did you mean 'testing'\?/);
   });
 });
 
