@@ -85,7 +85,8 @@ export const DEMOS: readonly AnyDemoInfo[] = [
     pattern: 'mutual exclusion',
     explanation: [
       'Tasks increment one counter: read it, yield to the others, write it + 1.',
-      'Under a Lock no update is lost; --no-lock shows the lost updates, counted.',
+      'Under a Lock no update is lost; --no-lock shows the lost updates, counted;',
+      '--no-shared: each task counts alone and gather adds up — no lock needed.',
     ],
     options: {
       tasks: { kind: 'int', default: 5, min: 1, max: 10_000, description: 'how many tasks' },
@@ -100,6 +101,11 @@ export const DEMOS: readonly AnyDemoInfo[] = [
         kind: 'boolean',
         default: true,
         description: 'run without the Lock: the lost updates, counted',
+      },
+      shared: {
+        kind: 'boolean',
+        default: true,
+        description: 'share nothing: each task counts alone, gather adds up (no lock needed)',
       },
     },
     validate: ({ tasks, increments }) =>
