@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEMOS } from '../../src/demos/registry.js';
+import { POINTS, SAMPLES } from '../../src/demos/tutorial.js';
 import type { ChromeTrace } from '../../src/trace/renderers/chrome.js';
 import { schemaErrors } from '../trace/schema.js';
 import { cleanEnv, cli, ESC, ndjson, ROOT, sh } from './helpers.js';
@@ -86,6 +87,39 @@ describe('help, version, list', () => {
     }[];
     const semaphore = json.find((demo) => demo.name === 'semaphore')!;
     expect(semaphore.options.map((option) => option.flag)).toEqual(['--workers', '--limit']);
+  });
+
+  it("list maps the tutorial's nine samples and six design points to demos and flags that exist, within 80 columns", () => {
+    const { stdout } = cli(['list', '--no-color']);
+    const lines = stdout.split('\n');
+    const from = lines.indexOf('The tutorial, sample by sample');
+    const points = lines.indexOf('Its design points');
+    expect(points - from - 1).toBe(9);
+    expect(lines.slice(points + 1).filter((line) => line !== '')).toHaveLength(6);
+    for (const line of lines.slice(from)) expect(line.length, line).toBeLessThanOrEqual(80);
+    const json = JSON.parse(cli(['list', '--json']).stdout) as {
+      name: string;
+      options: { flag: string; default: unknown }[];
+    }[];
+    const mapped = new Set<string>();
+    for (const { run } of [...SAMPLES, ...POINTS]) {
+      for (const part of run.split(/[,;] /)) {
+        const [name, flag, value] = part.replace(/[()]/g, '').split(' ');
+        const demo = json.find((d) => d.name === name);
+        if (demo === undefined) {
+          expect(['code testing', '--virtual --seed', 'Ctrl-C in any demo']).toContain(part);
+          continue;
+        }
+        mapped.add(demo.name);
+        if (flag === undefined) continue;
+        // A boolean flag that defaults on is written --no-<name>.
+        const flags = demo.options.map((o) => (o.default === true ? o.flag.replace(/^--/, '--no-') : o.flag));
+        expect(flags, part).toContain(flag);
+        if (value !== undefined)
+          expect(cli([name!, flag!, value, '--virtual', '--quiet']).status, part).toBe(0);
+      }
+    }
+    expect([...mapped].sort()).toEqual(json.map((d) => d.name).sort());
   });
 });
 
