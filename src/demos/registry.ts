@@ -235,7 +235,7 @@ export const DEMOS: readonly AnyDemoInfo[] = [
         default: 5,
         min: 1,
         max: 10_000,
-        description: 'API calls at once (semaphore permits)',
+        description: 'semaphore permits: workers calling or processing at once',
       },
       poolSize: {
         kind: 'int',
