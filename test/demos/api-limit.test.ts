@@ -94,6 +94,29 @@ describe('api-limit demo', () => {
     );
   });
 
+  it('holding the permit, whatever the sizes: every check passes and at most `limit` jobs are ever in the executor', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.nat(),
+        async (workers, limit, poolSize, seed) => {
+          const result = await runVirtual('api-limit', { workers, limit, poolSize }, seed);
+          expectAllPassed(result);
+          let inExecutor = 0;
+          let most = 0;
+          for (const e of result.events) {
+            if (e.type === 'executor.submit') most = Math.max(most, ++inExecutor);
+            if (e.type === 'executor.end') inExecutor--;
+          }
+          expect(most).toBeLessThanOrEqual(Math.min(limit, workers));
+        },
+      ),
+      { numRuns: 10 },
+    );
+  });
+
   it('takes large values: 1000 workers under the virtual clock', async () => {
     const result = await runVirtual('api-limit', { workers: 1000, limit: 50 });
     expectAllPassed(result);
