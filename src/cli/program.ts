@@ -16,7 +16,8 @@ Examples:
   $ ${BIN} semaphore --format chrome > trace.json   # open in ui.perfetto.dev
   $ ${BIN} semaphore --json --virtual --seed 7 > run.ndjson && ${BIN} render run.ndjson
   $ ${BIN} all --virtual --quiet           every demo, checks only
-  $ ${BIN} code semaphore                  the demo's source
+  $ ${BIN} code semaphore                  the demo as a short program to copy
+  $ ${BIN} code semaphore --full           the demo's whole module
 
 Exit status: 0 ok, 1 a check failed or a demo crashed, 2 usage error, 130 interrupted.`;
 
@@ -82,8 +83,9 @@ export function buildProgram(io: Io): Command {
     .action(lazy(io, async () => (await import('./commands/render.js')).renderCommand));
   program
     .command('code')
-    .argument('<demo>', 'a demo name')
-    .description("print a demo's TypeScript source")
+    .argument('<demo>', "a demo name, or 'testing'")
+    .description("print a demo's standalone example (the tutorial's sample in TypeScript)")
+    .option('--full', "the demo's whole module instead (instrumented, with its checks)")
     .option('--no-color', COMMON_HELP.color)
     .action(lazy(io, async () => (await import('./commands/code.js')).codeCommand));
 

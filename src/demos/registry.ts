@@ -11,9 +11,9 @@ import {
   BEATS_BEFORE,
   cpuPlan,
   expectedLongest,
-  ITEM_COST_MS,
   MAX_LATENCY_MS,
-  PRODUCE_MS,
+  MAX_PROCESS_MS,
+  MAX_PRODUCE_MS,
   REAL_BUDGET_S,
   WORK_MAX_MS,
 } from './timing.js';
@@ -102,7 +102,8 @@ export const DEMOS: readonly AnyDemoInfo[] = [
     pattern: 'mutual exclusion',
     explanation: [
       'Tasks increment one counter: read it, yield to the others, write it + 1.',
-      'Under a Lock no update is lost; --no-lock shows the lost updates, counted.',
+      'Under a Lock no update is lost; --no-lock shows the lost updates, counted;',
+      '--no-shared: each task counts alone and gather adds up — no lock needed.',
     ],
     options: {
       tasks: { kind: 'int', default: 5, min: 1, max: 10_000, description: 'how many tasks' },
@@ -117,6 +118,11 @@ export const DEMOS: readonly AnyDemoInfo[] = [
         kind: 'boolean',
         default: true,
         description: 'run without the Lock: the lost updates, counted',
+      },
+      shared: {
+        kind: 'boolean',
+        default: true,
+        description: 'share nothing: each task counts alone, gather adds up (no lock needed)',
       },
     },
     validate: ({ tasks, increments }) =>
@@ -159,8 +165,8 @@ export const DEMOS: readonly AnyDemoInfo[] = [
     title: 'Producer and consumers on a bounded Queue',
     pattern: 'producer–consumer with backpressure',
     explanation: [
-      'A fast producer fills a Queue(maxsize 5) that slower consumers drain: once it',
-      'is full, put() waits (backpressure). One sentinel per consumer ends the run.',
+      'A producer fills a Queue(maxsize 5) that 2 consumers drain: once it is full,',
+      'put() waits (backpressure). One sentinel, passed on by each consumer, ends it.',
     ],
     options: {
       items: {
@@ -180,16 +186,16 @@ export const DEMOS: readonly AnyDemoInfo[] = [
       },
       end: {
         kind: 'choice',
-        choices: ['sentinel', 'shutdown'],
+        choices: ['sentinel', 'per-consumer', 'shutdown'],
         default: 'sentinel',
-        description: 'how the consumers learn to stop: a null per consumer, or queue.shutdown()',
+        description:
+          'how the consumers stop: one null each passes on, a null per consumer, or queue.shutdown() (the modern way)',
       },
     },
     // The slower of the producer (one item per 0.1 s) and the consumers (1 s on average per item, shared).
-    estimate: ({ items, consumers }) => {
-      const cost = (ITEM_COST_MS.min + ITEM_COST_MS.max) / 2;
-      return Math.max(items * PRODUCE_MS + cost, (items * cost) / consumers);
-    },
+    estimate: ({ items, consumers }) =>
+      Math.max(((items + 1) * MAX_PRODUCE_MS) / 2, (items * MAX_PROCESS_MS) / 2 / consumers) +
+      MAX_PROCESS_MS / 2,
     load: () => import('./queue.js'),
   }),
   demo({
@@ -243,12 +249,12 @@ export const DEMOS: readonly AnyDemoInfo[] = [
   }),
   demo({
     name: 'api-limit',
-    title: 'Rate-limit API calls and process the results on worker threads',
+    title: 'Limit concurrent API calls, process each response on worker threads',
     pattern: 'Semaphore + executor',
     explanation: [
-      'Workers call an API at most 5 at once (Semaphore(5)), then post-process',
-      'each response with 1 s of CPU on the executor: calls and work overlap.',
-      'Python needs processes for CPU work (GIL); Node threads run JS in parallel.',
+      "Each worker holds one of Semaphore(5)'s permits across its API call and 1 s",
+      'of CPU on the executor, as the tutorial does: at most 5 in flight in all.',
+      '--release-early: the permit goes back before the CPU work (the jobs queue up).',
     ],
     options: {
       workers: { kind: 'int', default: 20, min: 1, max: 10_000, description: 'how many workers' },
@@ -257,7 +263,7 @@ export const DEMOS: readonly AnyDemoInfo[] = [
         default: 5,
         min: 1,
         max: 10_000,
-        description: 'API calls at once (semaphore permits)',
+        description: 'semaphore permits: workers calling or processing at once',
       },
       poolSize: {
         kind: 'int',
@@ -273,13 +279,21 @@ export const DEMOS: readonly AnyDemoInfo[] = [
         max: 600,
         description: `seconds of CPU per response (real clock: scaled down past ${REAL_BUDGET_S} s in all)`,
       },
+      releaseEarly: {
+        kind: 'boolean',
+        default: false,
+        description: 'give the permit back before the CPU work: faster, but the executor queue grows',
+      },
     },
     // API calls (0.25 s on average) through `limit` permits, overlapped with the CPU work on the pool (real clock:
     // scaled down to REAL_BUDGET_S), then the last worker's own call and processing.
     estimate: (options) => {
       const { ms } = cpuPlan(options, false);
-      const calls = (options.workers * MAX_LATENCY_MS) / 2 / Math.min(options.limit, options.workers);
-      const processing = (options.workers * ms) / options.poolSize;
+      const slots = Math.min(options.limit, options.workers);
+      // Held across the CPU work (the default), a permit covers the call and the job.
+      const held = options.releaseEarly ? MAX_LATENCY_MS / 2 : MAX_LATENCY_MS / 2 + ms;
+      const calls = (options.workers * held) / slots;
+      const processing = (options.workers * ms) / Math.min(options.poolSize, slots);
       return Math.max(calls, processing) + MAX_LATENCY_MS / 2 + ms;
     },
     load: () => import('./api-limit.js'),

@@ -11,10 +11,10 @@ export const BASICS_LONGEST_MS = 2000;
 /** semaphore and gather: each worker's or job's work is drawn uniformly from 0 to this many ms. */
 export const WORK_MAX_MS = 2000;
 
-/** queue: the time the producer takes to make one item… */
-export const PRODUCE_MS = 100;
-/** …and each item's processing time, drawn uniformly from this range (ms). */
-export const ITEM_COST_MS = { min: 500, max: 1500 } as const;
+/** queue: the time the producer takes to make one item is drawn uniformly from 0 to this many ms (the tutorial's)… */
+export const MAX_PRODUCE_MS = 500;
+/** …and each item's processing time, from 0 to this many ms. */
+export const MAX_PROCESS_MS = 1000;
 
 /** executor: beats main lets the heartbeat tick before the calls (half a beat off, so no tick ties with a call's start or end)… */
 export const BEATS_BEFORE = 2.5;

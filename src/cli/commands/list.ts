@@ -1,5 +1,6 @@
 import type { OptionSpec } from '../../demos/contract.js';
 import { DEMOS } from '../../demos/registry.js';
+import { POINTS, SAMPLES, TUTORIAL_TEXT, type TutorialEntry } from '../../demos/tutorial.js';
 import { wrapLine } from '../../trace/wrap.js';
 import { boxTable } from '../box.js';
 import { bold, cyan } from '../color.js';
@@ -13,7 +14,31 @@ export async function listCommand(io: Io, options: { json?: boolean }): Promise<
     io.out.write(`${JSON.stringify(DEMOS.map(describeDemo), null, 2)}\n`);
     return;
   }
-  io.out.write(`${demoTable(io)}\n`);
+  io.out.write(`${demoTable(io)}\n\n${tutorialMap(io)}\n`);
+}
+
+/**
+ * The tutorial's nine samples and six design points, each with what shows it:
+ * two columns, the second at a fixed indent (every line fits 80 columns). On a
+ * narrower terminal, the demo and flag go on their own indented line.
+ */
+export function tutorialMap(io: Io): string {
+  const narrow = io.out.isTTY === true && io.out.columns < 80;
+  const rows = (entries: readonly TutorialEntry[]) =>
+    entries.map(({ topic, run }) =>
+      narrow
+        ? [
+            ...wrapLine(`  ${topic}`, io.out.columns, 0, '  '),
+            ...wrapLine(`      ${cyan(run, io.outLevel)}`, io.out.columns, 0, '      '),
+          ].join('\n')
+        : `  ${topic.padEnd(37)} ${cyan(run, io.outLevel)}`,
+    );
+  return [
+    bold(TUTORIAL_TEXT.samples, io.outLevel),
+    ...rows(SAMPLES),
+    bold(TUTORIAL_TEXT.points, io.outLevel),
+    ...rows(POINTS),
+  ].join('\n');
 }
 
 /** The bare invocation: what the tool is, how to call it, and the demos. */
