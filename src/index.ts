@@ -3,27 +3,13 @@
  * Everything public is exported from here.
  */
 
-export { Barrier } from './primitives/barrier.js';
-export type { Clock } from './primitives/clock.js';
-export { Condition } from './primitives/condition.js';
 export {
   type BuiltinJobs,
   builtinJobsUrl,
   defaultExecutor,
   runInExecutor,
   shutdownDefaultExecutor,
-} from './primitives/default-executor.js';
-export {
-  BrokenBarrierError,
-  CancelledError,
-  InvalidStateError,
-  isCancellation,
-  QueueEmpty,
-  QueueFull,
-  QueueShutDown,
-  TimeoutError,
-} from './primitives/errors.js';
-export { Event } from './primitives/event.js';
+} from './node/default-executor.js';
 export {
   type AnyJobModule,
   type CloseOptions,
@@ -36,8 +22,24 @@ export {
   type JobName,
   type JobResult,
   type RunOptions,
-} from './primitives/executor.js';
-export { WorkerCrashedError } from './primitives/executor-errors.js';
+} from './node/executor.js';
+export { WorkerCrashedError } from './node/executor-errors.js';
+export * as jobs from './node/jobs.js';
+export { type LoopLag, LoopLagMonitor, type LoopLagOptions, measureLoopLag } from './node/loop-lag.js';
+export { Barrier } from './primitives/barrier.js';
+export type { Clock } from './primitives/clock.js';
+export { Condition } from './primitives/condition.js';
+export {
+  BrokenBarrierError,
+  CancelledError,
+  InvalidStateError,
+  isCancellation,
+  QueueEmpty,
+  QueueFull,
+  QueueShutDown,
+  TimeoutError,
+} from './primitives/errors.js';
+export { Event } from './primitives/event.js';
 export {
   ALL_COMPLETED,
   type AsCompletedOptions,
@@ -50,8 +52,6 @@ export {
   type WaitTasksOptions,
   wait,
 } from './primitives/gather.js';
-export * as jobs from './primitives/jobs.js';
-export { type LoopLag, LoopLagMonitor, type LoopLagOptions, measureLoopLag } from './primitives/loop-lag.js';
 export type { PrimitiveOptions, WaitOptions } from './primitives/options.js';
 export { type ItemStore, LifoQueue, PriorityQueue, pythonCompare, Queue } from './primitives/queue.js';
 export { createRandom, Random } from './primitives/random.js';

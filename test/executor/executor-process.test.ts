@@ -5,10 +5,10 @@ import {
   defaultExecutor,
   runInExecutor,
   shutdownDefaultExecutor,
-} from '../../src/primitives/default-executor.js';
-import { Executor } from '../../src/primitives/executor.js';
-import { blockingSleep } from '../../src/primitives/jobs.js';
-import { LoopLagMonitor } from '../../src/primitives/loop-lag.js';
+} from '../../src/node/default-executor.js';
+import { Executor } from '../../src/node/executor.js';
+import { blockingSleep } from '../../src/node/jobs.js';
+import { LoopLagMonitor } from '../../src/node/loop-lag.js';
 import { type FixtureJobs, fixtureJobs } from './helpers.js';
 
 /** Counts the ticks of a 20 ms interval on the main thread while `during` runs. */

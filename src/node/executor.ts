@@ -12,10 +12,10 @@
 import { AsyncResource } from 'node:async_hooks';
 import { createRequire } from 'node:module';
 import type { Piscina } from 'piscina';
+import type { Clock } from '../primitives/clock.js';
+import { CancelledError, cancelledBy, InvalidStateError } from '../primitives/errors.js';
 import type { Tracer } from '../trace/types.js';
-import type { Clock } from './clock.js';
 import { compiledSibling } from './compiled-module.js';
-import { CancelledError, cancelledBy, InvalidStateError } from './errors.js';
 import { WorkerCrashedError } from './executor-errors.js';
 import { JobRecord, noop, round, type Status } from './executor-job.js';
 import {

@@ -1,7 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { ResourceLimits, TransferListItem } from 'node:worker_threads';
-import type { Tracer } from '../trace/types.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../primitives/clock.js';
 import {
   checkInteger,
   checkOptionsObject,
@@ -9,7 +8,8 @@ import {
   type PrimitiveOptions,
   show,
   type WaitOptions,
-} from './options.js';
+} from '../primitives/options.js';
+import type { Tracer } from '../trace/types.js';
 
 export interface ExecutorOptions extends PrimitiveOptions {
   /** Worker threads at most (they start on demand). Default `os.availableParallelism()`. */

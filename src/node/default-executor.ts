@@ -1,6 +1,6 @@
+import { show } from '../primitives/options.js';
 import { compiledSibling } from './compiled-module.js';
 import { Executor, type JobArgs, type JobModule, type JobName, type JobResult } from './executor.js';
-import { show } from './options.js';
 
 /** The built-in jobs (`blockingSleep`, `cpuWork`, `spin`, `fib`, …), as a module type. */
 export type BuiltinJobs = typeof import('./jobs.js');

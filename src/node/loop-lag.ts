@@ -1,5 +1,5 @@
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
-import { checkInteger } from './options.js';
+import { checkInteger } from '../primitives/options.js';
 
 /** How late the event loop was, in milliseconds, over the samples taken. */
 export interface LoopLag {
