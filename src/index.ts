@@ -1,31 +1,15 @@
 /**
- * async-sync-demo — Python asyncio's synchronization toolkit for Node.js.
- * Everything public is exported from here.
+ * async-sync-demo — Python asyncio's synchronization toolkit for JavaScript.
+ *
+ * The root entry is portable: it imports no Node built-in, so it runs on Node,
+ * Deno, Bun and in browsers, bundles with no externals, and loads through
+ * `require()` on Node ≥ 20.19. The Node-only parts (the worker-thread executor,
+ * event-loop lag, the `Recorder`) live in `async-sync-demo/node`, which also
+ * re-exports everything here.
+ *
+ * @packageDocumentation
  */
 
-export {
-  type BuiltinJobs,
-  builtinJobsUrl,
-  defaultExecutor,
-  runInExecutor,
-  shutdownDefaultExecutor,
-} from './node/default-executor.js';
-export {
-  type AnyJobModule,
-  type CloseOptions,
-  Executor,
-  type ExecutorOptions,
-  type ExecutorStatistics,
-  type Job,
-  type JobArgs,
-  type JobModule,
-  type JobName,
-  type JobResult,
-  type RunOptions,
-} from './node/executor.js';
-export { WorkerCrashedError } from './node/executor-errors.js';
-export * as jobs from './node/jobs.js';
-export { type LoopLag, LoopLagMonitor, type LoopLagOptions, measureLoopLag } from './node/loop-lag.js';
 export { Barrier } from './primitives/barrier.js';
 export type { Clock } from './primitives/clock.js';
 export { Condition } from './primitives/condition.js';
@@ -62,5 +46,4 @@ export { createTask, Task, type TaskFn, type TaskOptions } from './primitives/ta
 export { TaskGroup, type TaskGroupOptions } from './primitives/task-group.js';
 export { shield, type TimeoutOptions, waitFor, withTimeout } from './primitives/timeout.js';
 export { VirtualClock } from './primitives/virtual-clock.js';
-export { Recorder, type RecorderOptions, type TraceListener } from './trace/recorder.js';
 export type { TraceEvent, TraceFields, Tracer } from './trace/types.js';

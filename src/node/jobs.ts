@@ -5,7 +5,7 @@
  * `runInExecutor`).
  *
  * @example
- * import { runInExecutor } from 'async-sync-demo';
+ * import { runInExecutor } from 'async-sync-demo/node';
  * await runInExecutor(null, 'fib', 30); // 832040, computed on a worker thread
  */
 import { threadId } from 'node:worker_threads';
