@@ -32,6 +32,8 @@ export {
   FIRST_EXCEPTION,
   type GatherOptions,
   gather,
+  type Results,
+  type ResultsOrErrors,
   type ReturnWhen,
   type WaitTasksOptions,
   wait,
@@ -40,7 +42,14 @@ export type { PrimitiveOptions, WaitOptions } from './primitives/options.js';
 export { type ItemStore, LifoQueue, PriorityQueue, pythonCompare, Queue } from './primitives/queue.js';
 export { createRandom, Random } from './primitives/random.js';
 export { RealClock, type RealClockOptions } from './primitives/real-clock.js';
-export { type Acquirable, BoundedSemaphore, type Held, Lock, Semaphore } from './primitives/semaphore.js';
+export {
+  type Acquirable,
+  BoundedSemaphore,
+  type Held,
+  Lock,
+  type Permits,
+  Semaphore,
+} from './primitives/semaphore.js';
 export { type SleepOptions, sleep } from './primitives/sleep.js';
 export { createTask, Task, type TaskFn, type TaskOptions } from './primitives/task.js';
 export { TaskGroup, type TaskGroupOptions } from './primitives/task-group.js';

@@ -6,8 +6,9 @@
  * `AsyncLocalStorage`).
  *
  * @example
+ * ```ts
  * import { runInExecutor, Semaphore } from 'async-sync-demo/node';
- *
+ * ```
  * @packageDocumentation
  */
 

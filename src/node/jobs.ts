@@ -5,8 +5,10 @@
  * `runInExecutor`).
  *
  * @example
+ * ```ts
  * import { runInExecutor } from 'async-sync-demo/node';
  * await runInExecutor(null, 'fib', 30); // 832040, computed on a worker thread
+ * ```
  */
 import { threadId } from 'node:worker_threads';
 import { checkInteger, show } from '../primitives/options.js';

@@ -27,11 +27,13 @@ let anonymous = 0;
  *
  * @throws InvalidStateError from `wait()`/`notify()` when the lock is not held.
  * @example
+ * ```ts
  * const cond = new Condition();
  * // consumer
  * await cond.run(() => cond.waitFor(() => items.length > 0));
  * // producer
  * await cond.run(() => { items.push(x); cond.notify(); });
+ * ```
  */
 export class Condition implements Acquirable {
   readonly name: string;
@@ -39,7 +41,7 @@ export class Condition implements Acquirable {
   readonly #waiters = new WaitQueue<true>();
   readonly #tracer: Tracer | undefined;
 
-  /** @param lock an existing Lock to share (default: a private one). */
+  /** @param lock - an existing Lock to share (default: a private one). */
   constructor(lock?: Lock, options: PrimitiveOptions = {}) {
     if (lock !== undefined && !(lock instanceof Lock)) {
       throw new TypeError(`Condition: lock must be a Lock, got ${show(lock)}`);

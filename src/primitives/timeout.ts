@@ -37,7 +37,9 @@ function checkOptions(options: unknown, where: string): asserts options is Timeo
  * @throws TypeError/RangeError (synchronously) on a bad `ms`, `fn` or option.
  * Rejects with `CancelledError`, without calling `fn`, if `signal` is already aborted.
  * @example
+ * ```ts
  * const page = await withTimeout(5000, (signal) => fetch(url, { signal }), { clock });
+ * ```
  */
 export function withTimeout<T>(
   ms: number | null | undefined,
@@ -134,7 +136,9 @@ function race(
  *
  * @throws TypeError/RangeError (synchronously) on a bad argument.
  * @example
+ * ```ts
  * const answer = await waitFor(createTask(ask), 1000, { clock }); // TimeoutError after 1 s, once ask() cleaned up
+ * ```
  */
 export function waitFor<T>(
   awaitable: Task<T> | PromiseLike<T> | TaskFn<T>,
@@ -206,7 +210,9 @@ async function waitForPromise<T>(
  *
  * @throws TypeError (synchronously) on a bad argument.
  * @example
+ * ```ts
  * await shield(saveProgress, { signal }); // Ctrl-C stops the wait, not the save
+ * ```
  */
 export function shield<T>(
   awaitable: Task<T> | PromiseLike<T> | TaskFn<T>,

@@ -115,9 +115,11 @@ class TimerHeap {
  * simulated seconds of timers take milliseconds.
  *
  * @example
+ * ```ts
  * const clock = new VirtualClock();
  * await clock.sleep(60_000); // returns almost at once
  * clock.now(); // 60000
+ * ```
  */
 export class VirtualClock implements Clock {
   #now = 0;
