@@ -52,6 +52,22 @@ test('the installed package exports the primitives from its root and the executo
   expect(node(['use.js'])).toBe('2 function true');
 });
 
+test('the bundled Node entry runs jobs on worker threads; errors are one class across entries', () => {
+  writeFileSync(
+    join(dir, 'executor.js'),
+    `import { CancelledError } from 'async-sync-demo';
+     import { runInExecutor, shutdownDefaultExecutor, defaultExecutor } from 'async-sync-demo/node';
+     const fib = await runInExecutor(null, 'fib', 20);
+     const controller = new AbortController();
+     const job = defaultExecutor().run('blockingSleep', [5000], { signal: controller.signal });
+     setTimeout(() => controller.abort(), 50);
+     const err = await job.catch((e) => e);
+     await shutdownDefaultExecutor();
+     console.log(fib, err instanceof CancelledError);`,
+  );
+  expect(node(['executor.js'])).toBe('6765 true');
+});
+
 test('CommonJS require() loads both entries (Node >= 20.19 require(esm))', () => {
   writeFileSync(
     join(dir, 'use.cjs'),
@@ -235,8 +251,9 @@ test('the tarball holds what the package needs and nothing more', () => {
   expect(files).toContain('bin/async-sync-demo.js');
   expect(files).toContain('schema/trace-v1.schema.json');
   expect(files).toContain('src/demos/semaphore.ts'); // `code <demo>` prints it
-  expect(files).toContain('dist/node/index.js');
-  expect(files).toContain('dist/node/executor-worker.js'); // the worker threads' script
+  expect(files).toContain('dist/bundle/index.js'); // what the exports map points at
+  expect(files).toContain('dist/bundle/node/index.js');
+  expect(files).toContain('dist/bundle/node/executor-worker.js'); // the worker threads' script
   expect(files).toContain('examples/tour.ts'); // the README links to it
   expect(files).toContain('docs/executor.md');
   expect(files).toContain('CHANGELOG.md');
