@@ -3,6 +3,7 @@ import { cancelledBy, InvalidStateError, isCancellation } from './errors.js';
 import {
   checkFunction,
   checkInteger,
+  checkOptionsOf,
   checkSignal,
   type PrimitiveOptions,
   show,
@@ -68,8 +69,10 @@ export class Condition implements Acquirable {
     return this.#lock.locked();
   }
 
+  /** As `Lock.run`: `fn` gets no arguments; the second parameter is the options. */
   run<T>(fn: () => T | PromiseLike<T>, options?: WaitOptions): Promise<Awaited<T>> {
     checkFunction(fn, 'Condition.run');
+    checkOptionsOf(options, this, 'run', ' (run passes no arguments to fn: write run(() => fn(x)))');
     return this.#lock.run(fn, options);
   }
 

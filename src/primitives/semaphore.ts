@@ -3,6 +3,7 @@ import { cancelledBy, InvalidStateError } from './errors.js';
 import {
   checkFunctionOf,
   checkInteger,
+  checkOptionsOf,
   checkSignalOf,
   type PrimitiveOptions,
   type WaitOptions,
@@ -163,9 +164,16 @@ export abstract class Permits implements Acquirable {
     this.waiters.wakeHead(newHandle(this));
   }
 
-  /** Acquires, runs `fn`, and releases in `finally`; resolves to what `fn` returns. */
+  /**
+   * Acquires, runs `fn`, and releases in `finally`; resolves to what `fn` returns.
+   *
+   * `fn` is called with no arguments, and the second parameter is the options:
+   * unlike p-limit's `limit(fn, ...args)`, `run(fn, 7)` does not pass 7 on (it
+   * throws a `TypeError`); write `run(() => fn(7))`.
+   */
   run<T>(fn: () => T | PromiseLike<T>, options?: WaitOptions): Promise<Awaited<T>> {
     checkFunctionOf(fn, this, 'run');
+    checkOptionsOf(options, this, 'run', ' (run passes no arguments to fn: write run(() => fn(x)))');
     checkSignalOf(options?.signal, this, 'run');
     return this.#run(fn, options);
   }

@@ -34,6 +34,12 @@ function checkOptions(options: unknown, where: string): asserts options is Timeo
  * same deadline therefore raise `TimeoutError` only at the outermost. `ms`
  * `null`/`undefined`/`Infinity` means no deadline; `0` expires at the next timer turn.
  *
+ * Unlike p-timeout, the deadline does not abandon `fn`: a `fn` that ignores its
+ * signal (`() => somePromise`) keeps `withTimeout` waiting, and its late result
+ * is returned — nothing rejects at the deadline. Pass the signal on, or use
+ * `waitFor(promise, ms)`, which rejects at the deadline and lets a plain
+ * promise run on.
+ *
  * @throws TypeError/RangeError (synchronously) on a bad `ms`, `fn` or option.
  * Rejects with `CancelledError`, without calling `fn`, if `signal` is already aborted.
  * @example
