@@ -15,7 +15,12 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = (name: string) => join(root, 'node_modules/.bin', name);
 let dir: string;
 
-const node = (args: string[]) => execFileSync(process.execPath, args, { cwd: dir, encoding: 'utf8' }).trim();
+const node = (args: string[]) =>
+  execFileSync(process.execPath, args, {
+    cwd: dir,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trim();
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'asd-pack-'));
@@ -50,6 +55,19 @@ test('the installed package exports the primitives from its root and the executo
      console.log(sem.value, new Set(names).size === 1 && names[0], NodeSemaphore === Semaphore);`,
   );
   expect(node(['use.js'])).toBe('2 function true');
+});
+
+test('every exported class keeps its name, and both entries export the same objects', () => {
+  writeFileSync(
+    join(dir, 'names.js'),
+    `const root = await import('async-sync-demo');
+     const node = await import('async-sync-demo/node');
+     const isClass = (v) => typeof v === 'function' && /^class\\b/.test(Function.prototype.toString.call(v));
+     const renamed = Object.entries(node).filter(([k, v]) => isClass(v) && v.name !== k).map(([k, v]) => k + ' is ' + v.name);
+     const differ = Object.keys(root).filter((k) => root[k] !== node[k]);
+     console.log(Object.values(node).filter(isClass).length > 20, JSON.stringify(renamed), JSON.stringify(differ));`,
+  );
+  expect(node(['names.js'])).toBe('true [] []');
 });
 
 test('the bundled Node entry runs jobs on worker threads; errors are one class across entries', () => {
@@ -234,6 +252,35 @@ describe('the portable root', () => {
       /imports the Node built-in node:/,
     );
   });
+});
+
+/** The primitives, tasks, timeouts and the virtual clock in one scenario, importing only the root. */
+const portableScenario = `import { Barrier, Condition, createTask, Event, gather, Lock, Queue, Semaphore, sleep, TaskGroup, TimeoutError, VirtualClock, withTimeout } from 'async-sync-demo';
+const clock = new VirtualClock();
+const sem = new Semaphore(2);
+let inside = 0, most = 0;
+await gather([1, 2, 3, 4, 5].map((i) => sem.run(async () => { inside++; most = Math.max(most, inside); await sleep(10 * i, { clock }); inside--; })));
+const q = new Queue(1);
+const consumer = createTask(async () => { const got = []; for (let i = 0; i < 3; i++) got.push(await q.get()); return got; });
+for (const x of [1, 2, 3]) await q.put(x);
+const lock = new Lock(); const cond = new Condition(lock); const ev = new Event(); const barrier = new Barrier(2);
+const waiter = cond.run(() => cond.waitFor(() => ev.isSet()));
+await sleep(1, { clock }); ev.set(); await cond.run(() => cond.notifyAll());
+const idx = await Promise.all([barrier.wait(), barrier.wait()]);
+let timeout = '';
+try { await withTimeout(5, (signal) => sleep(100, { clock, signal }), { clock }); } catch (e) { timeout = e instanceof TimeoutError ? 'timeout' : String(e); }
+let group = '';
+try { await TaskGroup.run(async (tg) => { tg.createTask((signal) => sleep(1000, { clock, signal })); tg.createTask(async () => { throw new Error('boom'); }); }); } catch (e) { group = e.errors.map((x) => x.message).join(); }
+await waiter;
+console.log(most, (await consumer).join(','), idx.sort().join(','), timeout, group, clock.now());
+`;
+
+test('the root runs the same under Bun (installed from npm) as under Node', () => {
+  writeFileSync(join(dir, 'portable.mjs'), portableScenario);
+  const expected = '2 1,2,3 0,1 timeout boom 96';
+  expect(node(['portable.mjs'])).toBe(expected);
+  const bun = execFileSync(bin('bun'), ['portable.mjs'], { cwd: dir, encoding: 'utf8' }).trim();
+  expect(bun).toBe(expected);
 });
 
 test('the installed bin runs a demo', () => {
