@@ -298,7 +298,6 @@ test('the installed bin runs a demo', () => {
 test('the tarball holds what the package needs and nothing more', () => {
   const listing = execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: root, encoding: 'utf8' });
   const files: string[] = JSON.parse(listing)[0].files.map((f: { path: string }) => f.path);
-  expect(files).toContain('dist/index.js');
   expect(files).toContain('dist/index.d.ts');
   expect(files).toContain('bin/async-sync-demo.js');
   expect(files).toContain('schema/trace-v1.schema.json');
@@ -313,6 +312,9 @@ test('the tarball holds what the package needs and nothing more', () => {
   // No source maps (the sources are not shipped), no declarations nobody imports,
   // no source but the demos that `code <demo>` prints.
   expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
+  // tsc's unbundled entries: the exports map loads dist/bundle/, the CLI imports deeper modules.
+  expect(files).not.toContain('dist/index.js');
+  expect(files).not.toContain('dist/node/index.js');
   expect(files.filter((f) => /^dist\/(cli|demos)\/.*\.d\.ts$/.test(f))).toEqual([]);
   expect(files.filter((f) => f.startsWith('src/') && !f.startsWith('src/demos/'))).toEqual([]);
 });
