@@ -18,7 +18,7 @@
  * The rest of dist/ stays as tsc wrote it, for the CLI, the tests and the
  * benchmarks; the declarations (`types` in the exports map) are tsc's.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
@@ -37,12 +37,26 @@ const common = {
   legalComments: 'inline',
   minifyWhitespace: true,
   minifySyntax: true,
-  // esbuild renames a class that refers to itself (`var Random = class _Random`): keep `.name`.
-  keepNames: true,
   logLevel: 'warning',
 };
 
+/**
+ * esbuild gives a class that refers to itself an inner name (`var Random = class
+ * _Random { … new _Random() … }`), which becomes its `.name`. Naming the class
+ * expression after its variable instead changes nothing else: inside the body
+ * the name is the class either way. (esbuild's keepNames would do it for every
+ * function, at a cost on every import.)
+ */
+function restoreClassNames(file) {
+  let text = readFileSync(file, 'utf8');
+  for (const [, name] of text.matchAll(/\b(\w+)=class _\1\b/g)) {
+    text = text.replace(new RegExp(`\\b_${name}\\b`, 'g'), name);
+  }
+  writeFileSync(file, text);
+}
+
 await build({ ...common, entryPoints: [`${dist}index.js`], outfile: `${out}index.js` });
+restoreClassNames(`${out}index.js`);
 
 // The classes the root exports: the Node entry must take these from the root bundle.
 const root = await import(pathToFileURL(`${dist}index.js`).href);
@@ -97,6 +111,8 @@ await build({
     },
   ],
 });
+
+restoreClassNames(`${out}node/index.js`);
 
 // Guard: no root class may be defined twice.
 const nodeBundle = readFileSync(`${out}node/index.js`, 'utf8');

@@ -12,10 +12,20 @@
  * import loads (package files and Node built-ins).
  */
 import { spawnSync } from 'node:child_process';
-import { pathToFileURL } from 'node:url';
+import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type CaseResult, caseArgs, emit, median, metric, quantile } from '../harness.js';
 
-const root = new URL('../..', import.meta.url);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+// A consumer's node_modules: every package, this one included, is found by name the
+// same way (a self-reference through the package's own exports map would cost more).
+const consumer = `${root}.bench/import/`;
+rmSync(consumer, { recursive: true, force: true });
+mkdirSync(`${consumer}node_modules`, { recursive: true });
+symlinkSync(root, `${consumer}node_modules/async-sync-demo`);
+for (const name of ['p-limit', 'async-mutex']) {
+  symlinkSync(`${root}node_modules/${name}`, `${consumer}node_modules/${name}`);
+}
 const { quick } = caseArgs();
 const rounds = quick ? 9 : 31;
 
@@ -75,7 +85,7 @@ function sample(v: Variant): number {
     process.execPath,
     ['--input-type=module', '-e', TIMED, v.specifier, v.name2, metric],
     {
-      cwd: root,
+      cwd: consumer,
       encoding: 'utf8',
     },
   );
@@ -101,7 +111,7 @@ register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)})
       '-e',
       `await import(${JSON.stringify(v.specifier)});`,
     ],
-    { cwd: root, encoding: 'utf8' },
+    { cwd: consumer, encoding: 'utf8' },
   );
   const urls = new Set(
     child.stdout
