@@ -295,6 +295,15 @@ test('the installed bin runs a demo', () => {
   expect(out).toMatch(/semaphore: all 3 checks passed/);
 });
 
+test("the installed bin prints a demo's TypeScript source (code <demo> reads the shipped src/demos/)", () => {
+  const out = execFileSync(join(dir, 'node_modules/.bin/async-sync-demo'), ['code', 'semaphore'], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  expect(out).toMatch(/new Semaphore\(/);
+});
+
 test('the tarball holds what the package needs and nothing more', () => {
   const listing = execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: root, encoding: 'utf8' });
   const files: string[] = JSON.parse(listing)[0].files.map((f: { path: string }) => f.path);
