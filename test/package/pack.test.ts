@@ -324,6 +324,14 @@ test('the tarball holds what the package needs and nothing more', () => {
   // tsc's unbundled entries: the exports map loads dist/bundle/, the CLI imports deeper modules.
   expect(files).not.toContain('dist/index.js');
   expect(files).not.toContain('dist/node/index.js');
+  // Every relative link of the README and the shipped docs points at a shipped file.
+  for (const doc of files.filter((f) => f.endsWith('.md'))) {
+    const text = readFileSync(join(root, doc), 'utf8');
+    for (const [, target] of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
+      if (/^[a-z]+:/.test(target)) continue;
+      expect(files, `${doc} links to ${target}`).toContain(join(doc, '..', target));
+    }
+  }
   expect(files.filter((f) => /^dist\/(cli|demos)\/.*\.d\.ts$/.test(f))).toEqual([]);
   expect(files.filter((f) => f.startsWith('src/') && !f.startsWith('src/demos/'))).toEqual([]);
 });
