@@ -128,3 +128,13 @@ await build({
   entryPoints: [`${dist}node/executor-worker.js`, `${dist}node/jobs.js`],
   outdir: `${out}node`,
 });
+
+// The HTML replay's page script: one file for the browser, inlined into every page by the html renderer.
+await build({
+  ...common,
+  platform: 'browser',
+  external: [],
+  minify: true,
+  entryPoints: [`${dist}report/view.js`],
+  outfile: `${dist}report/replay.js`,
+});

@@ -123,6 +123,7 @@ export function commonOptions(raw: Record<string, unknown>, randomSeed: () => nu
 /** Help lines of the common options, with what they accept. */
 export const COMMON_HELP = {
   format: `output: ${FORMATS.join(', ')} (default pretty)`,
+  html: 'also write the run as a self-contained, interactive HTML replay to <file> (no file: a temporary one, opened in the browser at a terminal)',
   json: 'NDJSON events on stdout, one per line (same as --format json; not with another --format)',
   seed: `seed of the random source, an integer from 0 to ${MAX_SEED} (default: random, printed)`,
   speed:

@@ -14,6 +14,7 @@ Examples:
   $ ${BIN} semaphore --workers 1000 --limit 10 --virtual
   $ ${BIN} semaphore --json | jq -c 'select(.type == "acquire")'
   $ ${BIN} semaphore --format chrome > trace.json   # open in ui.perfetto.dev
+  $ ${BIN} semaphore --html run.html       also write an interactive HTML replay of the run
   $ ${BIN} semaphore --json --virtual --seed 7 > run.ndjson && ${BIN} render run.ndjson
   $ ${BIN} all --virtual --quiet           every demo, checks only
   $ ${BIN} code semaphore                  the demo as a short program to copy
@@ -77,8 +78,10 @@ export function buildProgram(io: Io): Command {
   program
     .command('render')
     .argument('[file]', 'an NDJSON trace (default: stdin)')
-    .description('render a saved NDJSON trace: pretty (lines, timeline, summary, checks) or a Chrome trace')
-    .option('--format <format>', 'pretty or chrome (default pretty)')
+    .description(
+      'render a saved NDJSON trace: pretty (lines, timeline, summary, checks), a Chrome trace or the HTML replay',
+    )
+    .option('--format <format>', 'pretty, chrome or html (default pretty)')
     .option('--no-color', COMMON_HELP.color)
     .action(lazy(io, async () => (await import('./commands/render.js')).renderCommand));
   program
@@ -125,6 +128,7 @@ function addRunOptions(command: Command): Command {
     .optionsGroup('Common options:')
     .option('--format <format>', COMMON_HELP.format)
     .option('--json', COMMON_HELP.json)
+    .option('--html [file]', COMMON_HELP.html)
     .option('--seed <n>', COMMON_HELP.seed)
     .option('--speed <x>', COMMON_HELP.speed)
     .option('--virtual', COMMON_HELP.virtual)

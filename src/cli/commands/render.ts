@@ -5,7 +5,7 @@ import { UsageError } from '../errors.js';
 import { type Io, renderSettings } from '../io.js';
 import { BIN } from '../program.js';
 
-const FORMATS = ['pretty', 'chrome'] as const;
+const FORMATS = ['pretty', 'chrome', 'html'] as const;
 
 /**
  * `render [file]`: reads a v1 NDJSON trace (a file, or stdin when no file is
@@ -26,7 +26,16 @@ export async function renderCommand(
   const { text, name } = await readInput(io, file);
   const events = parseTrace(text, name);
   const factory = await loadRenderer(format as (typeof FORMATS)[number]);
-  const renderer = factory(renderSettings(io));
+  if (format === 'html') {
+    const runs = events.filter((event) => event.type === 'run.start').length;
+    if (runs > 1) {
+      throw new UsageError(
+        `render: ${name} holds ${runs} runs; --format html replays one (save each run's trace apart)`,
+      );
+    }
+  }
+  const { reproduceCommand } = await import('../replay.js');
+  const renderer = factory({ ...renderSettings(io), command: reproduceCommand });
   for (const event of events) renderer.event(event);
   renderer.end();
 }

@@ -16,18 +16,34 @@ type Raw = Record<string, unknown>;
 export function demoCommand(info: AnyDemoInfo) {
   return async (io: Io, raw: Raw): Promise<void> => {
     const values = demoOptions(info, raw);
-    await runAll(io, [[info, values]], commonOptions(raw, randomSeed));
+    await runAll(io, [[info, values]], commonOptions(raw, randomSeed), htmlTarget(raw));
   };
 }
 
 /** `all [options]`: every demo in turn, its own options at their defaults. */
 export async function allCommand(io: Io, raw: Raw): Promise<void> {
   const common = commonOptions(raw, randomSeed);
+  if (htmlTarget(raw) !== undefined) {
+    throw new UsageError(
+      '--html replays one run: give a demo, e.g. async-sync-demo semaphore --html run.html',
+    );
+  }
   await runAll(
     io,
     DEMOS.map((info) => [info, demoOptions(info, {})]),
     common,
   );
+}
+
+/** `--html [file]`: `true` for a temporary file, opened in the browser. */
+function htmlTarget(raw: Raw): string | true | undefined {
+  if (raw.html === undefined || raw.html === false) return undefined;
+  if (raw.html === true) return true;
+  const file = String(raw.html);
+  if (file === '' || file.startsWith('-')) {
+    throw new UsageError(`--html takes a file name to write the replay to (or nothing), got '${file}'`);
+  }
+  return file;
 }
 
 function randomSeed(): number {
@@ -47,19 +63,31 @@ type StopReason = 'sigint' | 'closed';
  * SIGINT. A second Ctrl-C does not wait for the cleanup. A closed stdout
  * stops the run quietly.
  */
-async function runAll(io: Io, runs: [AnyDemoInfo, Raw][], common: CommonOptions): Promise<void> {
+async function runAll(
+  io: Io,
+  runs: [AnyDemoInfo, Raw][],
+  common: CommonOptions,
+  html?: string | true,
+): Promise<void> {
   const what = runs.length === 1 ? runs[0]![0].name : 'all';
   const estimate = runs.reduce((ms, [info, options]) => ms + info.estimate(options), 0);
   const decision = longRun(what, estimate, common);
   if (decision.action === 'refuse') throw new UsageError(decision.message);
   if (decision.action === 'warn') io.err(`${bold('note:', io.errLevel)} ${decision.message}\n`);
-  const renderer = (await loadRenderer(common.format))({ ...renderSettings(io), quiet: common.quiet });
+  const command = common.format === 'html' ? (await import('../replay.js')).reproduceCommand : undefined;
+  const renderer = (await loadRenderer(common.format))({
+    ...renderSettings(io),
+    quiet: common.quiet,
+    command,
+  });
   const spinner = wantsSpinner(io, common)
     ? new (await import('../spinner.js')).LiveSpinner(io.stderr, io.errLevel)
     : undefined;
   // The spinner first: ora redraws it around each line the renderer writes, already with the new counts.
   const listeners: TraceListener[] =
     spinner === undefined ? [renderer.event] : [spinner.update, renderer.event];
+  const replay = html === undefined ? undefined : (await import('../replay.js')).htmlReplay(io, html);
+  if (replay !== undefined) listeners.push(replay.listener);
 
   const controller = new AbortController();
   let stopped: StopReason | undefined;
@@ -103,6 +131,7 @@ async function runAll(io: Io, runs: [AnyDemoInfo, Raw][], common: CommonOptions)
       if (result.status === 'failed') failures.push(failure(info.name, result, io.env));
     }
     renderer.end();
+    if (stopped === undefined) await replay?.write();
   } finally {
     spinner?.stop();
     process.off('SIGINT', onSigint);

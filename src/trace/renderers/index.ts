@@ -10,6 +10,7 @@ const loaders = {
   pretty: async () => (await import('./pretty.js')).createPrettyRenderer,
   json: async () => (await import('./json.js')).createJsonRenderer,
   chrome: async () => (await import('./chrome.js')).createChromeRenderer,
+  html: async () => (await import('./html.js')).createHtmlRenderer,
 } satisfies Record<string, () => Promise<RendererFactory>>;
 
 export type FormatName = keyof typeof loaders;

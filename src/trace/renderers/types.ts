@@ -16,6 +16,8 @@ export interface RenderSettings {
   fit?: boolean;
   /** Plain ASCII drawing (no block characters): colour off or a dumb terminal. */
   ascii: boolean;
+  /** Spells the command that reproduces a run (html: the page shows it). */
+  command?: (demo: string, options: Record<string, unknown>, seed: number | null) => string | undefined;
   /** Only the checks and the verdict (pretty). */
   quiet?: boolean;
 }
