@@ -37,6 +37,8 @@ export interface PrimitiveView {
 interface Live {
   view: PrimitiveView;
   holders: Map<string, number>;
+  /** Holders by hand-off whose own `acquire` event is still to come. */
+  handed: Map<string, number>;
   waiters: Map<string, true>;
   putters: Map<string, true>;
   items: string[];
@@ -96,7 +98,10 @@ export class Replayer {
     const task = strings[events.task[i]!]!;
     if (!NEUTRAL.has(type) && !type.startsWith('executor.')) this.#endWait(task);
     if (type === 'task.end') {
-      for (const live of this.#live.values()) live.holders.delete(task);
+      for (const live of this.#live.values()) {
+        live.holders.delete(task);
+        live.handed.delete(task);
+      }
       return;
     }
     const resourceAt = events.resource[i]!;
@@ -105,15 +110,29 @@ export class Replayer {
     const live = this.#liveOf(name);
     if (events.state[i]! >= 0) live.view.state = JSON.parse(strings[events.state[i]!]!);
     const data: Record<string, unknown> = events.data[i]! >= 0 ? JSON.parse(strings[events.data[i]!]!) : {};
+    this.#change(live, type, task, data);
+    if (events.state[i]! >= 0) this.#reconcile(live);
+  }
+
+  #change(live: Live, type: string, task: string, data: Record<string, unknown>): void {
+    const name = live.view.name;
     switch (type) {
       case 'wait':
         if (data.op === 'put') live.putters.set(task, true);
         else live.waiters.set(task, true);
         this.#waitingOn.set(task, name);
         return;
-      case 'acquire':
+      case 'acquire': {
+        // Handed over at the release: already a holder.
+        const handed = live.handed.get(task) ?? 0;
+        if (handed > 0) {
+          if (handed === 1) live.handed.delete(task);
+          else live.handed.set(task, handed - 1);
+          return;
+        }
         live.holders.set(task, (live.holders.get(task) ?? 0) + 1);
         return;
+      }
       case 'release': {
         // A semaphore may be released by another task than the one that acquired: the oldest holder gives way.
         const who = live.holders.has(task) ? task : live.holders.keys().next().value;
@@ -157,6 +176,52 @@ export class Replayer {
     }
   }
 
+  /**
+   * The state fields are the truth about counts: a release that hands the
+   * permit (or the lock) to the first waiter, a put that wakes a getter, a
+   * set that wakes every waiter all say so in the state before the woken
+   * task's own event. The line is FIFO, so the ones who left it are its
+   * first; a hand-off makes the woken waiter the holder at once.
+   */
+  #reconcile(live: Live): void {
+    const s = live.view.state as Record<string, number & boolean>;
+    const leave = (line: Map<string, true>, count: unknown): string[] => {
+      const left: string[] = [];
+      if (typeof count !== 'number') return left;
+      while (line.size > count) {
+        const first = line.keys().next().value!;
+        line.delete(first);
+        this.#waitingOn.delete(first);
+        left.push(first);
+      }
+      return left;
+    };
+    if (live.view.kind === 'queue') {
+      leave(live.waiters, s.getters);
+      leave(live.putters, s.putters);
+      return;
+    }
+    const woken = leave(live.waiters, s.waiting);
+    const held =
+      live.view.kind === 'semaphore' && typeof s.limit === 'number'
+        ? s.limit - s.value
+        : live.view.kind === 'lock'
+          ? Number(s.locked === true)
+          : undefined;
+    if (held === undefined) return;
+    for (const task of woken) {
+      if (this.#holdersCount(live) >= held) break;
+      live.holders.set(task, (live.holders.get(task) ?? 0) + 1);
+      live.handed.set(task, (live.handed.get(task) ?? 0) + 1);
+    }
+  }
+
+  #holdersCount(live: Live): number {
+    let n = 0;
+    for (const count of live.holders.values()) n += count;
+    return n;
+  }
+
   #endWait(task: string): void {
     const on = this.#waitingOn.get(task);
     if (on === undefined) return;
@@ -183,6 +248,7 @@ export class Replayer {
           queued: [],
         },
         holders: new Map(),
+        handed: new Map(),
         waiters: new Map(),
         putters: new Map(),
         items: [],
@@ -198,6 +264,7 @@ export class Replayer {
     const live = [...this.#live.values()].map((l) => ({
       view: l.view,
       holders: [...l.holders],
+      handed: [...l.handed],
       waiters: [...l.waiters.keys()],
       putters: [...l.putters.keys()],
       items: l.items,
@@ -212,6 +279,7 @@ export class Replayer {
       live: {
         view: PrimitiveView;
         holders: [string, number][];
+        handed: [string, number][];
         waiters: string[];
         putters: string[];
         items: string[];
@@ -226,6 +294,7 @@ export class Replayer {
         {
           view: l.view,
           holders: new Map(l.holders),
+          handed: new Map(l.handed),
           waiters: new Map(l.waiters.map((w) => [w, true as const])),
           putters: new Map(l.putters.map((w) => [w, true as const])),
           items: l.items,
