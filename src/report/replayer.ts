@@ -49,7 +49,7 @@ interface Live {
 /** Where each task waits: its next own event ends the wait, whatever the primitive does. */
 const NEUTRAL = new Set(['run.start', 'run.end', 'check', 'cancel', 'log']);
 
-const CHECKPOINT_EVERY = 2048;
+const CHECKPOINT_EVERY = 512;
 
 export class Replayer {
   readonly #model: ReplayModel;
@@ -57,7 +57,9 @@ export class Replayer {
   #waitingOn = new Map<string, string>();
   /** Events applied so far: the state shown is after event `#applied - 1`. */
   #applied = 0;
-  readonly #checkpoints = new Map<number, string>();
+  readonly #checkpoints = new Map<number, Saved>();
+  /** Parsed JSON strings of the table, each parsed once. */
+  readonly #parsed = new Map<number, Record<string, unknown>>();
 
   constructor(model: ReplayModel) {
     this.#model = model;
@@ -108,8 +110,8 @@ export class Replayer {
     if (resourceAt < 0) return;
     const name = strings[resourceAt]!;
     const live = this.#liveOf(name);
-    if (events.state[i]! >= 0) live.view.state = JSON.parse(strings[events.state[i]!]!);
-    const data: Record<string, unknown> = events.data[i]! >= 0 ? JSON.parse(strings[events.data[i]!]!) : {};
+    if (events.state[i]! >= 0) live.view.state = this.#json(events.state[i]!);
+    const data = events.data[i]! >= 0 ? this.#json(events.data[i]!) : {};
     this.#change(live, type, task, data);
     if (events.state[i]! >= 0) this.#reconcile(live);
   }
@@ -222,6 +224,15 @@ export class Replayer {
     return n;
   }
 
+  #json(at: number): Record<string, unknown> {
+    let value = this.#parsed.get(at);
+    if (value === undefined) {
+      value = JSON.parse(this.#model.strings[at]!) as Record<string, unknown>;
+      this.#parsed.set(at, value);
+    }
+    return value;
+  }
+
   #endWait(task: string): void {
     const on = this.#waitingOn.get(task);
     if (on === undefined) return;
@@ -260,52 +271,56 @@ export class Replayer {
     return live;
   }
 
-  #save(): string {
-    const live = [...this.#live.values()].map((l) => ({
-      view: l.view,
-      holders: [...l.holders],
-      handed: [...l.handed],
-      waiters: [...l.waiters.keys()],
-      putters: [...l.putters.keys()],
-      items: l.items,
-      threads: [...l.threads],
-      queued: [...l.queued],
-    }));
-    return JSON.stringify({ live, waitingOn: [...this.#waitingOn] });
+  #save(): Saved {
+    return {
+      live: [...this.#live.values()].map((l) => ({
+        view: { ...l.view },
+        holders: [...l.holders],
+        handed: [...l.handed],
+        waiters: [...l.waiters.keys()],
+        putters: [...l.putters.keys()],
+        items: [...l.items],
+        threads: [...l.threads],
+        queued: [...l.queued],
+      })),
+      waitingOn: [...this.#waitingOn],
+    };
   }
 
-  #restore(saved: string, applied: number): void {
-    const { live, waitingOn } = JSON.parse(saved) as {
-      live: {
-        view: PrimitiveView;
-        holders: [string, number][];
-        handed: [string, number][];
-        waiters: string[];
-        putters: string[];
-        items: string[];
-        threads: [string, JobView | undefined][];
-        queued: [string, JobView][];
-      }[];
-      waitingOn: [string, string][];
-    };
+  #restore(saved: Saved, applied: number): void {
     this.#live = new Map(
-      live.map((l) => [
+      saved.live.map((l) => [
         l.view.name,
         {
-          view: l.view,
+          view: { ...l.view },
           holders: new Map(l.holders),
           handed: new Map(l.handed),
           waiters: new Map(l.waiters.map((w) => [w, true as const])),
           putters: new Map(l.putters.map((w) => [w, true as const])),
-          items: l.items,
+          items: [...l.items],
           threads: new Map(l.threads),
           queued: new Map(l.queued),
         },
       ]),
     );
-    this.#waitingOn = new Map(waitingOn);
+    this.#waitingOn = new Map(saved.waitingOn);
     this.#applied = applied;
   }
+}
+
+/** A checkpoint: the replayer's state as plain arrays (restoring copies them). */
+interface Saved {
+  live: {
+    view: PrimitiveView;
+    holders: [string, number][];
+    handed: [string, number][];
+    waiters: string[];
+    putters: string[];
+    items: string[];
+    threads: [string, JobView | undefined][];
+    queued: [string, JobView][];
+  }[];
+  waitingOn: [string, string][];
 }
 
 function threadName(data: Record<string, unknown>): string {
