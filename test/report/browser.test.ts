@@ -131,6 +131,8 @@ describe('the semaphore replay, step by step', () => {
           expect(waiters).toEqual(arrivals.filter((name) => waiters.includes(name)));
           holdersSeen = Math.max(holdersSeen, holders.length);
         }
+        // Mid-run, three holders and a line of waiters: the picture the README shows (docs/replay-semaphore.png).
+        if (i === 30) await page.screenshot({ path: join(OUT, 'replay-semaphore-mid-run.png'), fullPage: true });
         await page.keyboard.press('ArrowRight');
       }
       expect(holdersSeen).toBe(3);
