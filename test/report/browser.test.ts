@@ -13,7 +13,7 @@ import { DEMOS } from '../../src/demos/registry.js';
 import type { TraceEvent } from '../../src/trace/types.js';
 import { cli, ROOT } from '../cli/helpers.js';
 
-export const CHROMIUM_FLAGS = [
+const CHROMIUM_FLAGS = [
   '--no-sandbox',
   '--headless',
   '--disable-gpu',
@@ -132,7 +132,8 @@ describe('the semaphore replay, step by step', () => {
           holdersSeen = Math.max(holdersSeen, holders.length);
         }
         // Mid-run, three holders and a line of waiters: the picture the README shows (docs/replay-semaphore.png).
-        if (i === 30) await page.screenshot({ path: join(OUT, 'replay-semaphore-mid-run.png'), fullPage: true });
+        if (i === 30)
+          await page.screenshot({ path: join(OUT, 'replay-semaphore-mid-run.png'), fullPage: true });
         await page.keyboard.press('ArrowRight');
       }
       expect(holdersSeen).toBe(3);
