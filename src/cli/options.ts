@@ -130,6 +130,6 @@ export const COMMON_HELP = {
     'time scale of the real clock, a number from 0.01 to 1000 (default 1; 10 = ten times faster; not with --virtual)',
   virtual: 'virtual clock: instant, and byte-for-byte reproducible with the same --seed',
   color: 'no colour (also NO_COLOR=1); FORCE_COLOR=1 forces it',
-  quiet: 'only the checks and the verdict (pretty output only: not with --json or --format json|chrome)',
+  quiet: 'only the checks and the verdict (pretty output only: not with --json or --format json|chrome|html)',
   yes: 'run even if the real clock would take more than an hour (the demo estimates it)',
 };

@@ -71,7 +71,7 @@ describe('the replay model', () => {
     expect(cancel.lanes.find((lane) => lane.name === 'worker-1')!.end).toBe('cancelled');
     const sem = buildModel((await runVirtual('semaphore')).events);
     const waiting = LANE_STATES.indexOf('waiting');
-    const j = sem.segments.state.findIndex((s) => s === waiting);
+    const j = sem.segments.state.indexOf(waiting);
     expect(str(sem, sem.segments.resource[j]!)).toBe('sem');
   });
 

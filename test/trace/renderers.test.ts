@@ -361,7 +361,7 @@ describe('executor jobs and blocking calls in every view', () => {
 
 describe('renderer registry', () => {
   it('loads every format by name and the json one writes one event per line', async () => {
-    expect(FORMATS).toEqual(['pretty', 'json', 'chrome']);
+    expect(FORMATS).toEqual(['pretty', 'json', 'chrome', 'html']);
     let out = '';
     const json = (await loadRenderer('json'))({
       write: (t) => (out += t),
