@@ -11,10 +11,10 @@ import { textsFor } from './texts.js';
 const STYLES = `
 :root{color-scheme:light dark;--bg:#fff;--fg:#1b1b1f;--ink:#1b1b1f;--muted:#6b6b76;--panel:#f5f5f7;--line:#d4d4da;
 --running:#5fb3c9;--waiting:#e9b949;--holding:#3f9e5a;--sleeping:#9aa7c7;--blocking:#d9534f;--cancelled:#c77d2e;--failed:#d9534f;--done:#8b8b95;
---veil:rgba(255,255,255,.55);--playhead:#c2185b;--ok:#2e7d32;--bad:#c62828;--current:#fff3c4}
+--label:#111;--veil:rgba(255,255,255,.55);--playhead:#c2185b;--ok:#2e7d32;--bad:#c62828;--current:#fff3c4}
 @media (prefers-color-scheme:dark){:root{--bg:#16161a;--fg:#e8e8ee;--ink:#f0f0f5;--muted:#a0a0ab;--panel:#202027;--line:#3a3a44;
 --running:#3d8fa6;--waiting:#c99a2e;--holding:#3b8a50;--sleeping:#6c7797;--blocking:#c0463f;--cancelled:#b06a22;--failed:#c0463f;--done:#70707a;
---veil:rgba(22,22,26,.55);--playhead:#ff6f9f;--ok:#81c784;--bad:#ef9a9a;--current:#4a4020}}
+--label:#fff;--veil:rgba(22,22,26,.55);--playhead:#ff6f9f;--ok:#81c784;--bad:#ef9a9a;--current:#4a4020}}
 *{box-sizing:border-box}body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif}
 #replay{max-width:1400px;margin:0 auto;padding:12px 16px 32px}
 h1{font-size:1.5rem;margin:.2rem 0}h2{font-size:1.05rem;margin:1rem 0 .4rem}h3{font-size:.95rem;margin:.2rem 0 .4rem;font-weight:600}h4{font-size:.85rem;margin:.5rem 0 .2rem;color:var(--muted);font-weight:600}

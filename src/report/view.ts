@@ -204,6 +204,16 @@ function start(): void {
         const h = thin ? Math.max(2, laneHeight * 0.3) : laneHeight - 3;
         ctx.fillStyle = paints[state];
         ctx.fillRect(x0, y + (laneHeight - h) / 2, w, h);
+        // What it waits on or holds, written on the segment when there is room.
+        const on = segments.resource[j]!;
+        if (on >= 0 && laneHeight > 10) {
+          const label = strings[on]!;
+          const room = w - 8;
+          if (room > 0 && ctx.measureText(label).width <= room) {
+            ctx.fillStyle = css.getPropertyValue('--label');
+            ctx.fillText(label, x0 + 4, y + laneHeight / 2);
+          }
+        }
       }
     }
     // The future is veiled; the playhead is a line.
@@ -318,6 +328,30 @@ function start(): void {
     const plot = Math.max(10, rect.width - LABEL_WIDTH - 8);
     const t = ((e.clientX - rect.left - LABEL_WIDTH) / plot) * duration;
     if (t >= 0) seek(Math.max(0, lowerBound(events.t, t)));
+  });
+  // A segment's whole story on hover: the task, its state and what about, and when.
+  canvas.addEventListener('mousemove', (e) => {
+    const rect = canvas.getBoundingClientRect();
+    const plot = Math.max(10, rect.width - LABEL_WIDTH - 8);
+    const t = ((e.clientX - rect.left - LABEL_WIDTH) / plot) * duration;
+    const lane = Math.floor((e.clientY - rect.top + scroller.scrollTop) / laneHeight);
+    canvas.title = '';
+    if (t < 0 || lane < 0 || lane >= lanes.length) return;
+    for (let k = laneStart[lane]!; k < laneStart[lane + 1]!; k++) {
+      const j = order[k]!;
+      if (segments.from[j]! <= t && t < segments.to[j]!) {
+        const state = LANE_STATES[segments.state[j]!]!;
+        const on = segments.resource[j]!;
+        const what =
+          on < 0
+            ? texts.states[state]
+            : state === 'waiting'
+              ? texts.waitingOn(strings[on]!)
+              : texts.holdingOf(strings[on]!);
+        canvas.title = `${lanes[lane]!.name}: ${what} (${seconds(segments.from[j]!)} – ${seconds(segments.to[j]!)})`;
+        return;
+      }
+    }
   });
   scroller.addEventListener('scroll', () => drawLanes());
   window.addEventListener('resize', () => drawLanes());

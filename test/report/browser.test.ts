@@ -164,6 +164,12 @@ describe('the semaphore replay, step by step', () => {
       await page.click('#event-list li[data-index="9"]');
       expect(await index(page)).toBe(9);
       expect(await page.locator('#event-list li.current').getAttribute('data-index')).toBe('9');
+      // Hovering a lane says what the task waits on: worker-10 (the tenth lane) waits for sem from the start.
+      const box = (await page.locator('#lanes canvas').boundingBox())!;
+      await page.mouse.move(box.x + 140, box.y + 9 * 20 + 10);
+      expect(await page.getAttribute('#lanes canvas', 'title')).toMatch(
+        /^worker-10: waiting for sem \(0\.000 s – /,
+      );
     } finally {
       await page.close();
     }
