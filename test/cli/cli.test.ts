@@ -24,7 +24,10 @@ describe('usage errors: exit 2, a message naming the problem on stderr, nothing 
     [['semaphore', '--limit', 'lots'], "error: --limit must be an integer from 1 to 100000, got 'lots'"],
     [['semaphore', '--seed', '-1'], "error: --seed must be an integer from 0 to 4294967295, got '-1'"],
     [['semaphore', '--speed', '0'], "error: --speed must be a number from 0.01 to 1000, got '0'"],
-    [['semaphore', '--format', 'xml'], "error: --format must be one of pretty, json, chrome, html, got 'xml'"],
+    [
+      ['semaphore', '--format', 'xml'],
+      "error: --format must be one of pretty, json, chrome, html, got 'xml'",
+    ],
     [['semaphore', '--json', '--format', 'chrome'], 'error: --json and --format chrome conflict'],
     [['semaphore', '--json', '--format', 'pretty'], 'error: --json and --format pretty conflict'],
     [['all', '--format', 'pretty', '--json'], 'error: --json and --format pretty conflict'],
