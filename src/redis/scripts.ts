@@ -59,7 +59,8 @@ end
 /**
  * ARGV: permits, channel, token, leaseMs.
  * Returns `{1, fence}` when granted at once (or already granted), else
- * `{0, position}` once queued at the back of the line (0 = head).
+ * `{0, position, arrival}` once queued at the back of the line (position 0 =
+ * head; `arrival` is its number in the arrival order, which grants follow).
  */
 export const ACQUIRE = `${SETTLE}
 local token, lease = ARGV[3], tonumber(ARGV[4])
@@ -77,7 +78,7 @@ if redis.call('ZSCORE', line, token) == false then
   redis.call('HSET', info, token, lease)
 end
 redis.call('ZADD', alive, now + lease, token)
-return {0, redis.call('ZRANK', line, token)}
+return {0, redis.call('ZRANK', line, token), tonumber(redis.call('ZSCORE', line, token))}
 `;
 
 /**

@@ -71,6 +71,11 @@ export interface RedisHeld extends Disposable, AsyncDisposable {
    * `LeaseLostError`.
    */
   readonly lost: AbortSignal;
+  /**
+   * The number Redis gave this acquisition when it had to queue (grants follow
+   * this order across every process); undefined when it was granted at once.
+   */
+  readonly arrival: number | undefined;
   /** Gives the permit back (retried until the lease would have run out). Idempotent. */
   release(): Promise<void>;
 }
@@ -80,7 +85,7 @@ export class LeaseLostError extends Error {
   override name = 'LeaseLostError';
 }
 
-type Reply = [number, number] | [number];
+type Reply = [number, number] | [number, number, number] | [number];
 
 interface Waiter {
   resolve(fence: number): void;
@@ -176,7 +181,9 @@ export class RedisSemaphore {
       throw new TypeError(`${kind}: give exactly one of options.client (an ioredis client) and options.url`);
     }
     if (url !== undefined && typeof url !== 'string') {
-      throw new TypeError(`${kind}: options.url must be a string like redis://127.0.0.1:6379, got ${show(url)}`);
+      throw new TypeError(
+        `${kind}: options.url must be a string like redis://127.0.0.1:6379, got ${show(url)}`,
+      );
     }
     const permits = options.permits ?? 1;
     checkInteger(permits, kind, 'permits', 1);
@@ -226,15 +233,16 @@ export class RedisSemaphore {
     }
     if (reply[0] === 1) {
       this.#waiting.delete(token);
-      return this.#granted(token, reply[1] as number, signal);
+      return this.#granted(token, reply[1] as number, undefined, signal);
     }
     this.#emit('wait');
-    return this.#waitForGrant(token, granted, signal);
+    return this.#waitForGrant(token, granted, reply[2], signal);
   }
 
   async #waitForGrant(
     token: string,
     granted: ReturnType<typeof deferred<number>>,
+    arrival: number | undefined,
     signal: AbortSignal | undefined,
   ): Promise<RedisHeld> {
     const aborted = deferred<never>();
@@ -258,9 +266,11 @@ export class RedisSemaphore {
     heartbeat = setTimeout(beat, this.#beatMs());
     try {
       const fence = await Promise.race([granted.promise, aborted.promise]);
-      return this.#granted(token, fence, signal);
+      return await this.#granted(token, fence, arrival, signal);
     } catch (error) {
-      if (error instanceof CancelledError) this.#retryInBackground('cancel', token);
+      // Leave the line (or pass on a permit granted meanwhile) before rejecting, so a
+      // caller that sees CancelledError sees it gone from Redis too, when Redis answers.
+      if (error instanceof CancelledError) await this.#cancel(token);
       throw error;
     } finally {
       clearTimeout(heartbeat);
@@ -269,13 +279,18 @@ export class RedisSemaphore {
     }
   }
 
-  #granted(token: string, fence: number, signal: AbortSignal | undefined): RedisHeld {
+  async #granted(
+    token: string,
+    fence: number,
+    arrival: number | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<RedisHeld> {
     if (signal?.aborted) {
       // Granted, but the caller gave up first: the permit passes on.
-      this.#retryInBackground('cancel', token);
+      await this.#cancel(token);
       throw cancelledBy(signal);
     }
-    const hold = new Hold(this, token, fence, Date.now() + this.leaseMs);
+    const hold = new Hold(this, token, fence, arrival, Date.now() + this.leaseMs);
     this.#holding.add(hold);
     this.#emit('acquire');
     return hold;
@@ -289,13 +304,18 @@ export class RedisSemaphore {
   release(): Promise<void> {
     const oldest = this.#holding.values().next();
     if (oldest.done) {
-      throw new InvalidStateError(`release() called on ${this.constructor.name} "${this.name}" that this process does not hold`);
+      throw new InvalidStateError(
+        `release() called on ${this.constructor.name} "${this.name}" that this process does not hold`,
+      );
     }
     return oldest.value.release();
   }
 
   /** Acquires, runs `fn(held)` and releases in `finally`; resolves to what `fn` returns. */
-  async run<T>(fn: (held: RedisHeld) => T | PromiseLike<T>, options?: { signal?: AbortSignal }): Promise<Awaited<T>> {
+  async run<T>(
+    fn: (held: RedisHeld) => T | PromiseLike<T>,
+    options?: { signal?: AbortSignal },
+  ): Promise<Awaited<T>> {
     checkFunction(fn, `${this.constructor.name}.run`);
     const held = await this.acquire(options);
     try {
@@ -463,6 +483,15 @@ export class RedisSemaphore {
     }
   }
 
+  /** One try at the cancel script; if Redis does not answer, retried in the background until the lease would end. */
+  async #cancel(token: string): Promise<void> {
+    try {
+      await this.#call('cancel', token);
+    } catch {
+      this.#retryInBackground('cancel', token);
+    }
+  }
+
   #retryInBackground(name: 'release' | 'cancel', token: string): void {
     if (this.#client === undefined) return;
     const pending = this.#retry(name, token, Date.now() + this.leaseMs);
@@ -475,6 +504,7 @@ export class RedisSemaphore {
 class Hold implements RedisHeld {
   readonly token: string;
   readonly fence: number;
+  readonly arrival: number | undefined;
   /** When the lease runs out by this process's clock, counted from before the grant was asked for. */
   deadline: number;
   readonly #owner: RedisSemaphore;
@@ -482,10 +512,17 @@ class Hold implements RedisHeld {
   #timer: NodeJS.Timeout | undefined;
   #released: Promise<void> | undefined;
 
-  constructor(owner: RedisSemaphore, token: string, fence: number, deadline: number) {
+  constructor(
+    owner: RedisSemaphore,
+    token: string,
+    fence: number,
+    arrival: number | undefined,
+    deadline: number,
+  ) {
     this.#owner = owner;
     this.token = token;
     this.fence = fence;
+    this.arrival = arrival;
     this.deadline = deadline;
     this.#schedule();
   }
