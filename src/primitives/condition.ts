@@ -77,6 +77,9 @@ export class Condition implements Acquirable {
    * @throws InvalidStateError when the lock is not held.
    * @throws CancelledError when `options.signal` aborts — only after the lock
    *   has been re-acquired, so the caller's `finally`/`using` release stays valid.
+   *   An abort while re-acquiring gives up the waiter's place in the lock's
+   *   queue (or the lock just handed to it) and queues again at the back, as
+   *   asyncio does.
    */
   wait(options?: WaitOptions): Promise<true> {
     const signal = options?.signal;
