@@ -104,10 +104,9 @@ abstract class Permits implements Acquirable {
     if (this.checksReleases) this.handedOff--;
     this.#handOn();
   };
-  /** Runs right before the code of a waiter handed a permit resumes. */
+  /** Runs right before the code of a waiter handed a permit resumes (only where releases are checked). */
   readonly #resumed = () => {
-    if (this.checksReleases) this.handedOff--;
-    if (this.tracer !== undefined) this.emit('acquire');
+    this.handedOff--;
   };
 
   constructor(free: number, kind: string, options: PrimitiveOptions) {
@@ -140,21 +139,31 @@ abstract class Permits implements Acquirable {
       if (this.tracer !== undefined) this.emit('acquire');
       return Promise.resolve(newHandle(this));
     }
-    const parked = this.#park(signal);
+    const parked = this.tracer === undefined ? this.#park(signal) : this.#parkTraced(signal);
     // Rejection handled here too: a cancelled acquire nobody awaits is not an
     // unhandled rejection (asyncio does not report cancelled futures either).
-    if (this.checksReleases || this.tracer !== undefined) parked.then(this.#resumed, ignore);
+    if (this.checksReleases) parked.then(this.#resumed, ignore);
     return parked;
   }
 
   #park(signal: AbortSignal | undefined): Promise<Held> {
-    const parked =
-      signal === undefined
-        ? this.waiters.park()
-        : this.waiters.parkChecked(signal, undefined, this.#giveBack);
+    return signal === undefined
+      ? this.waiters.park()
+      : this.waiters.parkChecked(signal, undefined, this.#giveBack);
+  }
+
+  /**
+   * `#park` with the events. Its extra async step keeps a traced run's
+   * interleaving as it always was (the goldens); the hand-off window still
+   * closes right before the caller's code, through the hook on this promise.
+   */
+  async #parkTraced(signal: AbortSignal | undefined): Promise<Held> {
+    const parked = this.#park(signal);
     // Emitted once parked, so its state counts this waiter (SPEC §4: the state after the event).
-    if (this.tracer !== undefined) this.emit('wait');
-    return parked;
+    this.emit('wait');
+    const held = await parked;
+    this.emit('acquire');
+    return held;
   }
 
   /**
@@ -170,7 +179,7 @@ abstract class Permits implements Acquirable {
       if (this.tracer !== undefined) this.emit('acquire');
       return Promise.resolve(newHandle(this));
     }
-    const parked = this.#park(signal);
+    const parked = this.tracer === undefined ? this.#park(signal) : this.#parkTraced(signal);
     parked.then(() => {
       resumption.handed = true;
     }, ignore);
@@ -179,7 +188,7 @@ abstract class Permits implements Acquirable {
 
   /** @internal See `[reacquire]`. */
   [resumed](): void {
-    this.#resumed();
+    if (this.checksReleases) this.#resumed();
   }
 
   /**
