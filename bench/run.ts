@@ -43,6 +43,7 @@ const CASES: CaseSpec[] = [
   { id: '7', file: 'tracing.ts', processes: 3 },
   { id: '8', file: 'cli.ts' },
   { id: '9', file: 'import.ts' },
+  { id: '10', file: 'redis.ts' },
 ];
 
 function runCase(spec: CaseSpec): Promise<CaseResult> {
