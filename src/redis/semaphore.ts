@@ -124,7 +124,7 @@ function deferred<T>(): { promise: Promise<T>; resolve(value: T): void; reject(e
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /**
- * A semaphore whose permits are shared by every process that uses the same
+ * From `async-sync-demo/redis`: a semaphore whose permits are shared by every process that uses the same
  * Redis and key — the process-local `Semaphore`'s semantics across machines.
  *
  * - At most `permits` holders at once, across all processes, while Redis is
@@ -145,9 +145,11 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * README's "Beyond one process".
  *
  * @example
+ * ```ts
  * const sem = new RedisSemaphore({ url: 'redis://127.0.0.1:6379', key: 'api', permits: 5 });
  * await sem.run(() => callTheApi());
  * await sem.close();
+ * ```
  */
 export class RedisSemaphore {
   readonly name: string;
@@ -580,7 +582,7 @@ class Hold implements RedisHeld {
 }
 
 /**
- * A mutual-exclusion lock shared through Redis: a `RedisSemaphore` with one
+ * From `async-sync-demo/redis`: a mutual-exclusion lock shared through Redis: a `RedisSemaphore` with one
  * permit. `release()` on the lock throws `InvalidStateError` when this
  * process does not hold it.
  */
