@@ -29,21 +29,28 @@ local permits, channel = tonumber(ARGV[1]), ARGV[2]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 
+-- Returns the length of the line once settled (0 for nearly every uncontended call,
+-- which then skips everything about waiters).
 local function settle()
   local expired = redis.call('ZRANGEBYSCORE', holders, '-inf', now)
-  for _, token in ipairs(expired) do redis.call('HDEL', info, token) end
-  if #expired > 0 then redis.call('ZREMRANGEBYSCORE', holders, '-inf', now) end
-  local dead = redis.call('ZRANGEBYSCORE', alive, '-inf', now)
-  for _, token in ipairs(dead) do
-    redis.call('ZREM', line, token)
-    redis.call('HDEL', info, token)
+  if #expired > 0 then
+    for _, token in ipairs(expired) do redis.call('HDEL', info, token) end
+    redis.call('ZREMRANGEBYSCORE', holders, '-inf', now)
   end
-  if #dead > 0 then redis.call('ZREMRANGEBYSCORE', alive, '-inf', now) end
+  local waiting = redis.call('ZCARD', line)
+  if waiting == 0 then return 0 end
+  local dead = redis.call('ZRANGEBYSCORE', alive, '-inf', now)
+  if #dead > 0 then
+    for _, token in ipairs(dead) do
+      redis.call('ZREM', line, token)
+      redis.call('HDEL', info, token)
+    end
+    redis.call('ZREMRANGEBYSCORE', alive, '-inf', now)
+    waiting = waiting - #dead
+  end
   local free = permits - redis.call('ZCARD', holders)
-  while free > 0 do
-    local head = redis.call('ZRANGE', line, 0, 0)
-    if #head == 0 then break end
-    local token = head[1]
+  while free > 0 and waiting > 0 do
+    local token = redis.call('ZRANGE', line, 0, 0)[1]
     local lease = tonumber(redis.call('HGET', info, token)) or 10000
     redis.call('ZREM', line, token)
     redis.call('ZREM', alive, token)
@@ -52,7 +59,9 @@ local function settle()
     redis.call('HSET', info, token, fence)
     redis.call('PUBLISH', channel, token .. ' ' .. fence)
     free = free - 1
+    waiting = waiting - 1
   end
+  return waiting
 end
 `;
 
@@ -64,11 +73,11 @@ end
  */
 export const ACQUIRE = `${SETTLE}
 local token, lease = ARGV[3], tonumber(ARGV[4])
-settle()
+local waiting = settle()
 local fence = redis.call('ZSCORE', holders, token) and redis.call('HGET', info, token)
 if fence then return {1, tonumber(fence)} end
-if redis.call('ZSCORE', line, token) == false then
-  if redis.call('ZCARD', holders) < permits then
+if waiting == 0 or redis.call('ZSCORE', line, token) == false then
+  if waiting == 0 and redis.call('ZCARD', holders) < permits then
     fence = redis.call('HINCRBY', counters, 'fence', 1)
     redis.call('ZADD', holders, now + lease, token)
     redis.call('HSET', info, token, fence)

@@ -130,21 +130,21 @@ describe('across processes', () => {
     const next = await waiter.line((v) => 'held' in v);
     expect(next.held).toBe((first.held as number) + 1);
     // Not before the lease could have run out (it was renewed up to the kill), not much after it.
-    expect(Date.now() - killedAt).toBeLessThan(400 + 2000);
+    expect(Date.now() - killedAt).toBeLessThan(400 + 5000); // generous: a loaded machine delays the heartbeats
     await killed(waiter);
   }, 30_000);
 
   test('SIGKILL of a waiter: it leaves the line after the lease, and the line does not stall behind it', async () => {
     const key = 'killed-waiter';
-    const sem = new RedisSemaphore({ url: server.url, key, permits: 1, leaseMs: 400 });
+    const sem = new RedisSemaphore({ url: server.url, key, permits: 1, leaseMs: 2000 });
     const held = await sem.acquire();
-    const ghost = run(key, 1, 400, 'wait');
+    const ghost = run(key, 1, 2000, 'wait');
     await ghost.line((v) => 'queued' in v);
     await killed(ghost);
-    const behind = run(key, 1, 400, 'wait');
+    const behind = run(key, 1, 2000, 'wait');
     await behind.line((v) => 'queued' in v);
     expect((await sem.inspect()).waiting).toBe(2);
-    await new Promise((resolve) => setTimeout(resolve, 600)); // the ghost's heartbeat has run out
+    await new Promise((resolve) => setTimeout(resolve, 2200)); // the ghost's heartbeat has run out
     await held.release();
     const got = await behind.line((v) => 'held' in v);
     expect(got.held).toBe(held.fence + 1);
