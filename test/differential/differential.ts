@@ -46,8 +46,15 @@ export function findPython(): Python {
   throw new Error('differential test: needs python3 >= 3.11 (asyncio.Barrier, asyncio.timeout)');
 }
 
-/** Runs every program in one python process; one Result per program. */
-export function runPython(python: Python, programs: Program[], yields = 0, compound = 1): Promise<Result[]> {
+/**
+ * Runs every program in one python process, in each mode ([yields, compound],
+ * see interp.py; [0, 1] is plain asyncio); one Result per program per mode.
+ */
+export function runPython(
+  python: Python,
+  programs: Program[],
+  modes: number[][] = [[0, 1]],
+): Promise<Result[]> {
   return new Promise((resolve, reject) => {
     const child = spawn(python.path, [INTERP_PY], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
@@ -68,7 +75,7 @@ export function runPython(python: Python, programs: Program[], yields = 0, compo
           .map((line) => JSON.parse(line)),
       );
     });
-    child.stdin.end(JSON.stringify({ programs, yields, compound }));
+    child.stdin.end(JSON.stringify({ programs, modes }));
   });
 }
 
@@ -128,7 +135,8 @@ function genSnippet(rng: Random, prims: Prim[], p: number, opts: GenOptions): Op
         [{ op: 'notifyAll', p }],
         [{ op: 'bump' }, { op: 'notifyAll', p }],
       ] as Op[][]);
-      if (rng.bool(0.15)) return [{ op: pick(['acquire', 'release', 'wait', 'notify'] as const), p, n: 1 } as Op];
+      if (rng.bool(0.15))
+        return [{ op: pick(['acquire', 'release', 'wait', 'notify'] as const), p, n: 1 } as Op];
       return [{ op: 'acquire', p }, ...middle, ...maybeSleep(), { op: 'release', p }];
     }
     case 'Event':
@@ -153,16 +161,31 @@ function genSnippet(rng: Random, prims: Prim[], p: number, opts: GenOptions): Op
   }
 }
 
-function genOps(rng: Random, prims: Prim[], ntasks: number, budget: number, depth: number, opts: GenOptions): Op[] {
+function genOps(
+  rng: Random,
+  prims: Prim[],
+  ntasks: number,
+  budget: number,
+  depth: number,
+  opts: GenOptions,
+): Op[] {
   const ops: Op[] = [];
   while (ops.length < budget) {
     const r = rng.next();
     if (r < 0.62) ops.push(...genSnippet(rng, prims, rng.int(0, prims.length - 1), opts));
     else if (r < 0.8) ops.push({ op: 'sleep', ms: rng.int(0, 3) });
     else if (r < 0.88) ops.push({ op: 'cancel', t: rng.int(0, ntasks - 1) });
-    else if (depth === 0 && !process.env.NOCOMPOUND) {
-      const body = genOps(rng, prims, ntasks, rng.int(1, 3), depth + 1, opts);
-      ops.push({ op: rng.bool(0.7) ? 'timeout' : 'waitFor_', ms: rng.int(1, 3), body });
+    else if (depth === 0) {
+      // The body starts and the block ends on timer turns: how many microtasks
+      // withTimeout/waitFor take around them has no counterpart in asyncio.
+      const body: Op[] = [
+        { op: 'sleep', ms: 1 },
+        ...genOps(rng, prims, ntasks, rng.int(1, 3), depth + 1, opts),
+      ];
+      ops.push(
+        { op: rng.bool(0.7) ? 'timeout' : 'waitFor_', ms: rng.int(1, 4), body },
+        { op: 'sleep', ms: 1 },
+      );
     }
   }
   return ops;
@@ -182,13 +205,17 @@ export function generateBatch(seed: number, start: number, count: number, opts: 
 
 // ---------------------------------------------------------------- comparison
 
-export type Verdict = { kind: 'same' } | { kind: 'known'; name: string } | { kind: 'unexplained'; detail: string };
+export type Verdict =
+  | { kind: 'same' }
+  | { kind: 'known'; name: string }
+  | { kind: 'unexplained'; detail: string };
 
 /** Documented differences from asyncio (README "Differences from asyncio", SPEC §2), by name. */
 export const KNOWN = {
   /**
    * README: Hand-off instead of wake-and-retry — locked() stays true until the
-   * woken waiter resumes (so a Condition's notify/wait there is not refused).
+   * woken waiter resumes (so a Condition's notify/wait there is not refused);
+   * asyncio 3.13's Semaphore.locked() counts a woken waiter, ours a free permit.
    */
   'locked-during-handoff': 'Lock/Semaphore.locked() is true between a hand-off and the waiter resuming',
   /**
@@ -198,8 +225,14 @@ export const KNOWN = {
    * breaking, with a reset/abort on it at that instant).
    */
   'barrier-drains-at-once': 'a released Barrier waiter is not broken by a reset/abort before it resumes',
+  /**
+   * README: Barrier assigns indices when it releases, in arrival order among
+   * the parties present (the order tasks come back after a trip differs).
+   */
+  'barrier-index-at-release': 'the same Barrier cycle, other indices',
   /** SPEC §2 BoundedSemaphore: counts permits already handed to woken waiters (BS-2). */
-  'bounded-semaphore-stricter': 'BoundedSemaphore refuses a release that asyncio accepts (handed permits count)',
+  'bounded-semaphore-stricter':
+    'BoundedSemaphore refuses a release that asyncio accepts (handed permits count)',
   /**
    * README: Queue hands items and slots directly — a getNowait()/putNowait()
    * cannot take an item or slot already handed to a woken waiter (asyncio's can).
@@ -265,7 +298,9 @@ function explain(
 ): KnownName | undefined {
   const at = Math.min(py?.[1] ?? Infinity, ts?.[1] ?? Infinity);
   const touched = [py, ts].map((e) => (e ? opAt(program, task, e[0]) : undefined));
-  if (touched.some((op) => op && 'p' in op && (theirs.handoffs ?? []).some(([q, t]) => q === op.p && t <= at)))
+  if (
+    touched.some((op) => op && 'p' in op && (theirs.handoffs ?? []).some(([q, t]) => q === op.p && t <= at))
+  )
     return 'queue-direct-handoff';
   const barrierOp = touched.find((op) => op && 'p' in op && program.prims[op.p].kind === 'Barrier');
   if (
@@ -283,15 +318,23 @@ function explain(
     return 'barrier-drains-at-once';
   if (py === undefined || ts === undefined || py[0] !== ts[0] || py[1] !== ts[1]) {
     // Same op, different time or a task ended early: only cancellation explains that.
-    if (ts?.[2] === 'CancelledError' && cancelledBy(program, ours.traces, task, ts[1])) return 'cancel-cooperative';
+    if (ts?.[2] === 'CancelledError' && cancelledBy(program, ours.traces, task, ts[1]))
+      return 'cancel-cooperative';
     return undefined;
   }
   const op = opAt(program, task, py[0]);
   const why = (py[3] ?? {}) as { handed?: number; getters?: number; putters?: number };
-  if (op?.op === 'getNowait' && ts[2] === 'QueueEmpty' && (why.getters ?? 0) > 0) return 'queue-direct-handoff';
-  if (op?.op === 'putNowait' && ts[2] === 'QueueFull' && (why.putters ?? 0) > 0) return 'queue-direct-handoff';
+  if (op?.op === 'getNowait' && ts[2] === 'QueueEmpty' && (why.getters ?? 0) > 0)
+    return 'queue-direct-handoff';
+  if (op?.op === 'putNowait' && ts[2] === 'QueueFull' && (why.putters ?? 0) > 0)
+    return 'queue-direct-handoff';
   if (op?.op === 'qsize' && (why.getters ?? 0) > 0) return 'queue-direct-handoff';
-  if (op?.op === 'wait' && program.prims[op.p].kind === 'Barrier' && py[2] === 'BrokenBarrierError' && typeof ts[2] === 'number')
+  if (
+    op?.op === 'wait' &&
+    program.prims[op.p].kind === 'Barrier' &&
+    py[2] === 'BrokenBarrierError' &&
+    typeof ts[2] === 'number'
+  )
     return 'barrier-drains-at-once';
   if (
     op &&
@@ -302,19 +345,40 @@ function explain(
     (why.handed ?? 0) > 0
   )
     return 'locked-during-handoff';
-  if (op?.op === 'locked' && py[2] === false && ts[2] === true && (why.handed ?? 0) > 0) return 'locked-during-handoff';
-  if (op?.op === 'release' && program.prims[op.p].kind === 'BoundedSemaphore' && py[2] === 'ok' && ts[2] === 'ValueError')
+  if ((op?.op === 'locked' || op?.op === 'value') && (why.handed ?? 0) > 0) return 'locked-during-handoff';
+  if (
+    op?.op === 'wait' &&
+    program.prims[op.p].kind === 'Barrier' &&
+    typeof py[2] === 'number' &&
+    typeof ts[2] === 'number'
+  )
+    return 'barrier-index-at-release';
+  if (
+    op?.op === 'release' &&
+    program.prims[op.p].kind === 'BoundedSemaphore' &&
+    py[2] === 'ok' &&
+    ts[2] === 'ValueError'
+  )
     return 'bounded-semaphore-stricter';
   if (op?.op === 'cancel' && py[2] === false && ts[2] === true && ours.status[op.t] === 'done')
     return 'task-done-after-microtask';
-  if (py[2] === 'CancelledError' && ts[2] !== 'CancelledError' && cancelledBy(program, ours.traces, task, ts[1]))
+  if (
+    py[2] === 'CancelledError' &&
+    ts[2] !== 'CancelledError' &&
+    cancelledBy(program, ours.traces, task, ts[1])
+  )
     return 'abort-after-wakeup';
-  if (ts[2] === 'CancelledError' && py[2] !== 'CancelledError' && cancelledBy(program, ours.traces, task, ts[1]))
+  if (
+    ts[2] === 'CancelledError' &&
+    py[2] !== 'CancelledError' &&
+    cancelledBy(program, ours.traces, task, ts[1])
+  )
     return 'cancel-cooperative';
   return undefined;
 }
 
-const show = (e: Entry | undefined) => (e === undefined ? '(nothing)' : `op ${e[0]} at t=${e[1]} → ${JSON.stringify(e[2])}`);
+const show = (e: Entry | undefined) =>
+  e === undefined ? '(nothing)' : `op ${e[0]} at t=${e[1]} → ${JSON.stringify(e[2])}`;
 
 export function compare(program: Program, py: Result, ts: Result): Verdict {
   if (py.error) return { kind: 'unexplained', detail: `python interpreter failed: ${py.error}` };
@@ -348,7 +412,8 @@ export function compare(program: Program, py: Result, ts: Result): Verdict {
     const selfCancelled = py.status.some(
       (s, t) => s === 'cancelled' && ts.status[t] === 'done' && cancelledBy(program, ts.traces, t, Infinity),
     );
-    if (selfCancelled && JSON.stringify(py.state) === JSON.stringify(ts.state)) return { kind: 'known', name: 'cancel-cooperative' };
+    if (selfCancelled && JSON.stringify(py.state) === JSON.stringify(ts.state))
+      return { kind: 'known', name: 'cancel-cooperative' };
     return { kind: 'unexplained', detail: `same traces, different end: asyncio ${a}; library ${b}` };
   }
   return { kind: 'same' };
@@ -377,7 +442,10 @@ const YIELDS = [1, 2, 3, 4].flatMap((n) => [1, 2, 4, 6, 8].map((c) => [n, c]));
  * left unexplained is compared again with asyncio yielding after every
  * awaited op (see KNOWN['await-yields-microtask']).
  */
-export async function judge(python: Python, runs: { program: Program; traced: boolean }[]): Promise<Verdict[]> {
+export async function judge(
+  python: Python,
+  runs: { program: Program; traced: boolean }[],
+): Promise<Verdict[]> {
   const programs = [...new Set(runs.map((r) => r.program))];
   const index = new Map(programs.map((p, i) => [p, i]));
   const pyResults = await runPython(python, programs);
@@ -388,17 +456,16 @@ export async function judge(python: Python, runs: { program: Program; traced: bo
     tsResults.push(ts);
     verdicts.push(compare(program, pyResults[index.get(program) as number], ts));
   }
-  for (const [yields, compound] of YIELDS) {
-    const again = runs.flatMap((_, i) => (verdicts[i].kind === 'unexplained' ? [i] : []));
-    if (again.length === 0) break;
+  const again = runs.flatMap((_, i) => (verdicts[i].kind === 'unexplained' ? [i] : []));
+  if (again.length > 0) {
     const yielding = await runPython(
       python,
       again.map((i) => runs[i].program),
-      yields,
-      compound,
+      YIELDS,
     );
     again.forEach((i, n) => {
-      if (compare(runs[i].program, yielding[n], tsResults[i]).kind !== 'unexplained') {
+      const modes = yielding.slice(n * YIELDS.length, (n + 1) * YIELDS.length);
+      if (modes.some((py) => compare(runs[i].program, py, tsResults[i]).kind !== 'unexplained')) {
         verdicts[i] = { kind: 'known', name: 'await-yields-microtask' };
       }
     });
@@ -445,7 +512,8 @@ function* shrinkOps(ops: Op[]): Generator<Op[]> {
       yield [...ops.slice(0, i), ...op.body, ...ops.slice(i + 1)];
       for (const body of shrinkOps(op.body)) yield [...ops.slice(0, i), { ...op, body }, ...ops.slice(i + 1)];
     }
-    if (op.op === 'sleep' && op.ms > 0) yield [...ops.slice(0, i), { op: 'sleep', ms: 0 }, ...ops.slice(i + 1)];
+    if (op.op === 'sleep' && op.ms > 0)
+      yield [...ops.slice(0, i), { op: 'sleep', ms: 0 }, ...ops.slice(i + 1)];
   }
 }
 
@@ -538,7 +606,10 @@ function pyOp(op: Op, indent: string): string[] {
     case 'cancel':
       return line(`tasks[${op.t}].cancel()`);
     case 'timeout':
-      return [`${indent}async with asyncio.timeout(${op.ms}):`, ...op.body.flatMap((o) => pyOp(o, `${indent}    `))];
+      return [
+        `${indent}async with asyncio.timeout(${op.ms}):`,
+        ...op.body.flatMap((o) => pyOp(o, `${indent}    `)),
+      ];
     case 'waitFor_':
       return [
         `${indent}async def body():`,
@@ -601,14 +672,24 @@ export function render(program: Program, traced: boolean): string {
   const py = [
     '# Python (virtual-time loop of test/differential/interp.py; time in ms)',
     ...program.prims.map((p, i) => `p${i} = ${PY_CTOR[p.kind](p)}`),
-    ...program.tasks.flatMap((ops, t) => [`async def task${t}():`, ...(ops.length ? ops.flatMap((op) => pyOp(op, '    ')) : ['    pass'])]),
+    ...program.tasks.flatMap((ops, t) => [
+      `async def task${t}():`,
+      ...(ops.length ? ops.flatMap((op) => pyOp(op, '    ')) : ['    pass']),
+    ]),
     `tasks = [asyncio.create_task(t()) for t in (${program.tasks.map((_, t) => `task${t}`).join(', ')})]`,
   ];
   const tracer = traced ? ', { tracer: { emit() {}, runAs: (_t, fn) => fn() } }' : '';
   const ts = [
     `// TypeScript (VirtualClock clock; ${traced ? 'traced: a tracer on every primitive' : 'untraced'})`,
-    ...program.prims.map((p, i) => `const p${i} = new ${p.kind}(${'value' in p ? p.value : 'parties' in p ? p.parties : 'maxsize' in p ? p.maxsize : p.kind === 'Condition' ? 'undefined' : ''}${tracer ? (p.kind === 'Lock' || p.kind === 'Event' ? tracer.slice(2) : p.kind === 'PriorityQueue' ? `, undefined${tracer}` : tracer) : ''});`),
-    ...program.tasks.flatMap((ops, t) => [`const task${t} = async (signal) => {`, ...ops.flatMap((op) => tsOp(op, '  ', 'signal')), '};']),
+    ...program.prims.map(
+      (p, i) =>
+        `const p${i} = new ${p.kind}(${'value' in p ? p.value : 'parties' in p ? p.parties : 'maxsize' in p ? p.maxsize : p.kind === 'Condition' ? 'undefined' : ''}${tracer ? (p.kind === 'Lock' || p.kind === 'Event' ? tracer.slice(2) : p.kind === 'PriorityQueue' ? `, undefined${tracer}` : tracer) : ''});`,
+    ),
+    ...program.tasks.flatMap((ops, t) => [
+      `const task${t} = async (signal) => {`,
+      ...ops.flatMap((op) => tsOp(op, '  ', 'signal')),
+      '};',
+    ]),
     `const tasks = [${program.tasks.map((_, t) => `task${t}`).join(', ')}].map((fn) => createTask(fn));`,
   ];
   return [...py, '', ...ts].join('\n');
@@ -618,7 +699,8 @@ export function render(program: Program, traced: boolean): string {
 export async function describe(python: Python, d: Divergence): Promise<string> {
   const [py] = await runPython(python, [d.program]);
   const ts = await runProgram(d.program, d.traced);
-  const traces = (r: Result) => r.traces.map((t, i) => `  task ${i}: ${JSON.stringify(t.map((e) => e.slice(0, 3)))}`).join('\n');
+  const traces = (r: Result) =>
+    r.traces.map((t, i) => `  task ${i}: ${JSON.stringify(t.map((e) => e.slice(0, 3)))}`).join('\n');
   return [
     `first unexplained difference (${d.traced ? 'traced' : 'untraced'}): ${d.verdict.detail}`,
     render(d.program, d.traced),

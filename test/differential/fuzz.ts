@@ -4,7 +4,15 @@
  * divergence, minimised, as Python and TypeScript; exits 1 if there is one.
  */
 import { parseArgs } from 'node:util';
-import { check, describe, type Divergence, findPython, generateBatch, KNOWN, minimise } from './differential.js';
+import {
+  check,
+  type Divergence,
+  describe,
+  findPython,
+  generateBatch,
+  KNOWN,
+  minimise,
+} from './differential.js';
 
 function positiveInt(name: string, text: string | undefined, fallback: number, min: number): number {
   if (text === undefined) return fallback;
@@ -30,7 +38,9 @@ function parse() {
 try {
   args = parse();
 } catch (err) {
-  process.stderr.write(`fuzz: ${(err as Error).message}\nusage: npm run fuzz -- [--programs N] [--seed S] [--batch N] [--max-reports N]\n`);
+  process.stderr.write(
+    `fuzz: ${(err as Error).message}\nusage: npm run fuzz -- [--programs N] [--seed S] [--batch N] [--max-reports N]\n`,
+  );
   process.exit(2);
 }
 const programs = positiveInt('programs', args.programs, 2000, 1);
@@ -47,12 +57,17 @@ const known: Record<string, number> = {};
 let same = 0;
 const unexplained: Divergence[] = [];
 for (let start = 0; start < programs; start += batch) {
-  const report = await check(python, generateBatch(seed, start, Math.min(batch, programs - start), { shutdown: python.shutdown }));
+  const report = await check(
+    python,
+    generateBatch(seed, start, Math.min(batch, programs - start), { shutdown: python.shutdown }),
+  );
   same += report.same;
   for (const [name, n] of Object.entries(report.known)) known[name] = (known[name] ?? 0) + n;
   unexplained.push(...report.unexplained);
 }
-console.log(`${programs * 2} runs in ${((performance.now() - started) / 1000).toFixed(1)} s: ${same} identical`);
+console.log(
+  `${programs * 2} runs in ${((performance.now() - started) / 1000).toFixed(1)} s: ${same} identical`,
+);
 for (const name of Object.keys(KNOWN)) console.log(`  documented ${name}: ${known[name] ?? 0}`);
 console.log(
   `  unexplained: ${unexplained.length} (${unexplained.filter((d) => d.traced).length} traced, ${unexplained.filter((d) => !d.traced).length} untraced)`,
@@ -65,6 +80,8 @@ for (const d of unexplained) {
 let shown = 0;
 for (const d of kinds.values()) {
   if (shown++ >= maxReports) break;
-  console.log(`\n=== divergence ${shown} (minimised) ===\n${await describe(python, await minimise(python, d))}`);
+  console.log(
+    `\n=== divergence ${shown} (minimised) ===\n${await describe(python, await minimise(python, d))}`,
+  );
 }
 process.exit(unexplained.length > 0 ? 1 : 0);

@@ -1,7 +1,7 @@
 """Runs differential-test programs on CPython asyncio, on a virtual-time loop.
 
-Reads {"programs": [program...], "yields": n, "compound": c} on stdin, writes one JSON
-result per line. With n > 0, an awaited op that completed without suspending
+Reads {"programs": [program...], "modes": [[n, c]...]} on stdin, writes one
+JSON result per line (per program, per mode). With n > 0, an awaited op that completed without suspending
 is followed by n `await asyncio.sleep(0)` (n * c for timeout and waitFor_): what JavaScript's `await` does (a
 documented difference, a chain of one or more microtasks); the classifier
 uses those runs to recognise it.
@@ -352,10 +352,10 @@ async def run_program(program, yields, compound):
 def main():
     request = json.load(sys.stdin)
     out = sys.stdout
-    for program in request["programs"]:
+    for program, (yields, compound) in itertools.product(request["programs"], request["modes"]):
         loop = VirtualLoop()
         try:
-            result = loop.run_until_complete(run_program(program, request["yields"], request.get("compound", 1)))
+            result = loop.run_until_complete(run_program(program, yields, compound))
             # Let the cancelled leftovers finish quietly.
             tasks = asyncio.all_tasks(loop)
             if tasks:
