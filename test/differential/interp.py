@@ -4,7 +4,8 @@ Reads {"programs": [program...], "modes": [[n, c]...]} on stdin, writes one
 JSON result per line (per program, per mode). With n > 0, an awaited op that completed without suspending
 is followed by n `await asyncio.sleep(0)` (n * c for timeout and waitFor_): what JavaScript's `await` does (a
 documented difference, a chain of one or more microtasks); the classifier
-uses those runs to recognise it.
+uses those runs to recognise it. With n < 0, each such op yields a number
+of times drawn from a generator seeded with -n.
 The program language is shared with interp.ts (read both side by side):
 
   program = { "prims": [prim...], "tasks": [[op...], ...] }
@@ -44,6 +45,7 @@ import asyncio
 import heapq
 import itertools
 import json
+import random
 import sys
 
 HORIZON = 100_000  # virtual ms; tasks still running then are reported "pending"
@@ -151,6 +153,7 @@ class Run:
         self.loop = asyncio.get_running_loop()
         self.yields = yields
         self.compound = compound  # withTimeout/waitFor count as this many awaits (longer promise chains)
+        self.random = random.Random(-yields)  # yields < 0: 1-3 awaits each (1-24 for those), seeded
         self.prims = [make_prim(spec) for spec in program["prims"]]
         self.holders = [0] * len(self.prims)
         self.counter = 0
@@ -183,8 +186,10 @@ class Run:
         try:
             return await awaitable
         finally:
-            if self.loop.steps == steps and self.yields:
+            if self.loop.steps == steps and self.yields > 0:
                 await self.microtasks(self.yields * cost)
+            elif self.loop.steps == steps and self.yields < 0:
+                await self.microtasks(self.random.randint(1, 3) * (self.random.randint(1, 8) if cost > 1 else 1))
 
     async def microtasks(self, n):
         """JavaScript's await yields even when nothing waited; an abort then lands at the next wait."""
@@ -216,9 +221,10 @@ class Run:
         if isinstance(prim, asyncio.Queue) and queue_handed(prim):
             self.handoffs.append([i, self.loop.time()])
         if kind == "acquire":
+            why = {"handed": handed(prim)} if isinstance(prim, asyncio.Semaphore) else None
             await self.waited(prim.acquire())
             self.holders[i] += 1
-            return self.holders[i], None
+            return self.holders[i], why
         if kind == "release":
             why = {"value": prim._value, "handed": handed(prim)} if isinstance(prim, asyncio.BoundedSemaphore) else None
             prim.release()
