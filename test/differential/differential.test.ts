@@ -50,7 +50,7 @@ group(`differential test against CPython ${python.version}`, () => {
     }
   });
 
-  it('recognises a real divergence: a second release in the hand-off window (issue 15)', async () => {
+  it('refuses a second release in the hand-off window, as asyncio does (issue 15 §1: fails before that fix)', async () => {
     // The waiter resumes through a layer (here the interpreter's own await);
     // asyncio refuses the second release, as the woken waiter has not resumed.
     const program = {
