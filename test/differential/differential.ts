@@ -125,6 +125,18 @@ function genSnippet(rng: Random, prims: Prim[], p: number, opts: GenOptions): Op
     case 'BoundedSemaphore': {
       const look: Op = { op: kind === 'Lock' ? 'locked' : pick(['locked', 'value'] as const), p };
       if (rng.bool(0.25)) return [{ op: pick(['acquire', 'release', 'release'] as const), p }];
+      const other = prims.findIndex(
+        (q, i) => i !== p && ['Lock', 'Semaphore', 'BoundedSemaphore'].includes(q.kind),
+      );
+      if (rng.bool(0.15) && other >= 0) {
+        // A release too many, after an await that does not wait: in the hand-off window or not.
+        return [
+          { op: 'acquire', p },
+          { op: 'release', p },
+          { op: 'acquire', p: other },
+          { op: 'release', p },
+        ];
+      }
       return [{ op: 'acquire', p }, ...maybeSleep(), ...(rng.bool(0.3) ? [look] : []), { op: 'release', p }];
     }
     case 'Condition': {

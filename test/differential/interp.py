@@ -153,7 +153,7 @@ class Run:
         self.loop = asyncio.get_running_loop()
         self.yields = yields
         self.compound = compound  # withTimeout/waitFor count as this many awaits (longer promise chains)
-        self.random = random.Random(-yields)  # yields < 0: 1-3 awaits each (1-24 for those), seeded
+        self.random = random.Random(-yields)  # yields < 0: 0-3 awaits each (0-24 for those), seeded
         self.prims = [make_prim(spec) for spec in program["prims"]]
         self.holders = [0] * len(self.prims)
         self.counter = 0
@@ -189,7 +189,7 @@ class Run:
             if self.loop.steps == steps and self.yields > 0:
                 await self.microtasks(self.yields * cost)
             elif self.loop.steps == steps and self.yields < 0:
-                await self.microtasks(self.random.randint(1, 3) * (self.random.randint(1, 8) if cost > 1 else 1))
+                await self.microtasks(self.random.randint(0, 3) * (self.random.randint(1, 8) if cost > 1 else 1))
 
     async def microtasks(self, n):
         """JavaScript's await yields even when nothing waited; an abort then lands at the next wait."""
