@@ -394,6 +394,16 @@ function explain(
   return undefined;
 }
 
+/** Whether a task cancelled itself (a cancel op naming its own task returned true) by time `at`. */
+function selfCancelledBefore(program: Program, traces: Entry[][], at: number): boolean {
+  return traces.some((trace, t) =>
+    trace.some((e) => {
+      const op = opAt(program, t, e[0]);
+      return op?.op === 'cancel' && op.t === t && e[2] === true && e[1] <= at;
+    }),
+  );
+}
+
 const show = (e: Entry | undefined) =>
   e === undefined ? '(nothing)' : `op ${e[0]} at t=${e[1]} → ${JSON.stringify(e[2])}`;
 
@@ -420,6 +430,10 @@ export function compare(program: Program, py: Result, ts: Result): Verdict {
       const name = explain(program, f.task, f.py, f.ts, ts, py);
       if (name) return { kind: 'known', name };
     }
+    // A task that cancelled itself: its next op rejected at once here, while in asyncio that op
+    // ran up to its first suspension (a Barrier arrival, a queued put) before the cancel landed,
+    // so the first difference shows in another task's trace.
+    if (selfCancelledBefore(program, ts.traces, at)) return { kind: 'known', name: 'cancel-cooperative' };
     const f = earliest[0];
     return { kind: 'unexplained', detail: `task ${f.task}: asyncio ${show(f.py)}; library ${show(f.ts)}` };
   }

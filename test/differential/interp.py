@@ -180,11 +180,19 @@ class Run:
             except Exception as err:
                 self.record(trace, path, error_name(err), self.why_failed(op))
 
-    async def waited(self, awaitable, cost=1):
-        """Awaits an op that is an `await` in interp.ts too (the others are plain calls there)."""
+    async def waited(self, awaitable, cost=1, wake=False):
+        """Awaits an op that is an `await` in interp.ts too (the others are plain calls there).
+
+        `wake`: a `wait()` that suspended resumes, in JavaScript, a few microtasks after the
+        set()/notify()/barrier trip that woke it (its promise chain), while a task whose await
+        did not wait resumes after one; the seeded modes model that too.
+        """
         steps = self.loop.steps
         try:
-            return await awaitable
+            result = await awaitable
+            if wake and self.loop.steps != steps and self.yields < 0:
+                await self.microtasks(self.random.randint(0, 3))
+            return result
         finally:
             if self.loop.steps == steps and self.yields > 0:
                 await self.microtasks(self.yields * cost)
@@ -265,7 +273,7 @@ class Run:
         if kind == "isSet":
             return prim.is_set(), None
         if kind == "wait":
-            result = await self.waited(prim.wait())
+            result = await self.waited(prim.wait(), wake=True)
             return result, None
         if kind == "notify":
             prim.notify(op["n"])
