@@ -130,8 +130,10 @@ export interface AnalyserOptions {
 
 /**
  * `analyse`, fed one event at a time: what it keeps grows with the tasks
- * alive (and the detailed ones), not with the number of events. Intervals
- * of no length are not kept (they count for nothing in any view).
+ * (a few numbers each past the detailed ones), not with the number of
+ * events. Intervals of no length are not kept (they count for nothing in any
+ * view). A reduced task's own events after its `task.end` (a real run emits
+ * none; its executor jobs still count for their threads) are ignored.
  */
 export class RunAnalyser {
   readonly #detailed: number;
