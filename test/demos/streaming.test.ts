@@ -39,7 +39,7 @@ describe('runDemo without keeping the trace', () => {
   it('semaphore, lock and gather follow their checks (no copy of the trace is kept for them)', async () => {
     for (const name of ['semaphore', 'lock', 'gather']) {
       const info = DEMOS.find((demo) => demo.name === name)!;
-      const { checks } = (await info.load()).default as { checks: { name: string; follow?: unknown }[] };
+      const { checks } = (await info.load()).default;
       expect(checks.filter((check) => check.follow === undefined).map((check) => check.name)).toEqual([]);
     }
   });
