@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyse, coveredTime, RunAnalyser, type TaskLife } from '../../src/trace/analysis.js';
+import { createChromeRenderer, toChromeTrace } from '../../src/trace/renderers/chrome.js';
 import type { TraceEvent } from '../../src/trace/types.js';
 import { TraceBuilder } from './fixtures.js';
 
@@ -98,5 +99,31 @@ describe('RunAnalyser (streamed analysis)', () => {
     const [life] = analyser.finish().tasks;
     expect(life?.waits).toEqual([]);
     expect(life?.holds).toEqual([]);
+  });
+});
+
+describe('Chrome renderer (streamed)', () => {
+  const render = (events: readonly TraceEvent[]): string => {
+    let text = '';
+    const renderer = createChromeRenderer({
+      write: (t) => (text += t),
+      colorLevel: 0,
+      width: 80,
+      ascii: true,
+    });
+    for (const event of events) renderer.event(event);
+    renderer.end();
+    return text;
+  };
+
+  it('writes the bytes of JSON.stringify(toChromeTrace(events)), for one run, several, or none', () => {
+    fc.assert(
+      fc.property(fc.array(traceArb, { maxLength: 3 }), (runs) => {
+        const events = runs.flat();
+        expect(render(events)).toBe(`${JSON.stringify(toChromeTrace(events))}\n`);
+      }),
+      { numRuns: 100 },
+    );
+    expect(render([])).toBe(`${JSON.stringify(toChromeTrace([]))}\n`);
   });
 });
