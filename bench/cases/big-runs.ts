@@ -127,7 +127,7 @@ function peakRss(args: string[]): { mb?: number; note?: string } {
   const hook = `${tmpdir()}/async-sync-demo-maxrss.cjs`;
   writeFileSync(
     hook,
-    "process.on('exit', () => require('node:fs').writeSync(2, `\\nmaxrss ${process.resourceUsage().maxRSS}\\n`));\n",
+    "process.on('exit', () => require('node:fs').writeSync(2, '\\nmaxrss ' + process.resourceUsage().maxRSS + '\\n'));\n",
   );
   const child = spawnSync(process.execPath, ['--require', hook, `${root}bin/async-sync-demo.js`, ...args], {
     cwd: root,
