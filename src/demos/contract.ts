@@ -78,6 +78,13 @@ export interface DemoInfo<O = Record<string, unknown>> {
    * `undefined`. E.g. a cap on `--tasks × --increments`.
    */
   validate?(options: O): string | undefined;
+  /**
+   * How long a run with these options takes on the real clock at speed 1, in
+   * ms, from the demo's own model (random draws at their expected values): the
+   * CLI warns before a long real-clock run and refuses one over an hour
+   * without `--yes`. An estimate, not a bound.
+   */
+  estimate(options: O): number;
   /** The module that runs it (`() => import('./semaphore.js')`). */
   load(): Promise<{ default: DemoModule<O> }>;
   /** The demo's source file, relative to `src/demos/` (default `<name>.ts`); printed by `code`. */

@@ -33,6 +33,7 @@ import {
 } from './blocking.js';
 import { maxConcurrency, seconds, timingSlack } from './checks.js';
 import { type CheckResult, type DemoContext, type DemoExecutor, defineDemo } from './contract.js';
+import { BEATS_AFTER, BEATS_BEFORE } from './timing.js';
 
 export interface ExecutorDemoOptions {
   block: number;
@@ -52,10 +53,6 @@ export const RESULT = 'blocking.result';
 export const LAG = 'loop.lag';
 /** How long main hashes alone to learn one thread's rate (`--kind cpu`, real clock). */
 const CALIBRATION_MS = 100;
-/** Beats main lets the heartbeat tick before the calls (half a beat off, so no tick ties with a call's start or end)… */
-const BEATS_BEFORE = 2.5;
-/** …and after them, before it stops the heartbeat. */
-const BEATS_AFTER = 2;
 
 /** The gaps from the heartbeat's start to its first tick and between its ticks, in order. */
 function gaps(events: readonly TraceEvent[]): { from: number; to: number }[] {

@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { DEMOS } from '../../src/demos/registry.js';
 
 /**
  * What a user gets from the registry: `npm pack`, installed into an empty
@@ -15,7 +16,11 @@ let dir: string;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'asd-pack-'));
-  execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: root, stdio: 'pipe' });
+  // --ignore-scripts: `prepare` would rebuild dist/ (built by the global setup) while other test files run it.
+  execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', dir], {
+    cwd: root,
+    stdio: 'pipe',
+  });
   const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'));
   writeFileSync(
     join(dir, 'package.json'),
@@ -58,15 +63,27 @@ test('the installed bin runs a demo', () => {
     },
   );
   expect(out).toMatch(/semaphore: all 3 checks passed/);
+  const code = execFileSync(join(dir, 'node_modules/.bin/async-sync-demo'), ['code', 'queue'], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
+  expect(code).toBe(readFileSync(join(root, 'examples/queue.ts'), 'utf8'));
 });
 
 test('the tarball holds what the package needs and nothing more', () => {
-  const listing = execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: root, encoding: 'utf8' });
+  const listing = execFileSync('npm', ['pack', '--dry-run', '--ignore-scripts', '--json'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   const files: string[] = JSON.parse(listing)[0].files.map((f: { path: string }) => f.path);
   expect(files).toContain('dist/index.js');
   expect(files).toContain('dist/index.d.ts');
   expect(files).toContain('bin/async-sync-demo.js');
   expect(files).toContain('schema/trace-v1.schema.json');
-  expect(files).toContain('src/demos/semaphore.ts'); // `code <demo>` prints it
-  expect(files.filter((f) => /^(test|bench|examples|node_modules|\.ci)\//.test(f))).toEqual([]);
+  expect(files).toContain('src/demos/semaphore.ts'); // `code <demo> --full` prints it
+  // `code <demo>` prints the example; `code testing` the example and its test.
+  for (const info of DEMOS) expect(files).toContain(`examples/${info.name}.ts`);
+  expect(files).toContain('examples/testing.ts');
+  expect(files).toContain('examples/testing.test.ts');
+  expect(files.filter((f) => /^(test|bench|node_modules|\.ci)\//.test(f))).toEqual([]);
 });
