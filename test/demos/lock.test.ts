@@ -70,6 +70,7 @@ describe('lock demo', () => {
       tasks: 1,
       increments: 10_000_000,
       lock: true,
+      shared: true,
     });
     expect(() => demoOptions(info, { tasks: '10000', increments: '1001' })).toThrow(UsageError);
     expect(() => demoOptions(info, { tasks: '10000', increments: '1001' })).toThrow(
