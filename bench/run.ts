@@ -41,7 +41,8 @@ const CASES: CaseSpec[] = [
   { id: '6', file: 'executor.ts' },
   { id: '7', file: 'tracing.ts', processes: 3 },
   { id: '8', file: 'cli.ts' },
-  { id: '9', file: 'big-runs.ts', flags: ['--max-old-space-size=4096'] },
+  { id: '9', file: 'import.ts' },
+  { id: '10', file: 'big-runs.ts', flags: ['--max-old-space-size=4096'] },
 ];
 
 function runCase(spec: CaseSpec): Promise<CaseResult> {
@@ -231,7 +232,16 @@ function targets(results: Map<string, CaseResult>): Verdict[] {
       });
     }
   }
-  const big = results.get('9');
+  const imports = group('9', 0);
+  if (imports !== undefined) {
+    const root = row(imports, 'root');
+    verdicts.push({
+      target: "`import { Semaphore } from 'async-sync-demo'` ≤ 1× p-limit's import",
+      measured: `${times(root?.ratio)} (${root?.note ?? '—'})`,
+      ok: okRatio(root, 1),
+    });
+  }
+  const big = results.get('10');
   if (big !== undefined) {
     const traced = big.groups.map((g) => row(g, 'traced'));
     const sizes = big.groups.map((g) => g.title.match(/([\d,]+) tasks/)?.[1] ?? '?');

@@ -1,6 +1,7 @@
 // api-limit — at most 5 API calls at once (Semaphore(5)); each response is
 // processed for 1 s on a pool of worker threads, while the permit is held.
-import { builtinJobsUrl, Executor, gather, Random, Semaphore, sleep } from 'async-sync-demo';
+import { gather, Random, Semaphore, sleep } from 'async-sync-demo';
+import { builtinJobsUrl, Executor } from 'async-sync-demo/node';
 
 const random = new Random(7); // seeded: the same latencies on every run
 const sem = new Semaphore(5);

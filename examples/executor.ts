@@ -1,6 +1,7 @@
 // executor — run a blocking call on a worker thread (loop.run_in_executor) so
 // the event loop stays free: a heartbeat keeps ticking meanwhile.
-import { runInExecutor, sleep } from 'async-sync-demo';
+import { sleep } from 'async-sync-demo';
+import { runInExecutor } from 'async-sync-demo/node';
 
 const start = performance.now();
 const elapsed = () => `${((performance.now() - start) / 1000).toFixed(1)} s`;

@@ -1,5 +1,5 @@
 /**
- * Case 9: big traced runs — what a `--virtual --json` demo run costs per
+ * Case 10: big traced runs — what a `--virtual --json` demo run costs per
  * task, against the output floor, and the peak memory of whole CLI runs.
  *
  * - Cost: the semaphore demo (limit 10) at 10³, 10⁴ and 10⁵ workers, run as
@@ -158,7 +158,7 @@ for (const [key, args, limit] of [
 }
 
 const result: CaseResult = {
-  id: '9',
+  id: '10',
   title: 'Big traced runs (issue 14)',
   groups,
   metrics,

@@ -6,9 +6,10 @@
  * - a module whose default export is a `DemoModule`: its `checks` and its
  *   `run(ctx)`, which uses only the package's primitives and the context.
  */
+
+import type { BuiltinJobs } from '../node/default-executor.js';
+import type { Executor } from '../node/executor.js';
 import type { Clock } from '../primitives/clock.js';
-import type { BuiltinJobs } from '../primitives/default-executor.js';
-import type { Executor } from '../primitives/executor.js';
 import type { Random } from '../primitives/random.js';
 import type { Task } from '../primitives/task.js';
 import type { TraceEvent, Tracer } from '../trace/types.js';

@@ -18,10 +18,11 @@
  * token; on the real clock it is the real thing, and the event-loop lag is
  * measured with `perf_hooks.monitorEventLoopDelay`.
  */
+
+import { cpuWork } from '../node/jobs.js';
+import { type LoopLag, LoopLagMonitor } from '../node/loop-lag.js';
 import { Event } from '../primitives/event.js';
 import { gather } from '../primitives/gather.js';
-import { cpuWork } from '../primitives/jobs.js';
-import { type LoopLag, LoopLagMonitor } from '../primitives/loop-lag.js';
 import { threadName } from '../trace/format.js';
 import type { TraceEvent } from '../trace/types.js';
 import {
