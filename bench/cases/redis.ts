@@ -1,5 +1,5 @@
 /**
- * Case 10: a semaphore shared through Redis — async-sync-demo/redis against
+ * Case 11: a semaphore shared through Redis — async-sync-demo/redis against
  * redis-semaphore (the most used Node package for it, on its defaults: it
  * polls every 10 ms), both on ioredis and the same private redis-server on a
  * loopback port. Wall time (a round trip is waiting, not CPU).
@@ -265,7 +265,7 @@ peerClient.disconnect();
 await server.stop();
 
 const result: CaseResult = {
-  id: '10',
+  id: '11',
   title: 'A semaphore shared through Redis',
   groups,
   metrics,
