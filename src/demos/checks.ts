@@ -3,6 +3,7 @@
  * check can be tried on a hand-made trace that breaks the property.
  */
 import type { TraceEvent } from '../trace/types.js';
+import type { CheckResult } from './contract.js';
 
 /**
  * The most holders `resource` ever had at once, replaying `acquire` (+1) and
@@ -80,15 +81,120 @@ export function admissionOrder(
 
 /**
  * How far a measured time may stray from the schedule and still count as on
- * time, in the run's ms: none on the virtual clock (its times are exact);
- * on the real clock, 100 ms of wall time (timer lateness on a busy machine),
- * scaled by `--speed` like every time in the trace.
+ * time, in the run's ms: none on the virtual clock; on the real clock, 100 ms
+ * of wall time scaled by `--speed`. Kept for checks not yet moved to
+ * `timingNoise` / `judgeTime`, which allow for the machine's measured load.
  */
 export function timingSlack(events: readonly TraceEvent[]): number {
   const start = events.find((event) => event.type === 'run.start');
   if (start?.data?.clock === 'virtual') return 0;
   const speed = Number(start?.data?.speed ?? 1);
   return 100 * (Number.isFinite(speed) && speed > 0 ? speed : 1);
+}
+
+/**
+ * Wall ms a timer may be late on an idle machine (timer granularity, a
+ * renderer write): the floor of every real-clock tolerance.
+ */
+export const TIMER_NOISE_MS = 5;
+/** The background lag counted into a tolerance, as a multiple of the measured idle lag (it varies while the demo runs). */
+export const LAG_FACTOR = 3;
+/** Idle event-loop lag above which the machine counts as busy (wall ms). */
+export const BUSY_LAG_MS = 20;
+
+/** How far a real-clock run's times can be trusted, from what the run measured. */
+export interface TimingNoise {
+  virtual: boolean;
+  speed: number;
+  /**
+   * The idle event loop's worst lag, measured by the runner just before the
+   * demo started (`run.start`'s `data.background.maxMs`, wall ms): the machine's
+   * background load. 0 on the virtual clock.
+   */
+  backgroundMs: number;
+  /**
+   * How late a timer may fire and still be on time, in the run's ms:
+   * `(TIMER_NOISE_MS + LAG_FACTOR × backgroundMs) × speed`; 0 on the virtual clock.
+   */
+  tolerance: number;
+}
+
+/** The run's timing noise, read from its `run.start`. */
+export function timingNoise(events: readonly TraceEvent[]): TimingNoise {
+  const start = events.find((event) => event.type === 'run.start');
+  if (start?.data?.clock === 'virtual') return { virtual: true, speed: 1, backgroundMs: 0, tolerance: 0 };
+  const rawSpeed = Number(start?.data?.speed ?? 1);
+  const speed = Number.isFinite(rawSpeed) && rawSpeed > 0 ? rawSpeed : 1;
+  const background = (start?.data?.background as { maxMs?: unknown } | undefined)?.maxMs;
+  const backgroundMs = Number.isFinite(Number(background)) ? Math.max(0, Number(background)) : 0;
+  return {
+    virtual: false,
+    speed,
+    backgroundMs,
+    tolerance: (TIMER_NOISE_MS + LAG_FACTOR * backgroundMs) * speed,
+  };
+}
+
+/**
+ * `± 0.045 s (real clock: 5 ms timer noise + 3 × 12.0 ms background lag, × speed 10)`:
+ * the tolerance a real-clock check allowed, stated in its text. Empty on the virtual clock.
+ */
+export function toleranceText(noise: TimingNoise): string {
+  if (noise.virtual) return '';
+  const lag = Math.round(noise.backgroundMs * 10) / 10;
+  const speed = noise.speed === 1 ? '' : `, × speed ${noise.speed}`;
+  return `± ${seconds(noise.tolerance)} (real clock: ${TIMER_NOISE_MS} ms timer noise + ${LAG_FACTOR} × ${lag} ms background lag${speed})`;
+}
+
+/** A real-clock judgement: the lesson's time, the absent behaviour's, or too close to tell. */
+export type TimeVerdict = 'expected' | 'absent' | 'unsure';
+
+/**
+ * Which of two predictions a measured time bears out: `expected`, what the
+ * lesson predicts (2 s: the sleeps overlapped), or `absent`, what the run
+ * would take without the behaviour (3 s: they added up). A busy machine only
+ * makes times later, so on the real clock the rule is the nearer prediction,
+ * not a fixed margin: a run 0.4 s late still shows overlap, and one that took
+ * the sum does not. When the tolerance is at least half the distance between
+ * the predictions, the run cannot tell them apart: `unsure` (a busy machine, or
+ * a `--speed` that makes the difference a few wall ms). On the virtual clock,
+ * times are exact: `expected` only when equal to the ms.
+ *
+ * When the two predictions are equal (nothing to tell apart, e.g. one task),
+ * the measured time must be within half of `expected` of it.
+ */
+export function judgeTime(
+  measured: number,
+  expected: number,
+  absent: number,
+  noise: TimingNoise,
+): TimeVerdict {
+  if (noise.virtual) return Math.abs(measured - expected) <= 0.001 ? 'expected' : 'absent';
+  const distance = Math.abs(absent - expected);
+  const margin = distance > 0 ? distance / 2 : expected / 2;
+  if (noise.tolerance >= margin) return 'unsure';
+  // Earlier than the schedule by more than the tolerance: no machine makes a timer early.
+  if (measured < expected - noise.tolerance - 0.001 && measured < absent) return 'absent';
+  if (distance === 0) return Math.abs(measured - expected) <= margin ? 'expected' : 'absent';
+  return Math.abs(measured - expected) < Math.abs(measured - absent) ? 'expected' : 'absent';
+}
+
+/**
+ * A check's result when the run cannot tell: it passes (the lesson is not
+ * failed for a slow machine) but is marked `unsure`, and says why, naming
+ * the measured background lag and what would decide it.
+ */
+export function unsure(what: string, noise: TimingNoise): CheckResult {
+  const lag = Math.round(noise.backgroundMs * 10) / 10;
+  const why =
+    noise.backgroundMs >= BUSY_LAG_MS
+      ? `machine busy (background event-loop lag ${lag} ms)`
+      : `at --speed ${noise.speed} the difference is a few ms of wall time`;
+  return {
+    ok: true,
+    unsure: true,
+    detail: `could not tell: ${what}, within the ${toleranceText(noise)}; ${why} — run with --virtual for exact timings`,
+  };
 }
 
 /** `2000` → `2.000 s`: the seconds checks report. */

@@ -78,7 +78,8 @@ export function toChromeTrace(events: readonly TraceEvent[]): ChromeTrace {
       pid++;
       tracks = new Map();
       runs.push({ demo: event.demo, ...(event.type === 'run.start' ? event.data : {}) });
-      const label = event.type === 'run.start' ? `${event.demo} (seed ${event.data?.seed})` : event.demo;
+      const seeded = event.type === 'run.start' && event.data?.seed !== undefined;
+      const label = seeded ? `${event.demo} (seed ${event.data?.seed})` : event.demo;
       out.push({ name: 'process_name', ph: 'M', pid, args: { name: label } });
     }
     const ts = toMicros(event.t);

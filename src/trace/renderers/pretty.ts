@@ -126,7 +126,7 @@ class RunView {
       if (run.threads.length > 0)
         sections.push(`${s.bold('Executor')}\n${renderThreads(run.threads, { style: s, label })}`);
     }
-    const checkLines = renderChecks(checks, s);
+    const checkLines = renderChecks(checks, s, this.#events);
     if (checkLines.length > 0) sections.push(checkLines.join('\n'));
     sections.push(this.#verdict(end, checks));
     this.#write(`\n${sections.join('\n\n')}\n\n`);
@@ -145,7 +145,8 @@ class RunView {
       data.clock === 'real' && data.speed !== undefined && data.speed !== 1
         ? `real ×${data.speed}`
         : data.clock;
-    const facts = [options, `seed ${formatValue(data.seed)}`, `${clock ?? '?'} clock`].filter(Boolean);
+    const seed = data.seed === undefined ? '' : `seed ${formatValue(data.seed)}`;
+    const facts = [options, seed, `${clock ?? '?'} clock`].filter(Boolean);
     lines.push(s.dim(`  ${facts.join(' · ')}`));
     return `${lines.join('\n')}\n\n`;
   }
@@ -169,12 +170,15 @@ class RunView {
         }
         return `${s.bad('✗')} ${demo}: ${failed} of ${checks.length} checks failed after ${elapsed}${seed}`;
       default: {
+        const unsure = checks.filter((check) => check.unsure).length;
         const passed =
           checks.length === 0
             ? 'finished'
-            : checks.length === 1
-              ? 'its check passed'
-              : `all ${checks.length} checks passed`;
+            : unsure > 0
+              ? `${checks.length - unsure} of ${checks.length} checks passed, ${unsure} could not be judged (see ⚠)`
+              : checks.length === 1
+                ? 'its check passed'
+                : `all ${checks.length} checks passed`;
         return `${s.ok('✓')} ${demo}: ${passed} in ${elapsed}${seed}`;
       }
     }
