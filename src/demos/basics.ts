@@ -15,6 +15,7 @@ import {
   finishedOk,
   judgeTime,
   lifetimes,
+  relation as relationTo,
   seconds,
   sleeps,
   timingNoise,
@@ -100,12 +101,10 @@ export default defineDemo<BasicsOptions>({
             noise,
           );
         const ok = verdict === 'expected';
-        const relation = ok ? (total === expected ? '=' : '≈') : '≠';
-        const nearer = ok ? `the ${name} than the ${other}` : `the ${other} than the ${name}`;
+        const relation = ok ? relationTo(total, expected, noise) : '≠';
         const early = !ok && total < expected && total < otherMs;
-        const tolerance = noise.virtual
-          ? ''
-          : `; ${early ? 'earlier than either' : `nearer ${nearer}`}, timers late ${toleranceText(noise)}`;
+        const why = ok ? '' : early ? '; earlier than either' : `; nearer the ${other}`;
+        const tolerance = noise.virtual ? '' : `${why}; ${toleranceText(noise)}`;
         const detail = `${seconds(total)} ${relation} the ${name} ${seconds(expected)} (the ${other} is ${seconds(otherMs)})${tolerance}`;
         return { ok, detail };
       },

@@ -24,7 +24,7 @@
 import { CancelledError, isCancellation } from '../primitives/errors.js';
 import type { Task } from '../primitives/task.js';
 import type { TraceEvent } from '../trace/types.js';
-import { judgeTime, seconds, timingNoise, toleranceText, unsure } from './checks.js';
+import { judgeTime, relation as relationTo, seconds, timingNoise, toleranceText, unsure } from './checks.js';
 import { type CheckResult, type DemoContext, defineDemo } from './contract.js';
 
 export interface CancelOptions {
@@ -159,8 +159,8 @@ export default defineDemo<CancelOptions>({
         if (verdict === 'unsure')
           return unsure(`${seconds(elapsed)} vs ${parts} and the ${seconds(work * 1000)} of work`, noise);
         const ok = verdict === 'expected';
-        const relation = ok ? (elapsed === expected ? '=' : '≈') : '≠';
-        const tolerance = noise.virtual ? '' : ` (timers late ${toleranceText(noise)})`;
+        const relation = ok ? relationTo(elapsed, expected, noise) : '≠';
+        const tolerance = noise.virtual ? '' : `; ${toleranceText(noise)}`;
         return {
           ok,
           detail: ok

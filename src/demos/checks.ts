@@ -136,14 +136,24 @@ export function timingNoise(events: readonly TraceEvent[]): TimingNoise {
 }
 
 /**
- * `± 0.045 s (real clock: 5 ms timer noise + 3 × 12.0 ms background lag, × speed 10)`:
+ * `tolerance ± 0.045 s (5 ms timer noise + 3 × 12.0 ms background lag, × speed 10)`:
  * the tolerance a real-clock check allowed, stated in its text. Empty on the virtual clock.
  */
 export function toleranceText(noise: TimingNoise): string {
   if (noise.virtual) return '';
   const lag = Math.round(noise.backgroundMs * 10) / 10;
   const speed = noise.speed === 1 ? '' : `, × speed ${noise.speed}`;
-  return `± ${seconds(noise.tolerance)} (real clock: ${TIMER_NOISE_MS} ms timer noise + ${LAG_FACTOR} × ${lag} ms background lag${speed})`;
+  return `tolerance ± ${seconds(noise.tolerance)} (${TIMER_NOISE_MS} ms timer noise + ${LAG_FACTOR} × ${lag} ms background lag${speed})`;
+}
+
+/**
+ * How a measured time relates to the `expected` one in a check's text: `=`
+ * when exact, `≈` within the tolerance, else `0.804 s late, nearer`.
+ */
+export function relation(measured: number, expected: number, noise: TimingNoise): string {
+  if (Math.abs(measured - expected) <= 0.001) return measured === expected ? '=' : '≈';
+  if (Math.abs(measured - expected) <= noise.tolerance + 0.001) return '≈';
+  return `${seconds(Math.abs(measured - expected))} ${measured > expected ? 'late' : 'early'}, nearer`;
 }
 
 /** A real-clock judgement: the lesson's time, the absent behaviour's, or too close to tell. */
@@ -189,11 +199,13 @@ export function unsure(what: string, noise: TimingNoise): CheckResult {
   const why =
     noise.backgroundMs >= BUSY_LAG_MS
       ? `machine busy (background event-loop lag ${lag} ms)`
-      : `at --speed ${noise.speed} the difference is a few ms of wall time`;
+      : noise.speed > 1
+        ? `at --speed ${noise.speed} the difference is a few ms of wall time`
+        : 'the times differ by less than timers can be trusted to';
   return {
     ok: true,
     unsure: true,
-    detail: `could not tell: ${what}, within the ${toleranceText(noise)}; ${why} — run with --virtual for exact timings`,
+    detail: `could not tell: ${what}, within the real clock's ${toleranceText(noise)}; ${why} — run with --virtual for exact timings`,
   };
 }
 

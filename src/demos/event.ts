@@ -86,9 +86,7 @@ export default defineDemo<EventOptions>({
         if (verdict === 'absent')
           return { ok: false, detail: `${latest.task} resumed ${seconds(after)} after the set` };
         const at = woken[0]!.set!;
-        const within = noise.virtual
-          ? ''
-          : ` (the last ${seconds(after)} after it; timers late ${toleranceText(noise)})`;
+        const within = noise.virtual ? '' : `; the last ${seconds(after)} after it, ${toleranceText(noise)}`;
         return {
           ok: true,
           detail: `${expected}/${expected} resumed at +${seconds(at)}, as the event was set${clear ? ' the first time' : ''}${within}`,

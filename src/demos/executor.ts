@@ -117,10 +117,10 @@ export default defineDemo<ExecutorDemoOptions>({
             ok: false,
             detail: `${during} ticks while the jobs ran ${seconds(to - from)}, expected ${expected}`,
           };
-        const late = noise.virtual ? '' : `, far from ${against}; timers late ${toleranceText(noise)}`;
+        const late = noise.virtual ? '' : `, far from ${against}; ${toleranceText(noise)}`;
         return {
           ok: true,
-          detail: `longest gap ${seconds(max)} (beat ${heartbeat} ms${late}); ${during} ticks while the jobs ran${lagText(lagOf(events))}`,
+          detail: `longest gap ${seconds(max)} (beat ${heartbeat} ms)${late}; ${during} ticks while the jobs ran${lagText(lagOf(events))}`,
         };
       },
     },
@@ -160,7 +160,7 @@ export default defineDemo<ExecutorDemoOptions>({
             detail: `the longest gap, ${seconds(gap)}, is shorter than the ${seconds(blocked)} block`,
           };
         }
-        const late = noise.virtual ? '' : ` (timers late ${toleranceText(noise)})`;
+        const late = noise.virtual ? '' : `; ${toleranceText(noise)}`;
         return {
           ok: true,
           detail: `no tick for ${seconds(gap)} while the main thread was blocked ${seconds(blocked)}${late}${lagText(lagOf(events))}`,
@@ -224,7 +224,7 @@ export default defineDemo<ExecutorDemoOptions>({
                   : `${seconds(span)} for ${shape}: nearer ${seconds((rounds + 1) * round)}, one round more`,
           };
         }
-        const late = noise.virtual ? '' : ` (${shape}; timers late ${toleranceText(noise)})`;
+        const late = noise.virtual ? '' : `: ${shape}, ${toleranceText(noise)}`;
         const threads = [...new Set(starts.map((event) => threadName(event.data)))];
         const on = threads.length <= 4 ? threads.join(', ') : `${threads.length} threads`;
         return {

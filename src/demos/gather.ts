@@ -250,6 +250,6 @@ function verifyAsCompleted(events: readonly TraceEvent[], n: number): CheckResul
   }
   return {
     ok: true,
-    detail: `${n} results by ascending delay, ${seconds(delays[0]!)} … ${seconds(delays.at(-1)!)}${noise.virtual ? '' : ` (timers late ${toleranceText(noise)})`}`,
+    detail: `${n} results by ascending delay, ${seconds(delays[0]!)} … ${seconds(delays.at(-1)!)}${noise.virtual ? '' : `; ${toleranceText(noise)}`}`,
   };
 }
