@@ -224,7 +224,9 @@ export default defineDemo<ExecutorDemoOptions>({
                   : `${seconds(span)} for ${shape}: nearer ${seconds((rounds + 1) * round)}, one round more`,
           };
         }
-        const late = noise.virtual ? '' : `: ${shape}, ${toleranceText(noise)}`;
+        const late = noise.virtual
+          ? ''
+          : `: nearer ${shape} than ${rounds + 1} (${seconds((rounds + 1) * round)}); ${toleranceText(noise)}`;
         const threads = [...new Set(starts.map((event) => threadName(event.data)))];
         const on = threads.length <= 4 ? threads.join(', ') : `${threads.length} threads`;
         return {
