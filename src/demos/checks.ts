@@ -117,6 +117,14 @@ export interface TimingNoise {
    * `(TIMER_NOISE_MS + LAG_FACTOR × backgroundMs) × speed`; 0 on the virtual clock.
    */
   tolerance: number;
+  /** A further wall-time allowance the run measured itself, e.g. `{ ms: 38.4, what: 'thread start-up' }`; counted in `tolerance`. */
+  extra?: { ms: number; what: string };
+}
+
+/** `noise` allowing `ms` more of wall time (scaled by `--speed`), for `what` the run measured. */
+export function withExtra(noise: TimingNoise, ms: number, what: string): TimingNoise {
+  if (noise.virtual || !(ms > 0)) return noise;
+  return { ...noise, tolerance: noise.tolerance + ms * noise.speed, extra: { ms, what } };
 }
 
 /** The run's timing noise, read from its `run.start`. */
@@ -143,7 +151,9 @@ export function toleranceText(noise: TimingNoise): string {
   if (noise.virtual) return '';
   const lag = Math.round(noise.backgroundMs * 10) / 10;
   const speed = noise.speed === 1 ? '' : `, × speed ${noise.speed}`;
-  return `tolerance ± ${seconds(noise.tolerance)} (${TIMER_NOISE_MS} ms timer noise + ${LAG_FACTOR} × ${lag} ms background lag${speed})`;
+  const extra =
+    noise.extra === undefined ? '' : ` + ${Math.round(noise.extra.ms * 10) / 10} ms ${noise.extra.what}`;
+  return `tolerance ± ${seconds(noise.tolerance)} (${TIMER_NOISE_MS} ms timer noise + ${LAG_FACTOR} × ${lag} ms background lag${extra}${speed})`;
 }
 
 /**

@@ -155,6 +155,32 @@ describe('executor on a busy machine (the reproductions of issue 10)', () => {
     expect(swamped.detail).toContain('background event-loop lag 400 ms');
   });
 
+  it("offloaded at --speed 100: a gap from the worker thread's measured start-up is allowed for, and the run says it cannot tell", async () => {
+    const { events } = await runVirtual('executor', { kind: 'cpu', jobs: 2 });
+    const startup = (e: TraceEvent): TraceEvent | undefined => {
+      if (e.type === 'executor.start') return { ...e, data: { ...e.data, queueWait: 40 } };
+      return e.type === TICK && e.t > 250 && e.t < 2100 ? undefined : e;
+    };
+    const fast = verify(
+      executor,
+      'the heartbeat kept ticking',
+      asReal(events, { backgroundMs: 1, speed: 100 }, startup),
+      options,
+    );
+    expect(fast).toMatchObject({ ok: true, unsure: true });
+    expect(fast.detail).toContain('+ 40 ms thread start-up, × speed 100');
+    // Without the start-up, the same gap at the same speed is judged: blocked.
+    const noStartup = (e: TraceEvent) => (e.type === TICK && e.t > 250 && e.t < 2100 ? undefined : e);
+    expect(
+      verify(
+        executor,
+        'the heartbeat kept ticking',
+        asReal(events, { backgroundMs: 1, speed: 100 }, noStartup),
+        options,
+      ).ok,
+    ).toBe(false);
+  });
+
   it('ran on worker threads: 2.170 s for one round of 2 s passes; a second round fails', async () => {
     const { events } = await runVirtual('executor', { kind: 'cpu', jobs: 2 });
     const stretch = (to: number) => (e: TraceEvent) =>
