@@ -172,30 +172,34 @@ export type TimeVerdict = 'expected' | 'absent' | 'unsure';
 /**
  * Which of two predictions a measured time bears out: `expected`, what the
  * lesson predicts (2 s: the sleeps overlapped), or `absent`, what the run
- * would take without the behaviour (3 s: they added up). A busy machine only
- * makes times later, so on the real clock the rule is the nearer prediction,
- * not a fixed margin: a run 0.4 s late still shows overlap, and one that took
- * the sum does not. When the tolerance is at least half the distance between
- * the predictions, the run cannot tell them apart: `unsure` (a busy machine, or
- * a `--speed` that makes the difference a few wall ms). On the virtual clock,
- * times are exact: `expected` only when equal to the ms.
+ * would take without the behaviour (3 s: they added up).
+ *
+ * On the real clock a timer is never early and at most `tolerance` late, so a
+ * prediction `p` fits a measurement in `[p − tolerance, p + tolerance]`. If
+ * only one prediction fits, it is the verdict; if both fit, the run cannot
+ * tell them apart: `unsure` (a busy machine, or a `--speed` that makes the
+ * difference a few wall ms). If neither fits (more load than the idle
+ * baseline showed), the nearer prediction wins — a run 0.4 s late still
+ * shows overlap, one that took the sum does not — and a time earlier than
+ * both is `absent`. On the virtual clock, times are exact: `expected` only
+ * when equal to the ms.
  *
  * When the two predictions are equal (nothing to tell apart, e.g. one task),
  * the measured time must be within half of `expected` of it.
  */
-export function judgeTime(
-  measured: number,
-  expected: number,
-  absent: number,
-  noise: TimingNoise,
-): TimeVerdict {
+export function judgeTime(measured: number, expected: number, absent: number, noise: TimingNoise): TimeVerdict {
   if (noise.virtual) return Math.abs(measured - expected) <= 0.001 ? 'expected' : 'absent';
-  const distance = Math.abs(absent - expected);
-  const margin = distance > 0 ? distance / 2 : expected / 2;
-  if (noise.tolerance >= margin) return 'unsure';
-  // Earlier than the schedule by more than the tolerance: no machine makes a timer early.
-  if (measured < expected - noise.tolerance - 0.001 && measured < absent) return 'absent';
-  if (distance === 0) return Math.abs(measured - expected) <= margin ? 'expected' : 'absent';
+  const slack = noise.tolerance + 0.001;
+  if (absent === expected) {
+    if (expected / 2 <= noise.tolerance) return 'unsure';
+    return Math.abs(measured - expected) <= Math.max(slack, expected / 2) ? 'expected' : 'absent';
+  }
+  const fitsExpected = Math.abs(measured - expected) <= slack;
+  const fitsAbsent = Math.abs(measured - absent) <= slack;
+  if (fitsExpected && fitsAbsent) return 'unsure';
+  if (fitsExpected) return 'expected';
+  if (fitsAbsent) return 'absent';
+  if (measured < Math.min(expected, absent)) return 'absent';
   return Math.abs(measured - expected) < Math.abs(measured - absent) ? 'expected' : 'absent';
 }
 
