@@ -187,7 +187,12 @@ export type TimeVerdict = 'expected' | 'absent' | 'unsure';
  * When the two predictions are equal (nothing to tell apart, e.g. one task),
  * the measured time must be within half of `expected` of it.
  */
-export function judgeTime(measured: number, expected: number, absent: number, noise: TimingNoise): TimeVerdict {
+export function judgeTime(
+  measured: number,
+  expected: number,
+  absent: number,
+  noise: TimingNoise,
+): TimeVerdict {
   if (noise.virtual) return Math.abs(measured - expected) <= 0.001 ? 'expected' : 'absent';
   const slack = noise.tolerance + 0.001;
   if (absent === expected) {
@@ -210,12 +215,15 @@ export function judgeTime(measured: number, expected: number, absent: number, no
  */
 export function unsure(what: string, noise: TimingNoise): CheckResult {
   const lag = Math.round(noise.backgroundMs * 10) / 10;
+  const extra = noise.extra;
   const why =
     noise.backgroundMs >= BUSY_LAG_MS
       ? `machine busy (background event-loop lag ${lag} ms)`
-      : noise.speed > 1
-        ? `at --speed ${noise.speed} the difference is a few ms of wall time`
-        : 'the times differ by less than timers can be trusted to';
+      : extra !== undefined && extra.ms >= TIMER_NOISE_MS + LAG_FACTOR * noise.backgroundMs
+        ? `the ${extra.what} (${Math.round(extra.ms * 10) / 10} ms of wall time${noise.speed === 1 ? '' : `, × speed ${noise.speed}`}) is as long as the difference`
+        : noise.speed > 1
+          ? `at --speed ${noise.speed} the difference is a few ms of wall time`
+          : 'the times differ by less than timers can be trusted to';
   return {
     ok: true,
     unsure: true,
