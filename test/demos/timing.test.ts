@@ -179,7 +179,9 @@ describe('executor on a busy machine (the reproductions of issue 10)', () => {
     );
     expect(fast).toMatchObject({ ok: true, unsure: true });
     expect(fast.detail).toContain('+ 40 ms thread start-up, × speed 100');
-    expect(fast.detail).toContain('the thread start-up (40 ms of wall time, × speed 100) is as long as the difference');
+    expect(fast.detail).toContain(
+      'the thread start-up (40 ms of wall time, × speed 100) is as long as the difference',
+    );
     // Without the start-up, the same gap at the same speed is judged: blocked.
     const noStartup = (e: TraceEvent) => (e.type === TICK && e.t > 250 && e.t < 2100 ? undefined : e);
     expect(
