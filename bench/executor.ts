@@ -18,7 +18,7 @@
  */
 import { Piscina } from 'piscina';
 
-type Library = typeof import('../src/index.js');
+type Library = typeof import('../src/node/index.js');
 
 export interface BenchRow {
   bench: string;
@@ -222,7 +222,7 @@ export async function benchExecutor(options: BenchExecutorOptions = {}): Promise
     log: () => {},
     ...options,
   };
-  const lib: Library = await import(new URL('../dist/index.js', import.meta.url).href);
+  const lib: Library = await import(new URL('../dist/node/index.js', import.meta.url).href);
   await using pool = new lib.Executor(lib.builtinJobsUrl(), { maxWorkers: settings.workers, name: 'bench' });
   return [...(await benchSpeedup(lib, pool, settings)), ...(await benchThroughput(lib, pool, settings))];
 }

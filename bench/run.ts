@@ -41,6 +41,7 @@ const CASES: CaseSpec[] = [
   { id: '6', file: 'executor.ts' },
   { id: '7', file: 'tracing.ts', processes: 3 },
   { id: '8', file: 'cli.ts' },
+  { id: '9', file: 'import.ts' },
 ];
 
 function runCase(spec: CaseSpec): Promise<CaseResult> {
@@ -229,6 +230,15 @@ function targets(results: Map<string, CaseResult>): Verdict[] {
         ok: okRatio(r, limit),
       });
     }
+  }
+  const imports = group('9', 0);
+  if (imports !== undefined) {
+    const root = row(imports, 'root');
+    verdicts.push({
+      target: "`import { Semaphore } from 'async-sync-demo'` ≤ 1× p-limit's import",
+      measured: `${times(root?.ratio)} (${root?.note ?? '—'})`,
+      ok: okRatio(root, 1),
+    });
   }
   return verdicts;
 }

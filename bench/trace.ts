@@ -8,7 +8,7 @@
  *   AsyncLocalStorage once `runAs` is in use.
  */
 import { bench, do_not_optimize, run, summary } from 'mitata';
-import { Recorder, Semaphore, type Tracer } from '../src/index.js';
+import { Recorder, Semaphore, type Tracer } from '../src/node/index.js';
 
 const noop: Tracer = { emit: () => {}, runAs: (_task, fn) => fn() };
 const clock = { now: () => performance.now() };

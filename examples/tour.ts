@@ -1,7 +1,9 @@
 /**
  * A tour of the library, as the README shows it. `test/examples.test.ts` runs
- * it, so every snippet here keeps working. Run it yourself with
- * `npx tsx examples/tour.ts`.
+ * it, so every snippet here keeps working. It imports the package by name, as
+ * you would: run it from a checkout with `npx tsx examples/tour.ts` (tsconfig's
+ * `paths` map the name to src/), or copy it into a project that installed
+ * `async-sync-demo`.
  */
 import {
   CancelledError,
@@ -11,14 +13,15 @@ import {
   gather,
   Queue,
   QueueShutDown,
-  Recorder,
   Semaphore,
   sleep,
   TaskGroup,
   TimeoutError,
   VirtualClock,
   withTimeout,
-} from '../src/index.js';
+} from 'async-sync-demo';
+// The Recorder keeps the current task in an AsyncLocalStorage: it comes from the Node entry.
+import { Recorder } from 'async-sync-demo/node';
 
 export async function tour(): Promise<string[]> {
   const out: string[] = [];

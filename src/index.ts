@@ -1,18 +1,18 @@
 /**
- * async-sync-demo — Python asyncio's synchronization toolkit for Node.js.
- * Everything public is exported from here.
+ * async-sync-demo — Python asyncio's synchronization toolkit for JavaScript.
+ *
+ * The root entry is portable: it imports no Node built-in, so it runs on Node,
+ * Deno, Bun and in browsers, bundles with no externals, and loads through
+ * `require()` on Node ≥ 20.19. The Node-only parts (the worker-thread executor,
+ * event-loop lag, the `Recorder`) live in `async-sync-demo/node`, which also
+ * re-exports everything here.
+ *
+ * @packageDocumentation
  */
 
 export { Barrier } from './primitives/barrier.js';
 export type { Clock } from './primitives/clock.js';
 export { Condition } from './primitives/condition.js';
-export {
-  type BuiltinJobs,
-  builtinJobsUrl,
-  defaultExecutor,
-  runInExecutor,
-  shutdownDefaultExecutor,
-} from './primitives/default-executor.js';
 export {
   BrokenBarrierError,
   CancelledError,
@@ -25,20 +25,6 @@ export {
 } from './primitives/errors.js';
 export { Event } from './primitives/event.js';
 export {
-  type AnyJobModule,
-  type CloseOptions,
-  Executor,
-  type ExecutorOptions,
-  type ExecutorStatistics,
-  type Job,
-  type JobArgs,
-  type JobModule,
-  type JobName,
-  type JobResult,
-  type RunOptions,
-} from './primitives/executor.js';
-export { WorkerCrashedError } from './primitives/executor-errors.js';
-export {
   ALL_COMPLETED,
   type AsCompletedOptions,
   asCompleted,
@@ -46,21 +32,27 @@ export {
   FIRST_EXCEPTION,
   type GatherOptions,
   gather,
+  type Results,
+  type ResultsOrErrors,
   type ReturnWhen,
   type WaitTasksOptions,
   wait,
 } from './primitives/gather.js';
-export * as jobs from './primitives/jobs.js';
-export { type LoopLag, LoopLagMonitor, type LoopLagOptions, measureLoopLag } from './primitives/loop-lag.js';
 export type { PrimitiveOptions, WaitOptions } from './primitives/options.js';
 export { type ItemStore, LifoQueue, PriorityQueue, pythonCompare, Queue } from './primitives/queue.js';
 export { createRandom, Random } from './primitives/random.js';
 export { RealClock, type RealClockOptions } from './primitives/real-clock.js';
-export { type Acquirable, BoundedSemaphore, type Held, Lock, Semaphore } from './primitives/semaphore.js';
+export {
+  type Acquirable,
+  BoundedSemaphore,
+  type Held,
+  Lock,
+  type Permits,
+  Semaphore,
+} from './primitives/semaphore.js';
 export { type SleepOptions, sleep } from './primitives/sleep.js';
 export { createTask, Task, type TaskFn, type TaskOptions } from './primitives/task.js';
 export { TaskGroup, type TaskGroupOptions } from './primitives/task-group.js';
 export { shield, type TimeoutOptions, waitFor, withTimeout } from './primitives/timeout.js';
 export { VirtualClock } from './primitives/virtual-clock.js';
-export { Recorder, type RecorderOptions, type TraceListener } from './trace/recorder.js';
 export type { TraceEvent, TraceFields, Tracer } from './trace/types.js';

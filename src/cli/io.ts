@@ -41,6 +41,8 @@ export function renderSettings(io: Io): RenderSettings {
     write: io.out.write,
     colorLevel: io.outLevel,
     width: io.out.columns,
+    // A terminal gets lines that fit it; a pipe keeps one event per line (goldens, `render`).
+    fit: io.out.isTTY,
     ascii: io.outLevel === 0 || io.env.TERM === 'dumb',
   };
 }

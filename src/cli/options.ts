@@ -79,6 +79,8 @@ export interface CommonOptions {
   speed: number;
   virtual: boolean;
   quiet: boolean;
+  /** `--yes`: run even when the real clock would take more than an hour. */
+  yes: boolean;
 }
 
 export const MAX_SEED = 2 ** 32 - 1;
@@ -97,28 +99,41 @@ export function commonOptions(raw: Record<string, unknown>, randomSeed: () => nu
   if (!isFormat(format)) {
     throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got '${format}'`);
   }
-  if (raw.json === true && format !== 'pretty' && format !== 'json') {
-    throw new UsageError(`--json means --format json; it cannot be combined with --format ${format}`);
+  if (raw.json === true && raw.format !== undefined && format !== 'json') {
+    throw new UsageError(
+      `--json and --format ${format} conflict: --json means --format json; give one of them`,
+    );
+  }
+  const output = raw.json === true ? 'json' : format;
+  if (raw.quiet === true && output !== 'pretty') {
+    const given = raw.json === true ? '--json' : `--format ${format}`;
+    throw new UsageError(
+      `--quiet and ${given} conflict: --quiet shortens the pretty output; a ${output} trace always holds every event`,
+    );
   }
   if (raw.virtual === true && raw.speed !== undefined) {
-    throw new UsageError('--speed has no effect with --virtual (virtual time does not pass, it jumps)');
+    throw new UsageError(
+      '--virtual and --speed conflict: --speed scales the real clock, and virtual time does not pass, it jumps',
+    );
   }
   return {
-    format: raw.json === true ? 'json' : format,
+    format: output,
     seed: raw.seed === undefined ? randomSeed() : (parseOption('seed', SEED, raw.seed) as number),
     speed: parseOption('speed', SPEED, raw.speed) as number,
     virtual: raw.virtual === true,
     quiet: raw.quiet === true,
+    yes: raw.yes === true,
   };
 }
 
 /** Help lines of the common options, with what they accept. */
 export const COMMON_HELP = {
   format: `output: ${FORMATS.join(', ')} (default pretty)`,
-  json: 'NDJSON events on stdout, one per line (same as --format json)',
+  json: 'NDJSON events on stdout, one per line (same as --format json; not with another --format)',
   seed: `seed of the random source, an integer from 0 to ${MAX_SEED} (default: random, printed)`,
-  speed: `time scale of the real clock, a number from 0.01 to ${MAX_SPEED} (default 1; 10 = ten times faster)`,
+  speed: `time scale of the real clock, a number from 0.01 to ${MAX_SPEED} (default 1; 10 = ten times faster; not with --virtual)`,
   virtual: 'virtual clock: instant, and byte-for-byte reproducible with the same --seed',
   color: 'no colour (also NO_COLOR=1); FORCE_COLOR=1 forces it',
-  quiet: 'only the checks and the verdict',
+  quiet: 'only the checks and the verdict (pretty output only: not with --json or --format json|chrome)',
+  yes: 'run even if the real clock would take more than an hour (the demo estimates it)',
 };

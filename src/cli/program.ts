@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { OptionSpec } from '../demos/contract.js';
 import { type AnyDemoInfo, DEMOS } from '../demos/registry.js';
+import { indentOf, wrapLine } from '../trace/wrap.js';
 import type { Io } from './io.js';
 import { COMMON_HELP, optionFlags } from './options.js';
 
@@ -15,9 +16,22 @@ Examples:
   $ ${BIN} semaphore --format chrome > trace.json   # open in ui.perfetto.dev
   $ ${BIN} semaphore --json --virtual --seed 7 > run.ndjson && ${BIN} render run.ndjson
   $ ${BIN} all --virtual --quiet           every demo, checks only
-  $ ${BIN} code semaphore                  the demo's source
+  $ ${BIN} code semaphore                  the demo as a short program to copy
+  $ ${BIN} code semaphore --full           the demo's whole module
 
 Exit status: 0 ok, 1 a check failed or a demo crashed, 2 usage error, 130 interrupted.`;
+
+/**
+ * Help for a terminal: commander wraps descriptions to the width; what it
+ * leaves wider (examples, long option terms) wraps here, continuation lines
+ * indented two columns under the line's own indentation.
+ */
+function fitHelp(text: string, columns: number): string {
+  return text
+    .split('\n')
+    .map((line) => wrapLine(line, columns, 0, `${' '.repeat(indentOf(line))}    `).join('\n'))
+    .join('\n');
+}
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -40,12 +54,15 @@ export function buildProgram(io: Io): Command {
     .helpCommand('help [command]', 'show help for a command or demo')
     .exitOverride()
     .configureOutput({
-      writeOut: io.out.write,
+      writeOut: io.out.isTTY ? (text) => io.out.write(fitHelp(text, io.out.columns)) : io.out.write,
+      getOutHelpWidth: () => io.out.columns,
       writeErr: io.err,
       // Errors are reported once, by main's handler.
       outputError: () => {},
     })
     .addHelpText('after', EXAMPLES);
+  // On a narrow terminal commander would give up wrapping descriptions (below 40 columns left for them).
+  if (io.out.isTTY) program.configureHelp({ minWidthToWrap: 12 });
 
   program.commandsGroup('Commands:');
   program
@@ -66,8 +83,9 @@ export function buildProgram(io: Io): Command {
     .action(lazy(io, async () => (await import('./commands/render.js')).renderCommand));
   program
     .command('code')
-    .argument('<demo>', 'a demo name')
-    .description("print a demo's TypeScript source")
+    .argument('<demo>', "a demo name, or 'testing'")
+    .description("print a demo's standalone example (the tutorial's sample in TypeScript)")
+    .option('--full', "the demo's whole module instead (instrumented, with its checks)")
     .option('--no-color', COMMON_HELP.color)
     .action(lazy(io, async () => (await import('./commands/code.js')).codeCommand));
 
@@ -111,7 +129,8 @@ function addRunOptions(command: Command): Command {
     .option('--speed <x>', COMMON_HELP.speed)
     .option('--virtual', COMMON_HELP.virtual)
     .option('--no-color', COMMON_HELP.color)
-    .option('--quiet', COMMON_HELP.quiet);
+    .option('--quiet', COMMON_HELP.quiet)
+    .option('--yes', COMMON_HELP.yes);
 }
 
 /** An action that imports its implementation on first use and hands it commander's arguments. */

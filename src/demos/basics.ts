@@ -23,14 +23,12 @@ import {
   unsure,
 } from './checks.js';
 import { type DemoContext, defineDemo } from './contract.js';
+import { BASICS_LONGEST_MS } from './timing.js';
 
 export interface BasicsOptions {
   tasks: number;
   sequential: boolean;
 }
-
-/** The longest task sleeps this long; the others are spread evenly below it. */
-const LONGEST = 2000;
 
 /** `A`, `B`, … for a few tasks (as in the tutorial); `task-27` style beyond 26. */
 export function taskName(i: number, tasks: number): string {
@@ -39,7 +37,7 @@ export function taskName(i: number, tasks: number): string {
 
 /** Task i (from 0) sleeps (i+1)/n of the longest: 1 s and 2 s for two tasks. */
 export function duration(i: number, tasks: number): number {
-  return Math.round((LONGEST * (i + 1)) / tasks);
+  return Math.round((BASICS_LONGEST_MS * (i + 1)) / tasks);
 }
 
 export default defineDemo<BasicsOptions>({

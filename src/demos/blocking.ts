@@ -5,7 +5,7 @@
  * the executor's `cost` when offloaded — and the real job is a token, so a
  * virtual run stays instant and its trace reproducible.
  */
-import { blockingSleep, cpuWork } from '../primitives/jobs.js';
+import { blockingSleep, cpuWork } from '../node/jobs.js';
 
 /** `sleep`: a thread blocked without using the CPU (`Atomics.wait`, like synchronous I/O); `cpu`: hashing. */
 export type BlockingKind = 'sleep' | 'cpu';

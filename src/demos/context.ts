@@ -1,7 +1,7 @@
+import type { BuiltinJobs } from '../node/default-executor.js';
+import type { Executor } from '../node/executor.js';
 import type { Clock } from '../primitives/clock.js';
-import type { BuiltinJobs } from '../primitives/default-executor.js';
 import { InvalidStateError } from '../primitives/errors.js';
-import type { Executor } from '../primitives/executor.js';
 import type { Random } from '../primitives/random.js';
 import { RealClock } from '../primitives/real-clock.js';
 import { createTask, type Task } from '../primitives/task.js';
@@ -123,8 +123,8 @@ async function openExecutor(
   tracer: Recorder,
 ): Promise<Executor<BuiltinJobs>> {
   const [{ Executor }, { builtinJobsUrl }] = await Promise.all([
-    import('../primitives/executor.js'),
-    import('../primitives/default-executor.js'),
+    import('../node/executor.js'),
+    import('../node/default-executor.js'),
   ]);
   return new Executor<BuiltinJobs>(builtinJobsUrl(), { maxWorkers, name, clock, tracer });
 }

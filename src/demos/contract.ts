@@ -6,9 +6,10 @@
  * - a module whose default export is a `DemoModule`: its `checks` and its
  *   `run(ctx)`, which uses only the package's primitives and the context.
  */
+
+import type { BuiltinJobs } from '../node/default-executor.js';
+import type { Executor } from '../node/executor.js';
 import type { Clock } from '../primitives/clock.js';
-import type { BuiltinJobs } from '../primitives/default-executor.js';
-import type { Executor } from '../primitives/executor.js';
 import type { Random } from '../primitives/random.js';
 import type { Task } from '../primitives/task.js';
 import type { TraceEvent, Tracer } from '../trace/types.js';
@@ -78,6 +79,13 @@ export interface DemoInfo<O = Record<string, unknown>> {
    * `undefined`. E.g. a cap on `--tasks × --increments`.
    */
   validate?(options: O): string | undefined;
+  /**
+   * How long a run with these options takes on the real clock at speed 1, in
+   * ms, from the demo's own model (random draws at their expected values): the
+   * CLI warns before a long real-clock run and refuses one over an hour
+   * without `--yes`. An estimate, not a bound.
+   */
+  estimate(options: O): number;
   /** The module that runs it (`() => import('./semaphore.js')`). */
   load(): Promise<{ default: DemoModule<O> }>;
   /**

@@ -18,10 +18,11 @@
  * token; on the real clock it is the real thing, and the event-loop lag is
  * measured with `perf_hooks.monitorEventLoopDelay`.
  */
+
+import { cpuWork } from '../node/jobs.js';
+import { type LoopLag, LoopLagMonitor } from '../node/loop-lag.js';
 import { Event } from '../primitives/event.js';
 import { gather } from '../primitives/gather.js';
-import { cpuWork } from '../primitives/jobs.js';
-import { type LoopLag, LoopLagMonitor } from '../primitives/loop-lag.js';
 import { threadName } from '../trace/format.js';
 import type { TraceEvent } from '../trace/types.js';
 import {
@@ -41,6 +42,7 @@ import {
   withExtra,
 } from './checks.js';
 import { type CheckResult, type DemoContext, type DemoExecutor, defineDemo } from './contract.js';
+import { BEATS_AFTER, BEATS_BEFORE } from './timing.js';
 
 export interface ExecutorDemoOptions {
   block: number;
@@ -60,10 +62,6 @@ export const RESULT = 'blocking.result';
 export const LAG = 'loop.lag';
 /** How long main hashes alone to learn one thread's rate (`--kind cpu`, real clock). */
 const CALIBRATION_MS = 100;
-/** Beats main lets the heartbeat tick before the calls (half a beat off, so no tick ties with a call's start or end)… */
-const BEATS_BEFORE = 2.5;
-/** …and after them, before it stops the heartbeat. */
-const BEATS_AFTER = 2;
 
 /** The gaps from the heartbeat's start to its first tick and between its ticks, in order. */
 function gaps(events: readonly TraceEvent[]): { from: number; to: number }[] {

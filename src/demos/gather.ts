@@ -14,6 +14,7 @@ import type { Task } from '../primitives/task.js';
 import type { TraceEvent } from '../trace/types.js';
 import { seconds, sleeps, timingNoise, toleranceText, unsure } from './checks.js';
 import { type CheckResult, type DemoContext, defineDemo } from './contract.js';
+import { WORK_MAX_MS } from './timing.js';
 
 export type GatherMode = 'gather' | 'wait' | 'as-completed' | 'all';
 
@@ -55,7 +56,7 @@ export default defineDemo<GatherOptions>({
   async run(ctx) {
     const { jobs, mode } = ctx.options;
     // Drawn once, before any task exists: every round gets the same delays, whatever the mode.
-    const delays = Array.from({ length: jobs }, () => ctx.random.int(0, 2000));
+    const delays = Array.from({ length: jobs }, () => ctx.random.int(0, WORK_MAX_MS));
     const rounds = mode === 'all' ? ROUNDS : [mode];
     ctx.log(
       rounds.length > 1

@@ -14,7 +14,13 @@
  * the counter ends at 1000, not 5000. The demo then checks what it claims —
  * that the updates were lost and every one of them is accounted for — and
  * passes: losing them is the point it shows.
+ *
+ * `--no-shared` is the tutorial's other advice — reduce shared state: each
+ * task counts on its own (read–yield–write of its own counter) and returns
+ * its count; `gather` combines them. Nothing is shared, so no lock is needed
+ * and no update can be lost.
  */
+import { gather } from '../primitives/gather.js';
 import { Lock } from '../primitives/semaphore.js';
 import type { TraceEvent } from '../trace/types.js';
 import { finishedOk, maxConcurrency } from './checks.js';
@@ -24,12 +30,51 @@ export interface LockOptions {
   tasks: number;
   increments: number;
   lock: boolean;
+  shared: boolean;
 }
 
 const LOCK = 'lock';
 /** The demo's own event: one write of the counter, `data.read` (what the writer had read) and `data.value`. */
 export const WRITE = 'lock.counter';
 const TASK = 'task-';
+/** The demo's own event under `--no-shared`: one write of a task's own counter, `data.read` and `data.value`. */
+export const LOCAL = 'lock.local';
+
+/** The texts of `--no-shared`, as functions of their values. */
+export const TEXT = {
+  noShared: (tasks: number, increments: number) =>
+    `--no-shared: ${tasks} tasks × ${increments} increments, each on its own counter; gather adds up what they return — nothing shared, no lock`,
+  combined: (counts: number, total: number, tasks: number, increments: number) =>
+    `gather → ${counts} counts, total ${total} = ${tasks} × ${increments}: no lock, no update lost`,
+  localWrite: (value: number, read: number) => `writes its own counter = ${value} (read ${read})`,
+  checkNoShared: 'no shared state, no update lost',
+  lockUsed: (events: number) => `${events} lock events: a lock was used with nothing shared`,
+  staleLocal: (task: string, read: number, value: number) =>
+    `${task} wrote ${value} after reading ${read}: its own counter changed under it`,
+  totalWrong: (total: number, tasks: number, increments: number) =>
+    `total ${total} ≠ ${tasks} × ${increments}`,
+  noSharedOk: (total: number, tasks: number, increments: number) =>
+    `${total} = ${tasks} × ${increments}: every task counted alone, gather combined them, no lock taken`,
+} as const;
+
+/** Replays each task's own counter under `--no-shared`: the first stale write, and the total of the final values. */
+export function replayLocal(events: readonly TraceEvent[]): {
+  total: number;
+  stale?: { task: string; read: number; value: number };
+} {
+  const counters = new Map<string, number>();
+  for (const event of events) {
+    if (event.type !== LOCAL) continue;
+    const read = Number(event.data?.read);
+    const value = Number(event.data?.value);
+    if (read !== (counters.get(event.task) ?? 0) || value !== read + 1)
+      return { total: Number.NaN, stale: { task: event.task, read, value } };
+    counters.set(event.task, value);
+  }
+  let total = 0;
+  for (const value of counters.values()) total += value;
+  return { total };
+}
 
 /**
  * Replays the counter's writes. A write of `read + 1` over a value `v`
@@ -73,7 +118,7 @@ export default defineDemo<LockOptions>({
   checks: [
     {
       name: 'final counter',
-      when: ({ lock }) => lock,
+      when: ({ lock, shared }) => lock && shared,
       verify(events, { tasks, increments }) {
         const { writes, final, lost } = replayCounter(events);
         const expected = tasks * increments;
@@ -88,7 +133,7 @@ export default defineDemo<LockOptions>({
     },
     {
       name: 'one holder at a time',
-      when: ({ lock }) => lock,
+      when: ({ lock, shared }) => lock && shared,
       verify(events) {
         const max = maxConcurrency(events, LOCK);
         const outside = writesOutsideLock(events);
@@ -103,7 +148,7 @@ export default defineDemo<LockOptions>({
     },
     {
       name: 'lost updates counted',
-      when: ({ lock }) => !lock,
+      when: ({ lock, shared }) => !lock && shared,
       verify(events, { tasks, increments }) {
         const { writes, final, lost } = replayCounter(events);
         const expected = tasks * increments;
@@ -123,6 +168,20 @@ export default defineDemo<LockOptions>({
       },
     },
     {
+      name: TEXT.checkNoShared,
+      when: ({ shared }) => !shared,
+      verify(events, { tasks, increments }) {
+        const lockEvents = events.filter((event) => event.resource === LOCK).length;
+        if (lockEvents > 0) return { ok: false, detail: TEXT.lockUsed(lockEvents) };
+        const { total, stale } = replayLocal(events);
+        if (stale !== undefined)
+          return { ok: false, detail: TEXT.staleLocal(stale.task, stale.read, stale.value) };
+        if (total !== tasks * increments)
+          return { ok: false, detail: TEXT.totalWrong(total, tasks, increments) };
+        return { ok: true, detail: TEXT.noSharedOk(total, tasks, increments) };
+      },
+    },
+    {
       name: 'every task done',
       verify(events, { tasks }) {
         const done = finishedOk(events, TASK);
@@ -132,6 +191,7 @@ export default defineDemo<LockOptions>({
   ],
 
   async run(ctx) {
+    if (!ctx.options.shared) return countAlone(ctx);
     const { tasks, increments, lock: locked } = ctx.options;
     const lock = locked ? new Lock({ name: LOCK, tracer: ctx.tracer }) : undefined;
     const counter = { value: 0 };
@@ -181,6 +241,31 @@ async function worker(
       ctx.cleanup(`stopped after ${done} of ${increments} increments${lock ? ', lock released' : ''}`);
     }
   }
+}
+
+/** `--no-shared`: each task counts on its own; gather combines the counts. */
+async function countAlone(ctx: DemoContext<LockOptions>): Promise<void> {
+  const { tasks, increments } = ctx.options;
+  ctx.log(TEXT.noShared(tasks, increments));
+  const workers = [];
+  for (let i = 1; i <= tasks; i++) {
+    workers.push(
+      ctx.task(`${TASK}${i}`, async (signal) => {
+        let mine = 0;
+        for (let done = 0; done < increments; done++) {
+          const read = mine;
+          await ctx.yield();
+          signal.throwIfAborted();
+          mine = read + 1;
+          ctx.tracer.emit(LOCAL, { data: { read, value: mine }, msg: TEXT.localWrite(mine, read) });
+        }
+        return mine;
+      }),
+    );
+  }
+  const counts = await gather(workers);
+  const total = counts.reduce((a, b) => a + b, 0);
+  ctx.log(TEXT.combined(counts.length, total, tasks, increments));
 }
 
 async function increment(ctx: DemoContext<LockOptions>, counter: { value: number }, signal: AbortSignal) {

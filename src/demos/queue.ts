@@ -1,19 +1,24 @@
 /**
- * queue — producer–consumer with backpressure. A producer makes an item every
- * 0.1 s; consumers take 0.5–1.5 s per item. The bounded Queue fills up and
- * `put()` waits for a free slot: the producer is slowed to the consumers'
- * pace. The producer ends the run with one sentinel (`null`, Python's `None`)
- * per consumer. As in asyncio:
+ * queue — producer–consumer with backpressure, with the tutorial's numbers: a
+ * producer makes 10 items (0–0.5 s each) into a Queue(maxsize 5); 2 consumers
+ * take 0–1 s per item. When the queue is full, `put()` waits for a free slot:
+ * the producer is slowed to the consumers' pace. The producer ends the run
+ * with one sentinel (`null`, Python's `None`) that each consumer puts back
+ * for the next one before it stops. As in asyncio:
  *
  *     queue = asyncio.Queue(maxsize=5)
  *     async def producer():
  *         for i in range(10): await queue.put(i)
- *         for _ in consumers: await queue.put(None)
+ *         await queue.put(None)
  *     async def consumer():
  *         while (item := await queue.get()) is not None: await process(item)
+ *         await queue.put(None)   # pass the sentinel on
  *
- * `--end shutdown` ends with `queue.shutdown()` instead (Python 3.13): the
- * consumers drain what is left, then `get()` raises `QueueShutDown`.
+ * `--end per-consumer` puts one sentinel per consumer instead; `--end
+ * shutdown` calls `queue.shutdown()` (Python 3.13): the consumers drain what
+ * is left, then `get()` raises `QueueShutDown` — no value reserved as an end
+ * marker, no count of consumers to keep right, and a late `put()` fails
+ * instead of going unread.
  */
 import { QueueShutDown } from '../primitives/errors.js';
 import { gather } from '../primitives/gather.js';
@@ -21,37 +26,95 @@ import { Queue } from '../primitives/queue.js';
 import type { TraceEvent } from '../trace/types.js';
 import { finishedOk } from './checks.js';
 import { type DemoContext, defineDemo } from './contract.js';
+import { MAX_PROCESS_MS, MAX_PRODUCE_MS } from './timing.js';
 
 export interface QueueOptions {
   items: number;
   consumers: number;
   maxsize: number;
-  end: 'sentinel' | 'shutdown';
+  end: 'sentinel' | 'per-consumer' | 'shutdown';
 }
 
 const QUEUE = 'queue';
 const PRODUCER = 'producer';
 const CONSUMER = 'consumer-';
-/** Time the producer takes to make one item. */
-const PRODUCE_MS = 100;
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/** Every human-readable text of this demo, as functions of their values (one place, for translation). */
+export const TEXT = {
+  setup: (consumers: number) =>
+    `the producer takes 0–${MAX_PRODUCE_MS / 1000} s to make each item; ${plural(consumers, 'consumer')} take 0–${MAX_PROCESS_MS / 1000} s to process one`,
+  bounded: (maxsize: number) =>
+    `Queue(maxsize ${maxsize}): once it is full, put() waits for a consumer to take an item — backpressure`,
+  unbounded: () => 'Queue(maxsize 0) is unbounded: put() never waits, the queue just grows',
+  oneSentinel: (items: number) =>
+    `all ${items} items in; now one sentinel (null): each consumer that gets it puts it back for the next, then stops`,
+  perConsumer: (items: number, consumers: number) =>
+    `all ${items} items in; now one sentinel (null) per consumer — ${consumers} — so each one knows to stop`,
+  shutdown: (items: number) =>
+    `all ${items} items in; shutdown(): the consumers drain what is left, then get() raises QueueShutDown`,
+  whyShutdown: () =>
+    'shutdown() is the modern way (Python 3.13): no value reserved as an end marker, no count of consumers to keep right, every blocked get() wakes, and a late put() fails instead of going unread',
+  passOn: () => 'got the sentinel: puts it back for the next consumer, then stops',
+  doneWaited: (waited: number) =>
+    `all done: ${plural(waited, 'put')} had to wait for a free slot — the producer went at the consumers' pace`,
+  doneNoWait: () => 'all done: no put had to wait — the queue never filled up',
+  doneUnbounded: (peak: number) =>
+    `all done: unbounded, the producer never waited; the queue peaked at ${plural(peak, 'item')}`,
+  stoppedAfter: (made: number, items: number) => `stopped after putting ${made} of ${items} items`,
+  stoppedBetween: () => 'stopped between items',
+  unfinished: (item: number) => `item ${item} left unfinished`,
+  checkItems: 'every item consumed exactly once',
+  never: (item: number, verb: 'put' | 'consumed', missing: number) =>
+    `item ${item} never ${verb} (${missing} missing)`,
+  twice: (item: number, verb: 'put' | 'consumed') => `item ${item} ${verb} twice`,
+  strays: (strays: number, verb: 'put' | 'consumed') => `${strays} unexpected items ${verb}`,
+  itemsOk: (items: number) => `${items}/${items} items, none lost or duplicated`,
+  checkSize: 'size never above maxsize',
+  size: (max: number, maxsize: number) => `max size ${max} ${max <= maxsize ? '≤' : '>'} maxsize ${maxsize}`,
+  checkWaits: 'puts wait only when full',
+  waitedWithRoom: (task: string, size: number, maxsize: number) =>
+    `${task} waited to put at size ${size}/${maxsize || '∞'}`,
+  neverPut: (task: string) => `${task} waited to put and never did`,
+  unboundedOk: (peak: number) => `unbounded: the producer never waited, the queue peaked at ${peak}`,
+  keptUp: () => 'no put waited: the consumers kept up',
+  waitsOk: (waits: number, maxsize: number) =>
+    `${plural(waits, 'put')} waited at ${maxsize}/${maxsize} (backpressure), each went in once a slot freed`,
+  checkStop: 'every consumer stopped cleanly',
+  endedOk: (done: number, consumers: number) => `${done}/${consumers} consumers ended ok`,
+  relayOk: (consumers: number) => `${consumers}/${consumers} got the one sentinel and passed it on`,
+  relayBroken: (sentinels: number, gotOnce: number, passed: number, consumers: number) =>
+    `${plural(sentinels, 'sentinel')} put by the producer, ${gotOnce}/${consumers} got it once, ${passed}/${consumers} passed it on`,
+  eachOk: (consumers: number) => `${consumers}/${consumers} got one sentinel each`,
+  eachBroken: (once: number, consumers: number) => `${once}/${consumers} got exactly one sentinel`,
+  neverShut: () => 'the queue was never shut down',
+  stoppedEarly: (task: string) => `${task} stopped before shutdown()`,
+  shutOk: (consumers: number) => `${consumers}/${consumers} stopped after shutdown(), the queue drained`,
+} as const;
 
 type Item = number | null;
 
-/** The items that went into and came out of the queue (sentinels apart), and the sentinels each task got. */
+/** The items that went into and came out of the queue (sentinels apart), and the sentinels each task got and put. */
 function traffic(events: readonly TraceEvent[]) {
   const put: number[] = [];
   const got: number[] = [];
   const sentinels = new Map<string, number>();
+  const sentinelPuts = new Map<string, number>();
+  const count = (map: Map<string, number>, task: string) => map.set(task, (map.get(task) ?? 0) + 1);
   for (const event of events) {
     if (event.resource !== QUEUE) continue;
     const item = event.data?.item;
-    if (event.type === 'put' && item !== null) put.push(item as number);
+    if (event.type === 'put') {
+      if (item === null) count(sentinelPuts, event.task);
+      else put.push(item as number);
+    }
     if (event.type === 'get') {
-      if (item === null) sentinels.set(event.task, (sentinels.get(event.task) ?? 0) + 1);
+      if (item === null) count(sentinels, event.task);
       else got.push(item as number);
     }
   }
-  return { put, got, sentinels };
+  return { put, got, sentinels, sentinelPuts };
 }
 
 /** `[1, 2, 4]` with `n` 4 → missing [3]; duplicates listed once each. */
@@ -69,7 +132,7 @@ function accountFor(items: readonly number[], n: number): { missing: number[]; d
 export default defineDemo<QueueOptions>({
   checks: [
     {
-      name: 'every item consumed exactly once',
+      name: TEXT.checkItems,
       verify(events, { items }) {
         const { put, got } = traffic(events);
         for (const [verb, list] of [
@@ -78,31 +141,23 @@ export default defineDemo<QueueOptions>({
         ] as const) {
           const { missing, duplicated } = accountFor(list, items);
           const strays = list.length - (items - missing.length) - duplicated.length;
-          if (missing.length > 0)
-            return { ok: false, detail: `item ${missing[0]} never ${verb} (${missing.length} missing)` };
-          if (duplicated.length > 0) return { ok: false, detail: `item ${duplicated[0]} ${verb} twice` };
-          if (strays > 0) return { ok: false, detail: `${strays} unexpected items ${verb}` };
+          if (missing.length > 0) return { ok: false, detail: TEXT.never(missing[0]!, verb, missing.length) };
+          if (duplicated.length > 0) return { ok: false, detail: TEXT.twice(duplicated[0]!, verb) };
+          if (strays > 0) return { ok: false, detail: TEXT.strays(strays, verb) };
         }
-        return { ok: true, detail: `${items}/${items} items, none lost or duplicated` };
+        return { ok: true, detail: TEXT.itemsOk(items) };
       },
     },
     {
-      name: 'size never above maxsize',
+      name: TEXT.checkSize,
       when: ({ maxsize }) => maxsize > 0,
       verify(events, { maxsize }) {
-        let max = 0;
-        for (const event of events) {
-          if (event.resource === QUEUE && typeof event.state?.size === 'number')
-            max = Math.max(max, event.state.size);
-        }
-        return {
-          ok: max <= maxsize,
-          detail: `max size ${max} ${max <= maxsize ? '≤' : '>'} maxsize ${maxsize}`,
-        };
+        const max = peakSize(events);
+        return { ok: max <= maxsize, detail: TEXT.size(max, maxsize) };
       },
     },
     {
-      name: 'puts wait only when full',
+      name: TEXT.checkWaits,
       verify(events, { maxsize }) {
         let waits = 0;
         const pending = new Set<string>();
@@ -110,36 +165,40 @@ export default defineDemo<QueueOptions>({
           if (event.resource !== QUEUE) continue;
           if (event.type === 'wait' && event.data?.op === 'put') {
             const size = Number(event.state?.size);
-            if (maxsize === 0 || size < maxsize) {
-              return { ok: false, detail: `${event.task} waited to put at size ${size}/${maxsize || '∞'}` };
-            }
+            if (maxsize === 0 || size < maxsize)
+              return { ok: false, detail: TEXT.waitedWithRoom(event.task, size, maxsize) };
             waits++;
             pending.add(event.task);
           } else if (event.type === 'put') pending.delete(event.task);
         }
-        if (pending.size > 0) return { ok: false, detail: `${[...pending][0]} waited to put and never did` };
-        if (waits === 0) return { ok: true, detail: 'no put waited: the consumers kept up' };
-        return {
-          ok: true,
-          detail: `${waits} put${waits === 1 ? '' : 's'} waited at ${maxsize}/${maxsize} (backpressure), each went in once a slot freed`,
-        };
+        if (pending.size > 0) return { ok: false, detail: TEXT.neverPut([...pending][0]!) };
+        if (maxsize === 0) return { ok: true, detail: TEXT.unboundedOk(peakSize(events)) };
+        if (waits === 0) return { ok: true, detail: TEXT.keptUp() };
+        return { ok: true, detail: TEXT.waitsOk(waits, maxsize) };
       },
     },
     {
-      name: 'every consumer stopped cleanly',
+      name: TEXT.checkStop,
       verify(events, { consumers, end }) {
         const done = finishedOk(events, CONSUMER);
-        if (done !== consumers) return { ok: false, detail: `${done}/${consumers} consumers ended ok` };
-        const { sentinels } = traffic(events);
+        if (done !== consumers) return { ok: false, detail: TEXT.endedOk(done, consumers) };
+        const { sentinels, sentinelPuts } = traffic(events);
+        const once = [...sentinels.values()].filter((count) => count === 1).length;
         if (end === 'sentinel') {
-          const once = [...sentinels.values()].filter((count) => count === 1).length;
-          const ok = once === consumers && sentinels.size === consumers;
+          const byProducer = sentinelPuts.get(PRODUCER) ?? 0;
+          const passed = [...sentinelPuts].filter(
+            ([task, count]) => task.startsWith(CONSUMER) && count === 1 && sentinels.get(task) === 1,
+          ).length;
+          const ok =
+            byProducer === 1 && once === consumers && sentinels.size === consumers && passed === consumers;
           return {
             ok,
-            detail: ok
-              ? `${consumers}/${consumers} got one sentinel each`
-              : `${once}/${consumers} got exactly one sentinel`,
+            detail: ok ? TEXT.relayOk(consumers) : TEXT.relayBroken(byProducer, once, passed, consumers),
           };
+        }
+        if (end === 'per-consumer') {
+          const ok = once === consumers && sentinels.size === consumers;
+          return { ok, detail: ok ? TEXT.eachOk(consumers) : TEXT.eachBroken(once, consumers) };
         }
         const shutdown = events.findIndex(
           (event) => event.type === 'queue.shutdown' && event.resource === QUEUE,
@@ -147,10 +206,10 @@ export default defineDemo<QueueOptions>({
         const early = events.findIndex(
           (event, index) => event.type === 'task.end' && event.task.startsWith(CONSUMER) && index < shutdown,
         );
-        if (shutdown < 0) return { ok: false, detail: 'the queue was never shut down' };
+        if (shutdown < 0) return { ok: false, detail: TEXT.neverShut() };
         if (early >= 0 || sentinels.size > 0)
-          return { ok: false, detail: `${events[early]?.task ?? 'a consumer'} stopped before shutdown()` };
-        return { ok: true, detail: `${consumers}/${consumers} stopped after shutdown(), the queue drained` };
+          return { ok: false, detail: TEXT.stoppedEarly(events[early]?.task ?? `${CONSUMER}?`) };
+        return { ok: true, detail: TEXT.shutOk(consumers) };
       },
     },
   ],
@@ -158,62 +217,73 @@ export default defineDemo<QueueOptions>({
   async run(ctx) {
     const { items, consumers, maxsize } = ctx.options;
     const queue = new Queue<Item>(maxsize, { name: QUEUE, tracer: ctx.tracer });
-    // Drawn up front, one per item: the seed alone fixes every cost, whoever takes the item.
-    const costs = Array.from({ length: items + 1 }, () => ctx.random.int(500, 1500));
-    ctx.log(
-      `the producer makes an item every ${PRODUCE_MS / 1000} s; ${consumers} consumer${consumers === 1 ? '' : 's'} take 0.5–1.5 s each`,
+    // Drawn up front, one pair per item: the seed alone fixes every time, whoever takes the item.
+    const making = Array.from({ length: items + 1 }, () => ctx.random.int(0, MAX_PRODUCE_MS));
+    const costs = Array.from({ length: items + 1 }, () => ctx.random.int(0, MAX_PROCESS_MS));
+    ctx.log(TEXT.setup(consumers));
+    ctx.log(maxsize > 0 ? TEXT.bounded(maxsize) : TEXT.unbounded());
+    let peak = 0;
+    const produced = ctx.task(PRODUCER, (signal) =>
+      producer(ctx, queue, making, signal, () => {
+        peak = Math.max(peak, queue.qsize());
+      }),
     );
-    ctx.log(
-      maxsize > 0
-        ? `Queue(maxsize ${maxsize}): once it is full, put() waits for a consumer to take an item — backpressure`
-        : 'Queue(maxsize 0) is unbounded: put() never waits, the queue just grows',
-    );
-    const making = ctx.task(PRODUCER, (signal) => producer(ctx, queue, signal));
     const tasks = [];
     for (let i = 1; i <= consumers; i++) {
       tasks.push(ctx.task(`${CONSUMER}${i}`, (signal) => consumer(ctx, queue, costs, signal)));
     }
-    const [waited] = await gather([making, ...tasks]);
-    const puts = `${waited} put${waited === 1 ? '' : 's'}`;
-    ctx.log(
-      waited > 0
-        ? `all done: ${puts} had to wait for a free slot — the producer went at the consumers' pace`
-        : 'all done: no put had to wait — the queue never filled up',
-    );
+    const [waited] = await gather([produced, ...tasks]);
+    if (maxsize === 0) ctx.log(TEXT.doneUnbounded(peak));
+    else ctx.log(waited > 0 ? TEXT.doneWaited(waited) : TEXT.doneNoWait());
   },
 });
+
+/** The most items the queue held at once. */
+function peakSize(events: readonly TraceEvent[]): number {
+  let max = 0;
+  for (const event of events) {
+    if (event.resource === QUEUE && typeof event.state?.size === 'number')
+      max = Math.max(max, event.state.size);
+  }
+  return max;
+}
 
 /** Makes and puts the items, then the end marker; returns how many puts found the queue full. */
 async function producer(
   ctx: DemoContext<QueueOptions>,
   queue: Queue<Item>,
+  making: readonly number[],
   signal: AbortSignal,
+  onPut: () => void,
 ): Promise<number> {
   const { items, consumers, end } = ctx.options;
   let made = 0;
   let waited = 0;
-  const put = (item: Item): Promise<void> => {
+  const put = async (item: Item): Promise<void> => {
     if (queue.full()) waited++;
-    return queue.put(item, { signal });
+    await queue.put(item, { signal });
+    onPut();
   };
   try {
     for (let i = 1; i <= items; i++) {
-      await ctx.sleep(PRODUCE_MS, { signal, note: 'make an item' });
+      await ctx.sleep(making[i]!, { signal, note: 'make an item' });
       await put(i);
       made = i;
     }
     if (end === 'sentinel') {
-      ctx.log(`all ${items} items in; now one sentinel (null) per consumer, so each one knows to stop`);
+      ctx.log(TEXT.oneSentinel(items));
+      await put(null);
+    } else if (end === 'per-consumer') {
+      ctx.log(TEXT.perConsumer(items, consumers));
       for (let i = 0; i < consumers; i++) await put(null);
     } else {
-      ctx.log(
-        `all ${items} items in; shutdown(): the consumers drain what is left, then get() raises QueueShutDown`,
-      );
+      ctx.log(TEXT.shutdown(items));
+      ctx.log(TEXT.whyShutdown());
       queue.shutdown();
     }
     return waited;
   } finally {
-    if (signal.aborted) ctx.cleanup(`stopped after putting ${made} of ${items} items`);
+    if (signal.aborted) ctx.cleanup(TEXT.stoppedAfter(made, items));
   }
 }
 
@@ -233,13 +303,18 @@ async function consumer(
         if (err instanceof QueueShutDown) return;
         throw err;
       }
-      if (item === null) return;
+      if (item === null) {
+        if (ctx.options.end === 'sentinel') {
+          ctx.log(TEXT.passOn());
+          await queue.put(null, { signal });
+        }
+        return;
+      }
       current = item;
       await ctx.sleep(costs[item]!, { signal, note: `process item ${item}` });
       current = undefined;
     }
   } finally {
-    if (signal.aborted)
-      ctx.cleanup(current === undefined ? 'stopped between items' : `item ${current} left unfinished`);
+    if (signal.aborted) ctx.cleanup(current === undefined ? TEXT.stoppedBetween() : TEXT.unfinished(current));
   }
 }

@@ -5,14 +5,23 @@
  * one entry below — no CLI code.
  */
 import type { DemoInfo } from './contract.js';
+import {
+  BASICS_LONGEST_MS,
+  BEATS_AFTER,
+  BEATS_BEFORE,
+  cpuPlan,
+  expectedLongest,
+  MAX_LATENCY_MS,
+  MAX_PROCESS_MS,
+  MAX_PRODUCE_MS,
+  REAL_BUDGET_S,
+  WORK_MAX_MS,
+} from './timing.js';
 
 /** A registry entry whose option types are checked against its module's. */
 function demo<O>(info: DemoInfo<O> & { options: NoInfer<DemoInfo<O>['options']> }): DemoInfo<O> {
   return info;
 }
-
-/** api-limit scales its real CPU work down past this many seconds of processing (kept here: the registry loads no demo). */
-export const REAL_BUDGET_S = 20;
 
 /** The lock demo's cap on increments in all: each one is about four events, all kept for the summary and checks. */
 const MAX_INCREMENTS = 250_000;
@@ -44,6 +53,9 @@ export const DEMOS: readonly AnyDemoInfo[] = [
         description: 'await each task before creating the next (the sleeps add up)',
       },
     },
+    // Together: the longest sleep. --sequential: the sleeps add up, i/n × 2 s for i = 1…n.
+    estimate: ({ tasks, sequential }) =>
+      sequential ? (BASICS_LONGEST_MS * (tasks + 1)) / 2 : BASICS_LONGEST_MS,
     load: () => import('./basics.js'),
   }),
   demo({
@@ -64,6 +76,8 @@ export const DEMOS: readonly AnyDemoInfo[] = [
         description: 'which collector to show (all: each in turn, on the same delays)',
       },
     },
+    // Each round waits for the slowest job; --mode all runs three rounds on the same delays.
+    estimate: ({ jobs, mode }) => (mode === 'all' ? 3 : 1) * expectedLongest(jobs, WORK_MAX_MS),
     load: () => import('./gather.js'),
   }),
   demo({
@@ -78,6 +92,9 @@ export const DEMOS: readonly AnyDemoInfo[] = [
       workers: { kind: 'int', default: 10, min: 1, max: 100_000, description: 'how many workers' },
       limit: { kind: 'int', default: 3, min: 1, max: 100_000, description: 'the semaphore size (permits)' },
     },
+    // The work (1 s on average per worker) shared by `limit` permits, and never less than the slowest worker.
+    estimate: ({ workers, limit }) =>
+      Math.max((workers * WORK_MAX_MS) / 2 / limit, expectedLongest(workers, WORK_MAX_MS)),
     load: () => import('./semaphore.js'),
   }),
   demo({
@@ -87,7 +104,8 @@ export const DEMOS: readonly AnyDemoInfo[] = [
     pattern: 'mutual exclusion',
     explanation: [
       'Tasks increment one counter: read it, yield to the others, write it + 1.',
-      'Under a Lock no update is lost; --no-lock shows the lost updates, counted.',
+      'Under a Lock no update is lost; --no-lock shows the lost updates, counted;',
+      '--no-shared: each task counts alone and gather adds up — no lock needed.',
     ],
     options: {
       tasks: { kind: 'int', default: 5, min: 1, max: 10_000, description: 'how many tasks' },
@@ -103,11 +121,18 @@ export const DEMOS: readonly AnyDemoInfo[] = [
         default: true,
         description: 'run without the Lock: the lost updates, counted',
       },
+      shared: {
+        kind: 'boolean',
+        default: true,
+        description: 'share nothing: each task counts alone, gather adds up (no lock needed)',
+      },
     },
     validate: ({ tasks, increments }) =>
       tasks * increments > MAX_INCREMENTS
         ? `--tasks × --increments must be at most ${MAX_INCREMENTS} (every event of a run is kept), got ${tasks} × ${increments} = ${tasks * increments}`
         : undefined,
+    // No timed waits: the tasks only yield to each other, so the run is as fast as the CPU.
+    estimate: () => 0,
     load: () => import('./lock.js'),
   }),
   demo({
@@ -134,6 +159,8 @@ export const DEMOS: readonly AnyDemoInfo[] = [
         description: 'clear() after the set; a late waiter then blocks until a second set()',
       },
     },
+    // The setter sets after --delay; with --clear, again --delay later (the latecomer comes in between).
+    estimate: ({ delay, clear }) => delay * 1000 * (clear ? 2 : 1),
     load: () => import('./event.js'),
   }),
   demo({
@@ -141,8 +168,8 @@ export const DEMOS: readonly AnyDemoInfo[] = [
     title: 'Producer and consumers on a bounded Queue',
     pattern: 'producer–consumer with backpressure',
     explanation: [
-      'A fast producer fills a Queue(maxsize 5) that slower consumers drain: once it',
-      'is full, put() waits (backpressure). One sentinel per consumer ends the run.',
+      'A producer fills a Queue(maxsize 5) that 2 consumers drain: once it is full,',
+      'put() waits (backpressure). One sentinel, passed on by each consumer, ends it.',
     ],
     options: {
       items: {
@@ -162,11 +189,16 @@ export const DEMOS: readonly AnyDemoInfo[] = [
       },
       end: {
         kind: 'choice',
-        choices: ['sentinel', 'shutdown'],
+        choices: ['sentinel', 'per-consumer', 'shutdown'],
         default: 'sentinel',
-        description: 'how the consumers learn to stop: a null per consumer, or queue.shutdown()',
+        description:
+          'how the consumers stop: one null each passes on, a null per consumer, or queue.shutdown() (the modern way)',
       },
     },
+    // The slower of the producer (one item per 0.1 s) and the consumers (1 s on average per item, shared).
+    estimate: ({ items, consumers }) =>
+      Math.max(((items + 1) * MAX_PRODUCE_MS) / 2, (items * MAX_PROCESS_MS) / 2 / consumers) +
+      MAX_PROCESS_MS / 2,
     load: () => import('./queue.js'),
   }),
   demo({
@@ -214,16 +246,19 @@ export const DEMOS: readonly AnyDemoInfo[] = [
         description: "the executor's worker threads",
       },
     },
+    // The heartbeat before and after, and the calls: one after the other inline, in rounds of --pool-size offloaded.
+    estimate: ({ block, heartbeat, inline, jobs, poolSize }) =>
+      heartbeat * (BEATS_BEFORE + BEATS_AFTER) + block * 1000 * (inline ? jobs : Math.ceil(jobs / poolSize)),
     load: () => import('./executor.js'),
   }),
   demo({
     name: 'api-limit',
-    title: 'Rate-limit API calls and process the results on worker threads',
+    title: 'Limit concurrent API calls, process each response on worker threads',
     pattern: 'Semaphore + executor',
     explanation: [
-      'Workers call an API at most 5 at once (Semaphore(5)), then post-process',
-      'each response with 1 s of CPU on the executor: calls and work overlap.',
-      'Python needs processes for CPU work (GIL); Node threads run JS in parallel.',
+      "Each worker holds one of Semaphore(5)'s permits across its API call and 1 s",
+      'of CPU on the executor, as the tutorial does: at most 5 in flight in all.',
+      '--release-early: the permit goes back before the CPU work (the jobs queue up).',
     ],
     options: {
       workers: { kind: 'int', default: 20, min: 1, max: 10_000, description: 'how many workers' },
@@ -232,7 +267,7 @@ export const DEMOS: readonly AnyDemoInfo[] = [
         default: 5,
         min: 1,
         max: 10_000,
-        description: 'API calls at once (semaphore permits)',
+        description: 'semaphore permits: workers calling or processing at once',
       },
       poolSize: {
         kind: 'int',
@@ -248,6 +283,22 @@ export const DEMOS: readonly AnyDemoInfo[] = [
         max: 600,
         description: `seconds of CPU per response (real clock: scaled down past ${REAL_BUDGET_S} s in all)`,
       },
+      releaseEarly: {
+        kind: 'boolean',
+        default: false,
+        description: 'give the permit back before the CPU work: faster, but the executor queue grows',
+      },
+    },
+    // API calls (0.25 s on average) through `limit` permits, overlapped with the CPU work on the pool (real clock:
+    // scaled down to REAL_BUDGET_S), then the last worker's own call and processing.
+    estimate: (options) => {
+      const { ms } = cpuPlan(options, false);
+      const slots = Math.min(options.limit, options.workers);
+      // Held across the CPU work (the default), a permit covers the call and the job.
+      const held = options.releaseEarly ? MAX_LATENCY_MS / 2 : MAX_LATENCY_MS / 2 + ms;
+      const calls = (options.workers * held) / slots;
+      const processing = (options.workers * ms) / Math.min(options.poolSize, slots);
+      return Math.max(calls, processing) + MAX_LATENCY_MS / 2 + ms;
     },
     load: () => import('./api-limit.js'),
   }),
@@ -277,6 +328,8 @@ export const DEMOS: readonly AnyDemoInfo[] = [
         description: 'the task catches the cancellation and returns a value (cancelled() is false)',
       },
     },
+    // Main cancels after --after; a task still working then runs its --cleanup (all at once).
+    estimate: ({ work, after, cleanup }) => 1000 * (after < work ? after + cleanup : after),
     load: () => import('./cancel.js'),
   }),
 ];

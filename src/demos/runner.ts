@@ -1,5 +1,5 @@
+import { idleLoopLag } from '../node/loop-lag.js';
 import { isCancellation } from '../primitives/errors.js';
-import { idleLoopLag } from '../primitives/loop-lag.js';
 import { Random } from '../primitives/random.js';
 import { RealClock } from '../primitives/real-clock.js';
 import { VirtualClock } from '../primitives/virtual-clock.js';

@@ -12,6 +12,7 @@ import { gather } from '../primitives/gather.js';
 import { Semaphore } from '../primitives/semaphore.js';
 import { admissionOrder, finishedOk, maxConcurrency } from './checks.js';
 import { type DemoContext, defineDemo } from './contract.js';
+import { WORK_MAX_MS } from './timing.js';
 
 export interface SemaphoreOptions {
   workers: number;
@@ -60,7 +61,7 @@ export default defineDemo<SemaphoreOptions>({
     const tasks = [];
     for (let i = 1; i <= workers; i++) {
       // Drawn here, in creation order, so the seed alone fixes every worker's work.
-      const work = ctx.random.int(0, 2000);
+      const work = ctx.random.int(0, WORK_MAX_MS);
       tasks.push(ctx.task(`${WORKER}${i}`, (signal) => worker(ctx, sem, work, signal)));
     }
     await gather(tasks);

@@ -21,8 +21,10 @@ const nothing = () => {};
  *
  * @throws RangeError from the constructor when `parties` is not an integer ≥ 1.
  * @example
+ * ```ts
  * const barrier = new Barrier(3);
  * const index = await barrier.wait(); // resolves when the third task arrives
+ * ```
  */
 export class Barrier {
   readonly name: string;

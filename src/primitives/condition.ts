@@ -3,6 +3,7 @@ import { cancelledBy, InvalidStateError, isCancellation } from './errors.js';
 import {
   checkFunction,
   checkInteger,
+  checkOptionsOf,
   checkSignal,
   type PrimitiveOptions,
   show,
@@ -27,11 +28,13 @@ let anonymous = 0;
  *
  * @throws InvalidStateError from `wait()`/`notify()` when the lock is not held.
  * @example
+ * ```ts
  * const cond = new Condition();
  * // consumer
  * await cond.run(() => cond.waitFor(() => items.length > 0));
  * // producer
  * await cond.run(() => { items.push(x); cond.notify(); });
+ * ```
  */
 export class Condition implements Acquirable {
   readonly name: string;
@@ -39,7 +42,7 @@ export class Condition implements Acquirable {
   readonly #waiters = new WaitQueue<true>();
   readonly #tracer: Tracer | undefined;
 
-  /** @param lock an existing Lock to share (default: a private one). */
+  /** @param lock - an existing Lock to share (default: a private one). */
   constructor(lock?: Lock, options: PrimitiveOptions = {}) {
     if (lock !== undefined && !(lock instanceof Lock)) {
       throw new TypeError(`Condition: lock must be a Lock, got ${show(lock)}`);
@@ -66,8 +69,10 @@ export class Condition implements Acquirable {
     return this.#lock.locked();
   }
 
+  /** As `Lock.run`: `fn` gets no arguments; the second parameter is the options. */
   run<T>(fn: () => T | PromiseLike<T>, options?: WaitOptions): Promise<Awaited<T>> {
     checkFunction(fn, 'Condition.run');
+    checkOptionsOf(options, this, 'run', ' (run passes no arguments to fn: write run(() => fn(x)))');
     return this.#lock.run(fn, options);
   }
 

@@ -17,9 +17,11 @@ const nothing = () => {};
  * - Cancellation: abort `signal` to stop waiting (rejects with CancelledError).
  *
  * @example
+ * ```ts
  * const ready = new Event();
  * createTask(async () => { await ready.wait(); console.log('go'); });
  * ready.set();
+ * ```
  */
 export class Event {
   readonly name: string;

@@ -13,8 +13,12 @@ export interface GatherOptions extends WaitOptions {
   returnExceptions?: boolean;
 }
 
-type Results<T extends readonly unknown[]> = { -readonly [K in keyof T]: Awaited<T[K]> };
-type ResultsOrErrors<T extends readonly unknown[]> = { -readonly [K in keyof T]: Awaited<T[K]> | Error };
+/** What `gather` resolves to: each awaitable's result at its position. */
+export type Results<T extends readonly unknown[]> = { -readonly [K in keyof T]: Awaited<T[K]> };
+/** What `gather(…, { returnExceptions: true })` resolves to: a result or the error, at each position. */
+export type ResultsOrErrors<T extends readonly unknown[]> = {
+  -readonly [K in keyof T]: Awaited<T[K]> | Error;
+};
 
 /**
  * Waits for every awaitable (Tasks, promises, thenables) and resolves with
@@ -32,7 +36,9 @@ type ResultsOrErrors<T extends readonly unknown[]> = { -readonly [K in keyof T]:
  *
  * @throws TypeError (synchronously) when `awaitables` is not an iterable of thenables.
  * @example
+ * ```ts
  * const [a, b] = await gather([createTask(fetchA), createTask(fetchB)], { signal });
+ * ```
  */
 export function gather<const T extends readonly unknown[]>(
   awaitables: T,
@@ -138,7 +144,9 @@ export interface WaitTasksOptions extends WaitOptions {
  * @throws TypeError (synchronously) when `tasks` is not an iterable of thenables;
  * RangeError when it is empty or `returnWhen` is unknown.
  * @example
+ * ```ts
  * const { done, pending } = await wait(tasks, { returnWhen: FIRST_COMPLETED, timeout: 1000, clock });
+ * ```
  */
 export function wait<A extends PromiseLike<unknown>>(
   tasks: Iterable<A>,
@@ -229,7 +237,9 @@ type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
  *
  * @throws TypeError (synchronously) when `awaitables` is not an iterable of thenables.
  * @example
+ * ```ts
  * for await (const page of asCompleted(tasks, { timeout: 5000, clock })) render(page);
+ * ```
  */
 export function asCompleted<T>(
   awaitables: Iterable<PromiseLike<T>>,

@@ -52,6 +52,18 @@ export function checkSignalOf(
   }
 }
 
+/**
+ * Throws a TypeError unless `options` is undefined or an object; `hint` is
+ * appended (say what the caller probably meant).
+ */
+export function checkOptionsOf(options: unknown, owner: object, method: string, hint = ''): void {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new TypeError(
+      `${owner.constructor.name}.${method}: options must be an object, got ${show(options)}${hint}`,
+    );
+  }
+}
+
 /** Throws a TypeError unless `fn` is a function. */
 export function checkFunction(fn: unknown, where: string, param = 'fn'): asserts fn is Function {
   if (typeof fn !== 'function') throw new TypeError(`${where}: ${param} must be a function, got ${show(fn)}`);

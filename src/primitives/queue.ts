@@ -80,9 +80,11 @@ const nothing = () => {};
  *
  * @throws RangeError from the constructor when `maxsize` is negative or not a number.
  * @example
+ * ```ts
  * const q = new Queue<number>(5);
  * createTask(async () => { for (let i = 0; i < 10; i++) await q.put(i); q.shutdown(); });
  * try { for (;;) console.log(await q.get()); } catch (e) { if (!(e instanceof QueueShutDown)) throw e; }
+ * ```
  */
 export class Queue<T> {
   readonly name: string;
@@ -103,7 +105,7 @@ export class Queue<T> {
   #discarding = false;
   readonly #tracer: Tracer | undefined;
 
-  /** @param maxsize the capacity; 0 (default) means unbounded. */
+  /** @param maxsize - the capacity; 0 (default) means unbounded. */
   constructor(maxsize = 0, options: PrimitiveOptions = {}) {
     if (typeof maxsize !== 'number' || Number.isNaN(maxsize) || maxsize < 0) {
       throw new RangeError(
@@ -428,12 +430,14 @@ interface Entry<T> {
  * A priority queue (asyncio.PriorityQueue): `get()` returns the smallest item
  * first; equal items come out in the order they were put.
  *
- * @param compare orders two items (negative: first is smaller); the default
+ * @param compare - orders two items (negative: first is smaller); the default
  *   orders numbers, strings and arrays (tuples such as `[priority, task]`) like Python.
  * @example
+ * ```ts
  * const q = new PriorityQueue<[number, string]>();
  * q.putNowait([2, 'low']); q.putNowait([1, 'high']);
  * q.getNowait(); // [1, 'high']
+ * ```
  */
 export class PriorityQueue<T> extends Queue<T> {
   #compare!: (a: T, b: T) => number;

@@ -47,8 +47,10 @@ function checkSafeInteger(value: unknown, where: string, param: string): asserts
  *
  * @throws RangeError when `seed` is not an integer in 0..2^32-1.
  * @example
+ * ```ts
  * const rng = new Random(42);
  * await sleep(rng.float(100, 500), { clock }); // same delays on every run
+ * ```
  */
 export class Random {
   readonly seed: number;
@@ -69,7 +71,7 @@ export class Random {
 
   /**
    * A float uniform in [min, max).
-   * @throws RangeError unless both are finite and min <= max.
+   * @throws RangeError unless both are finite and `min <= max`.
    */
   float(min = 0, max = 1): number {
     checkFinite(min, 'Random.float', 'min');
@@ -80,7 +82,7 @@ export class Random {
 
   /**
    * An integer uniform in [min, max], both included.
-   * @throws RangeError unless both are safe integers and min <= max.
+   * @throws RangeError unless both are safe integers and `min <= max`.
    */
   int(min: number, max: number): number {
     checkSafeInteger(min, 'Random.int', 'min');

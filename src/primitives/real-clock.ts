@@ -6,6 +6,7 @@ import { checkMs, isThenable } from './task-args.js';
 /** Node clamps longer delays to 1 ms (with a warning); longer sleeps re-arm. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** Options of `new RealClock(options)`. */
 export interface RealClockOptions {
   /** How many times faster than wall time this clock runs: `10` makes `sleep(1000)` take 100 ms. Default 1. */
   speed?: number;
@@ -21,10 +22,12 @@ export interface RealClockOptions {
  * I/O and timers, not just to microtasks. Timers are ordinary (not unref'd):
  * a sleeping task keeps the process alive, as it should.
  *
- * @throws RangeError when `speed` is not a finite number > 0.
+ * @throws RangeError when `speed` is not a finite number above 0.
  * @example
+ * ```ts
  * const clock = new RealClock({ speed: 10 });
  * await clock.sleep(1000); // about 100 ms of wall time; clock.now() >= 1000
+ * ```
  */
 export class RealClock implements Clock {
   readonly speed: number;

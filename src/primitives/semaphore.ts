@@ -3,6 +3,7 @@ import { cancelledBy, InvalidStateError } from './errors.js';
 import {
   checkFunctionOf,
   checkInteger,
+  checkOptionsOf,
   checkSignalOf,
   type PrimitiveOptions,
   type WaitOptions,
@@ -59,13 +60,14 @@ let anonymous = 0;
 const settled = Promise.resolve();
 
 /**
- * The permit-counting core shared by Semaphore, BoundedSemaphore and Lock.
+ * The permit-counting core shared by Semaphore, BoundedSemaphore and Lock
+ * (exported for its documentation and `instanceof`; construct one of those three).
  *
  * Invariant: `waiters > 0 ⇒ free === 0`. A release with waiters hands its
  * permit straight to the head waiter (the permit never becomes free), so a
  * newcomer can never barge past a queued or woken-but-not-yet-resumed waiter.
  */
-abstract class Permits implements Acquirable {
+export abstract class Permits implements Acquirable {
   /** Shown in traces and `toString()`. */
   readonly name: string;
   protected free: number;
@@ -162,9 +164,16 @@ abstract class Permits implements Acquirable {
     this.waiters.wakeHead(newHandle(this));
   }
 
-  /** Acquires, runs `fn`, and releases in `finally`; resolves to what `fn` returns. */
+  /**
+   * Acquires, runs `fn`, and releases in `finally`; resolves to what `fn` returns.
+   *
+   * `fn` is called with no arguments, and the second parameter is the options:
+   * unlike p-limit's `limit(fn, ...args)`, `run(fn, 7)` does not pass 7 on (it
+   * throws a `TypeError`); write `run(() => fn(7))`.
+   */
   run<T>(fn: () => T | PromiseLike<T>, options?: WaitOptions): Promise<Awaited<T>> {
     checkFunctionOf(fn, this, 'run');
+    checkOptionsOf(options, this, 'run', ' (run passes no arguments to fn: write run(() => fn(x)))');
     checkSignalOf(options?.signal, this, 'run');
     return this.#run(fn, options);
   }
@@ -212,9 +221,11 @@ abstract class Permits implements Acquirable {
  *
  * @throws RangeError from the constructor when `value` is not an integer ≥ 0.
  * @example
+ * ```ts
  * const sem = new Semaphore(3);
  * await sem.run(() => fetchPage(url)); // at most 3 at once
  * { using _permit = await sem.acquire(); await work(); } // released at scope exit
+ * ```
  */
 export class Semaphore extends Permits {
   /** The initial value: a trace's `limit`, and BoundedSemaphore's bound. */
@@ -248,10 +259,12 @@ export class Semaphore extends Permits {
  * whose check misses that window.
  *
  * @example
+ * ```ts
  * const pool = new BoundedSemaphore(2);
  * const held = await pool.acquire();
  * held.release();
  * pool.release(); // RangeError: released too many times
+ * ```
  */
 export class BoundedSemaphore extends Semaphore {
   protected override readonly checksReleases = true;
@@ -279,8 +292,10 @@ export class BoundedSemaphore extends Semaphore {
  *
  * @throws InvalidStateError from `release()` when the lock is not held.
  * @example
+ * ```ts
  * const lock = new Lock();
  * await lock.run(async () => { counter = (await read()) + 1; });
+ * ```
  */
 export class Lock extends Permits {
   protected readonly checksReleases = true;

@@ -21,7 +21,9 @@ export interface SleepOptions extends WaitOptions {
  * negative or infinite. Rejects with `CancelledError` (cause = the signal's
  * reason) when `signal` aborts, at once if it already has.
  * @example
+ * ```ts
  * await sleep(250, { signal, clock });
+ * ```
  */
 export function sleep(ms: number, options: SleepOptions = {}): Promise<void> {
   checkMs(ms, 'sleep');

@@ -34,12 +34,14 @@ export interface TaskGroupOptions {
  * fails) before the body's error propagates — prefer `run` when the body can throw.
  *
  * @example
+ * ```ts
  * await TaskGroup.run(async (tg) => {
  *   tg.createTask((signal) => download(a, signal));
  *   tg.createTask((signal) => download(b, signal));
  * }); // both done, or the first failure cancelled the other
  *
  * { await using tg = new TaskGroup(); tg.createTask(work); } // waits here
+ * ```
  */
 export class TaskGroup {
   readonly #controller = new AbortController();

@@ -58,9 +58,11 @@ export function checkTaskOptions(options: TaskOptions, where: string): void {
  *   and `cancel` on each accepted `cancel()`.
  *
  * @example
+ * ```ts
  * const task = createTask(async (signal) => { await sleep(1000, { signal }); return 'done'; });
  * task.cancel();
  * await task.then(null, (err) => err); // CancelledError; task.cancelled() === true
+ * ```
  */
 export class Task<T> implements PromiseLike<T> {
   readonly name: string;
@@ -255,9 +257,11 @@ export class Task<T> implements PromiseLike<T> {
  *
  * @throws TypeError when `fn` is not a function or an option is invalid.
  * @example
+ * ```ts
  * const t = createTask(async (signal) => { await sleep(100, { signal }); return 42; }, { name: 'answer' });
  * t.cancel();            // before it starts: the body never runs
  * await t;               // throws CancelledError
+ * ```
  */
 export function createTask<T>(fn: TaskFn<T>, options?: TaskOptions): Task<T> {
   return new Task(fn, options);

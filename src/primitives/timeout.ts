@@ -34,10 +34,18 @@ function checkOptions(options: unknown, where: string): asserts options is Timeo
  * same deadline therefore raise `TimeoutError` only at the outermost. `ms`
  * `null`/`undefined`/`Infinity` means no deadline; `0` expires at the next timer turn.
  *
+ * Unlike p-timeout, the deadline does not abandon `fn`: a `fn` that ignores its
+ * signal (`() => somePromise`) keeps `withTimeout` waiting, and its late result
+ * is returned — nothing rejects at the deadline. Pass the signal on, or use
+ * `waitFor(promise, ms)`, which rejects at the deadline and lets a plain
+ * promise run on.
+ *
  * @throws TypeError/RangeError (synchronously) on a bad `ms`, `fn` or option.
  * Rejects with `CancelledError`, without calling `fn`, if `signal` is already aborted.
  * @example
+ * ```ts
  * const page = await withTimeout(5000, (signal) => fetch(url, { signal }), { clock });
+ * ```
  */
 export function withTimeout<T>(
   ms: number | null | undefined,
@@ -134,7 +142,9 @@ function race(
  *
  * @throws TypeError/RangeError (synchronously) on a bad argument.
  * @example
+ * ```ts
  * const answer = await waitFor(createTask(ask), 1000, { clock }); // TimeoutError after 1 s, once ask() cleaned up
+ * ```
  */
 export function waitFor<T>(
   awaitable: Task<T> | PromiseLike<T> | TaskFn<T>,
@@ -206,7 +216,9 @@ async function waitForPromise<T>(
  *
  * @throws TypeError (synchronously) on a bad argument.
  * @example
+ * ```ts
  * await shield(saveProgress, { signal }); // Ctrl-C stops the wait, not the save
+ * ```
  */
 export function shield<T>(
   awaitable: Task<T> | PromiseLike<T> | TaskFn<T>,

@@ -91,6 +91,19 @@ class TimerHeap {
 }
 
 /**
+ * Node, Deno and Bun have `setImmediate` (runs once the microtask queue has
+ * drained and pending I/O was polled) and `process.nextTick` (queued from a
+ * microtask, it runs once the whole microtask queue has drained). A browser
+ * has neither: the clock falls back to a zero-delay timer for both, which
+ * also runs after every microtask, only later.
+ */
+const runSoon: (fn: () => void) => void =
+  typeof setImmediate === 'function' ? setImmediate : (fn) => setTimeout(fn, 0);
+const nodeProcess = (globalThis as { process?: { nextTick?: (fn: () => void) => void } }).process;
+const runAfterMicrotasks: (fn: () => void) => void =
+  typeof nodeProcess?.nextTick === 'function' ? nodeProcess.nextTick : runSoon;
+
+/**
  * Deterministic virtual time with autojump (like trio's `MockClock(autojump_threshold=0)`):
  * `now()` starts at 0 and only moves when the program is idle. `new VirtualClock()`
  * needs no driver.
@@ -115,9 +128,11 @@ class TimerHeap {
  * simulated seconds of timers take milliseconds.
  *
  * @example
+ * ```ts
  * const clock = new VirtualClock();
  * await clock.sleep(60_000); // returns almost at once
  * clock.now(); // 60000
+ * ```
  */
 export class VirtualClock implements Clock {
   #now = 0;
@@ -214,7 +229,7 @@ export class VirtualClock implements Clock {
   #schedule(): void {
     this.#scheduled = true;
     this.#seen = this.#changes;
-    setImmediate(this.#look);
+    runSoon(this.#look);
   }
 
   readonly #look = (): void => {
@@ -259,6 +274,6 @@ export class VirtualClock implements Clock {
   };
 
   readonly #afterMicrotasks = (): void => {
-    process.nextTick(this.#fireNext);
+    runAfterMicrotasks(this.#fireNext);
   };
 }

@@ -5,6 +5,7 @@ import type { TraceEvent, TraceFields, Tracer } from './types.js';
 /** Receives every event as it is recorded (a live renderer, the spinner). */
 export type TraceListener = (event: TraceEvent) => void;
 
+/** Options of `new Recorder(options)`: both are required. */
 export interface RecorderOptions {
   /** The demo's name, stamped on every event. */
   demo: string;
@@ -27,10 +28,15 @@ export interface RecorderOptions {
  * A listener that throws does not disturb the producer: the first such error is
  * kept in `listenerError` for the run to report.
  *
+ * Node only (an `AsyncLocalStorage` keeps the current task): import it from
+ * `async-sync-demo/node`.
+ *
  * @example
+ * ```ts
  * const rec = new Recorder({ demo: 'semaphore', clock });
  * rec.subscribe((e) => console.log(e.type));
  * rec.runAs('worker-1', () => rec.emit('log', { msg: 'hi' })); // task: 'worker-1'
+ * ```
  */
 export class Recorder implements Tracer {
   readonly demo: string;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEMOS } from '../../src/demos/registry.js';
+import { POINTS, SAMPLES } from '../../src/demos/tutorial.js';
 import type { ChromeTrace } from '../../src/trace/renderers/chrome.js';
 import { schemaErrors } from '../trace/schema.js';
 import { cleanEnv, cli, ESC, ndjson, ROOT, sh } from './helpers.js';
@@ -26,8 +27,13 @@ describe('usage errors: exit 2, a message naming the problem on stderr, nothing 
     [['cancel', '--speed', '1000'], "error: --speed must be a number from 0.01 to 100, got '1000'"],
     [['all', '--speed', '100.5'], "error: --speed must be a number from 0.01 to 100, got '100.5'"],
     [['semaphore', '--format', 'xml'], "error: --format must be one of pretty, json, chrome, got 'xml'"],
-    [['semaphore', '--json', '--format', 'chrome'], 'error: --json means --format json'],
-    [['semaphore', '--virtual', '--speed', '2'], 'error: --speed has no effect with --virtual'],
+    [['semaphore', '--json', '--format', 'chrome'], 'error: --json and --format chrome conflict'],
+    [['semaphore', '--json', '--format', 'pretty'], 'error: --json and --format pretty conflict'],
+    [['all', '--format', 'pretty', '--json'], 'error: --json and --format pretty conflict'],
+    [['semaphore', '--json', '--quiet'], 'error: --quiet and --json conflict'],
+    [['semaphore', '--format', 'chrome', '--quiet'], 'error: --quiet and --format chrome conflict'],
+    [['all', '--format', 'json', '--quiet'], 'error: --quiet and --format json conflict'],
+    [['semaphore', '--virtual', '--speed', '2'], 'error: --virtual and --speed conflict'],
     [['semaphore', '--wrokers', '3'], "error: unknown option '--wrokers'\n(Did you mean --workers?)"],
     [['semaphore', '--workers'], "error: option '--workers <n>' argument missing"],
     [['semaphore', 'now'], "error: too many arguments for 'semaphore'"],
@@ -88,6 +94,39 @@ describe('help, version, list', () => {
     }[];
     const semaphore = json.find((demo) => demo.name === 'semaphore')!;
     expect(semaphore.options.map((option) => option.flag)).toEqual(['--workers', '--limit']);
+  });
+
+  it("list maps the tutorial's nine samples and six design points to demos and flags that exist, within 80 columns", () => {
+    const { stdout } = cli(['list', '--no-color']);
+    const lines = stdout.split('\n');
+    const from = lines.indexOf('The tutorial, sample by sample');
+    const points = lines.indexOf('Its design points');
+    expect(points - from - 1).toBe(9);
+    expect(lines.slice(points + 1).filter((line) => line !== '')).toHaveLength(6);
+    for (const line of lines.slice(from)) expect(line.length, line).toBeLessThanOrEqual(80);
+    const json = JSON.parse(cli(['list', '--json']).stdout) as {
+      name: string;
+      options: { flag: string; default: unknown }[];
+    }[];
+    const mapped = new Set<string>();
+    for (const { run } of [...SAMPLES, ...POINTS]) {
+      for (const part of run.split(/[,;] /)) {
+        const [name, flag, value] = part.replace(/[()]/g, '').split(' ');
+        const demo = json.find((d) => d.name === name);
+        if (demo === undefined) {
+          expect(['code testing', '--virtual --seed', 'Ctrl-C in any demo']).toContain(part);
+          continue;
+        }
+        mapped.add(demo.name);
+        if (flag === undefined) continue;
+        // A boolean flag that defaults on is written --no-<name>.
+        const flags = demo.options.map((o) => (o.default === true ? o.flag.replace(/^--/, '--no-') : o.flag));
+        expect(flags, part).toContain(flag);
+        if (value !== undefined)
+          expect(cli([name!, flag!, value, '--virtual', '--quiet']).status, part).toBe(0);
+      }
+    }
+    expect([...mapped].sort()).toEqual(json.map((d) => d.name).sort());
   });
 });
 
@@ -243,10 +282,30 @@ describe('pipes', () => {
     }
   });
 
-  it('code prints the TypeScript source of the demo', () => {
+  it('code prints the standalone example of the demo; --full the demo module', () => {
     const { stdout, status } = cli(['code', 'semaphore']);
-    expect(stdout).toBe(readFileSync(`${ROOT}src/demos/semaphore.ts`, 'utf8'));
+    expect(stdout).toBe(readFileSync(`${ROOT}examples/semaphore.ts`, 'utf8'));
     expect(status).toBe(0);
+    expect(cli(['code', 'semaphore', '--full']).stdout).toBe(
+      readFileSync(`${ROOT}src/demos/semaphore.ts`, 'utf8'),
+    );
+  });
+
+  it("code testing prints the design point's example, then its test", () => {
+    const { stdout, status } = cli(['code', 'testing']);
+    expect(status).toBe(0);
+    const example = readFileSync(`${ROOT}examples/testing.ts`, 'utf8');
+    const test = readFileSync(`${ROOT}examples/testing.test.ts`, 'utf8');
+    expect(stdout).toContain(example);
+    expect(stdout).toContain(test);
+    expect(stdout.indexOf(example)).toBeLessThan(stdout.indexOf(test));
+    expect(stdout).toMatch(/^\/\/ ── examples\/testing\.test\.ts ─+$/m);
+    const full = cli(['code', 'testing', '--full']);
+    expect([full.status, full.stderr]).toEqual([
+      2,
+      expect.stringMatching(/--full shows a demo's module; 'testing' has none/),
+    ]);
+    expect(cli(['code', 'testng']).stderr).toMatch(/did you mean 'testing'\?/);
   });
 });
 

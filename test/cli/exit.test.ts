@@ -76,6 +76,7 @@ describe('lazy start-up', () => {
       for (const part of [
         '/dist/demos/semaphore.js',
         '/dist/primitives/',
+        '/dist/node/',
         ...renderers,
         '/ora/',
         '/piscina/',

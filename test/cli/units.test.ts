@@ -72,6 +72,7 @@ describe('option values', () => {
       speed: 1,
       virtual: false,
       quiet: false,
+      yes: false,
     });
     expect(commonOptions({ seed: '7', json: true, speed: '2.5' }, () => 42)).toMatchObject({
       format: 'json',

@@ -1,25 +1,50 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import apiLimit, { type ApiLimitOptions, cpuPlan } from '../../src/demos/api-limit.js';
-import { REAL_BUDGET_S } from '../../src/demos/registry.js';
+import apiLimit, { type ApiLimitOptions } from '../../src/demos/api-limit.js';
+import { cpuPlan, REAL_BUDGET_S } from '../../src/demos/timing.js';
 import type { TraceEvent } from '../../src/trace/types.js';
 import { cli, ndjson } from '../cli/helpers.js';
 import { schemaErrors } from '../trace/schema.js';
 import { edited, expectAllPassed, runVirtual, verify } from './helpers.js';
 
-const defaults: ApiLimitOptions = { workers: 20, limit: 5, poolSize: 4, cpu: 1 };
+const defaults: ApiLimitOptions = { workers: 20, limit: 5, poolSize: 4, cpu: 1, releaseEarly: false };
 
 describe('api-limit demo', () => {
-  it('passes its checks with the defaults: 5 calls at once, 20 jobs on 4 slots, 4.6× faster', async () => {
+  it("passes its checks with the tutorial's shape: the permit held across call and job, the queue bounded", async () => {
     const result = await runVirtual('api-limit');
     expectAllPassed(result);
     expect(result.checks.map((check) => `${check.name}: ${check.detail}`)).toEqual([
-      'max concurrent API calls: 5 ≤ limit 5',
+      'permits held at once: 5 ≤ limit 5',
       'processing ran on worker threads: 20 jobs on slot 1, slot 2, slot 3, slot 4, up to 4 at once, none on the main thread',
       'every worker done: 20/20',
-      'total time well below the sequential sum: 5.337 s vs 24.502 s one at a time (4.6×); at best 5.000 s: 20.000 s of CPU on a pool of 4',
+      'what holding the permit costs: end-to-end 5.723 s, peak 4 API calls at once, executor queue peaked at 1, at most 5 jobs in the executor: the permits bound the work in flight, API slots idle while their holders compute',
+      'total time well below the sequential sum: 5.723 s vs 24.502 s one at a time (4.3×); at best 5.000 s: 20.000 s of job time on a pool of 4',
     ]);
     for (const event of result.events) expect(schemaErrors(event)).toEqual([]);
+    // No job is submitted while its worker is without a permit.
+    const holding = new Set<string>();
+    for (const e of result.events) {
+      if (e.resource === 'api' && e.type === 'acquire') holding.add(e.task);
+      if (e.resource === 'api' && e.type === 'release') holding.delete(e.task);
+      if (e.type === 'executor.end') expect(holding.has(e.task)).toBe(true);
+    }
+  });
+
+  it('--release-early: faster, more calls at once, and the executor queue grows', async () => {
+    const result = await runVirtual('api-limit', { releaseEarly: true });
+    expectAllPassed(result);
+    expect(result.checks.map((check) => `${check.name}: ${check.detail}`).slice(3)).toEqual([
+      'what holding the permit costs: end-to-end 5.337 s, peak 5 API calls at once, executor queue peaked at 15: the permit came back before the CPU work, so calls went on and jobs piled up in the executor',
+      'total time well below the sequential sum: 5.337 s vs 24.502 s one at a time (4.6×); at best 5.000 s: 20.000 s of job time on a pool of 4',
+    ]);
+  });
+
+  it('says the CPU was modelled on the virtual clock, not spent', async () => {
+    const { events } = await runVirtual('api-limit');
+    const logs = events.filter((e) => e.type === 'log').map((e) => e.msg);
+    expect(logs).toContain(
+      'CPU modelled: 20.000 s of job time on 4 worker slots (virtual clock: no real CPU spent)',
+    );
   });
 
   it('follows the schedule of a FIFO semaphore, then a FIFO pool of modelled workers', async () => {
@@ -30,7 +55,11 @@ describe('api-limit demo', () => {
         fc.integer({ min: 1, max: 3 }),
         fc.nat(),
         async (workers, limit, poolSize, seed) => {
-          const { events, status } = await runVirtual('api-limit', { workers, limit, poolSize }, seed);
+          const { events, status } = await runVirtual(
+            'api-limit',
+            { workers, limit, poolSize, releaseEarly: true },
+            seed,
+          );
           expect(status).toBe('ok');
           // The latencies drawn, from the trace; then each stage computed independently.
           const latency = new Map<string, number>();
@@ -65,21 +94,44 @@ describe('api-limit demo', () => {
     );
   });
 
+  it('holding the permit, whatever the sizes: every check passes and at most `limit` jobs are ever in the executor', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.nat(),
+        async (workers, limit, poolSize, seed) => {
+          const result = await runVirtual('api-limit', { workers, limit, poolSize }, seed);
+          expectAllPassed(result);
+          let inExecutor = 0;
+          let most = 0;
+          for (const e of result.events) {
+            if (e.type === 'executor.submit') most = Math.max(most, ++inExecutor);
+            if (e.type === 'executor.end') inExecutor--;
+          }
+          expect(most).toBeLessThanOrEqual(Math.min(limit, workers));
+        },
+      ),
+      { numRuns: 10 },
+    );
+  });
+
   it('takes large values: 1000 workers under the virtual clock', async () => {
     const result = await runVirtual('api-limit', { workers: 1000, limit: 50 });
     expectAllPassed(result);
-    expect(result.checks[3]!.detail).toMatch(/^250\.\d{3} s vs \d+\.\d{3} s one at a time/);
+    expect(result.checks[4]!.detail).toMatch(/^250\.\d{3} s vs \d+\.\d{3} s one at a time/);
   });
 
   describe('checks fail on a broken trace', () => {
     const check = (name: string, events: readonly TraceEvent[], options = defaults) =>
       verify(apiLimit, name, events, options);
 
-    it('max concurrent API calls: a sixth caller of Semaphore(5)', async () => {
+    it('permits held at once: a sixth holder of Semaphore(5)', async () => {
       const { events } = await runVirtual('api-limit');
       const first = events.findIndex((e) => e.type === 'release' && e.resource === 'api');
       const leaked = edited(events, (e, index) => (index === first ? undefined : e));
-      expect(check('max concurrent API calls', leaked)).toEqual({ ok: false, detail: '6 > limit 5' });
+      expect(check('permits held at once', leaked)).toEqual({ ok: false, detail: '6 > limit 5' });
     });
 
     it('processing ran on worker threads: the main thread, a cancelled job, a missing one, five at once on 4', async () => {
@@ -118,6 +170,44 @@ describe('api-limit demo', () => {
       expect(check('every worker done', failed)).toEqual({ ok: false, detail: '19/20' });
     });
 
+    it('what holding the permit costs: a job queued without its permit, a permit kept across an early release', async () => {
+      const { events } = await runVirtual('api-limit');
+      const name = 'what holding the permit costs';
+      // Permits given back at once: the releases move before the jobs, so the queue outgrows the permits.
+      const { events: early } = await runVirtual('api-limit', { releaseEarly: true });
+      expect(check(name, early)).toEqual({
+        ok: false,
+        detail: '19 jobs in the executor at once > 5 permits: a permit was not held across the CPU work',
+      });
+      const kept = events;
+      expect(check(name, kept, { ...defaults, releaseEarly: true })).toEqual({
+        ok: false,
+        detail: 'worker-5 still held its permit when its job was submitted',
+      });
+    });
+
+    it('total time: late on the real clock but overlapped is a busy machine, not a failure', async () => {
+      const { events } = await runVirtual('api-limit');
+      const real = edited(events, (e) =>
+        e.type === 'run.start'
+          ? { ...e, data: { ...e.data, clock: 'real' } }
+          : e.type === 'task.end' && e.task === 'worker-18'
+            ? { ...e, t: 12_000 }
+            : e,
+      );
+      expect(check('total time well below the sequential sum', real).detail).toMatch(
+        /^machine busy: 12\.000 s, above the \d+\.\d{3} s the limits allow \(tolerance 3 × 100 ms of timer lateness\), still below 24\.502 s one at a time$/,
+      );
+      expect(check('total time well below the sequential sum', real).ok).toBe(true);
+      const none = edited(real, (e) =>
+        e.type === 'task.end' && e.task === 'worker-18' ? { ...e, t: 25_000 } : e,
+      );
+      expect(check('total time well below the sequential sum', none)).toEqual({
+        ok: false,
+        detail: '25.000 s, no faster than 24.502 s one at a time: nothing overlapped',
+      });
+    });
+
     it('total time well below the sequential sum: a run as slow as one worker at a time', async () => {
       const { events } = await runVirtual('api-limit');
       const slow = edited(events, (e) =>
@@ -126,7 +216,7 @@ describe('api-limit demo', () => {
       expect(check('total time well below the sequential sum', slow)).toEqual({
         ok: false,
         detail:
-          '25.000 s, above the 7.400 s the limits allow (one at a time 24.502 s; at best 5.000 s: 20.000 s of CPU on a pool of 4)',
+          '25.000 s, above the 7.259 s the limits allow (one at a time 24.502 s; at best 5.000 s: 20.000 s of job time on a pool of 4)',
       });
     });
   });
@@ -165,6 +255,10 @@ describe('api-limit demo', () => {
       expect((event.data as { threadId: number }).threadId).toBeGreaterThanOrEqual(1);
     }
     const checks = events.filter((event) => event.type === 'check');
-    expect(checks.map((event) => (event.data as { ok: boolean }).ok)).toEqual([true, true, true, true]);
+    expect(checks.map((event) => (event.data as { ok: boolean }).ok)).toEqual([true, true, true, true, true]);
+    const cpu = events.find((event) => String(event.msg).startsWith('CPU measured'));
+    expect(String(cpu?.msg)).toMatch(
+      /^CPU measured: the process \(main and worker threads\) used \d+\.\d{3} s of CPU in \d+\.\d{3} s of wall time$/,
+    );
   });
 });

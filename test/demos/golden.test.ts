@@ -15,12 +15,16 @@ const FULL_JSON_LIMIT = 200_000;
 const CONTRASTS: [string, string[]][] = [
   ['basics-sequential', ['basics', '--sequential']],
   ['lock-no-lock', ['lock', '--no-lock']],
+  ['lock-no-shared', ['lock', '--no-shared']],
   ['event-clear', ['event', '--clear']],
   ['queue-shutdown', ['queue', '--end', 'shutdown']],
   ['queue-unbounded', ['queue', '--maxsize', '0']],
+  ['queue-per-consumer', ['queue', '--end', 'per-consumer']],
+  ['queue-backpressure', ['queue', '--consumers', '1']],
   ['executor-inline', ['executor', '--inline']],
   ['executor-cpu-parallel', ['executor', '--kind', 'cpu', '--jobs', '2']],
   ['api-limit-pool-1', ['api-limit', '--pool-size', '1']],
+  ['api-limit-release-early', ['api-limit', '--release-early']],
   ['cancel-swallow', ['cancel', '--swallow']],
 ];
 

@@ -2,11 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/errors.js';
 import { demoOptions } from '../../src/cli/options.js';
-import lock, { type LockOptions, replayCounter, WRITE } from '../../src/demos/lock.js';
+import lock, { LOCAL, type LockOptions, replayCounter, WRITE } from '../../src/demos/lock.js';
 import { findDemo } from '../../src/demos/registry.js';
 import { expectAllPassed, runVirtual, trace, verify } from './helpers.js';
 
-const locked: LockOptions = { tasks: 2, increments: 2, lock: true };
+const locked: LockOptions = { tasks: 2, increments: 2, lock: true, shared: true };
 const unlocked: LockOptions = { ...locked, lock: false };
 
 type Step = ['acquire' | 'release', string] | ['write', string, number, number];
@@ -64,6 +64,7 @@ describe('lock demo', () => {
       tasks: 250,
       increments: 1000,
       lock: true,
+      shared: true,
     });
     expect(() => demoOptions(info, { tasks: '10000' })).toThrow(UsageError);
     expect(() => demoOptions(info, { tasks: '10000' })).toThrow(
@@ -90,6 +91,53 @@ describe('lock demo', () => {
         expect(replay.final + replay.lost).toBe(replay.writes);
       }),
     );
+  });
+
+  it('--no-shared: each task counts alone, gather adds up 5000, no lock taken, only its own checks', async () => {
+    const result = await runVirtual('lock', { shared: false });
+    expectAllPassed(result);
+    expect(result.checks.map((check) => `${check.name}: ${check.detail}`)).toEqual([
+      'no shared state, no update lost: 5000 = 5 × 1000: every task counted alone, gather combined them, no lock taken',
+      'every task done: 5/5',
+    ]);
+    expect(result.events.some((e) => e.resource === 'lock' || e.type === WRITE)).toBe(false);
+    // The tasks did interleave (each write yielded), yet none could disturb another's counter.
+    const writers = result.events.filter((e) => e.type === LOCAL).map((e) => e.task);
+    expect(writers.slice(0, 5)).toEqual(['task-1', 'task-2', 'task-3', 'task-4', 'task-5']);
+    expect(result.events.filter((e) => e.type === 'log').at(-1)!.msg).toBe(
+      'gather → 5 counts, total 5000 = 5 × 1000: no lock, no update lost',
+    );
+  });
+
+  it('--no-shared: a lock taken, a task counter changed under it, or a wrong total fail its check', () => {
+    const alone = { ...locked, shared: false };
+    const name = 'no shared state, no update lost';
+    const local = (task: string, read: number, value: number): Step => ['write', task, read, value];
+    const build = (steps: Step[]) =>
+      lockTrace(alone, steps).map((e) => (e.type === WRITE ? { ...e, type: LOCAL, resource: undefined } : e));
+    const good = [local('task-1', 0, 1), local('task-2', 0, 1), local('task-1', 1, 2), local('task-2', 1, 2)];
+    expect(verify(lock, name, build(good), alone)).toEqual({
+      ok: true,
+      detail: '4 = 2 × 2: every task counted alone, gather combined them, no lock taken',
+    });
+    expect(verify(lock, name, build([['acquire', 'task-1'], ...good]), alone)).toEqual({
+      ok: false,
+      detail: '1 lock events: a lock was used with nothing shared',
+    });
+    const stale = [
+      local('task-1', 0, 1),
+      local('task-1', 0, 1),
+      local('task-2', 0, 1),
+      local('task-2', 1, 2),
+    ];
+    expect(verify(lock, name, build(stale), alone)).toEqual({
+      ok: false,
+      detail: 'task-1 wrote 1 after reading 0: its own counter changed under it',
+    });
+    expect(verify(lock, name, build(good.slice(0, 3)), alone)).toEqual({
+      ok: false,
+      detail: 'total 3 ≠ 2 × 2',
+    });
   });
 
   describe('checks fail when the property is broken', () => {

@@ -38,6 +38,7 @@ describe('Check.when', () => {
       pattern: 'fake',
       explanation: ['fake'],
       options: { lock: { kind: 'boolean', default: true, description: 'x' } },
+      estimate: () => 0,
       load: async () => ({ default: module }),
     };
     const settings = { seed: 1, virtual: true, speed: 1, signal: new AbortController().signal };

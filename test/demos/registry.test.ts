@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { OptionSpec } from '../../src/demos/contract.js';
 import { DEMOS, findDemo } from '../../src/demos/registry.js';
 
-const COMMON = ['format', 'json', 'seed', 'speed', 'virtual', 'color', 'quiet', 'help', 'version'];
+const COMMON = ['format', 'json', 'seed', 'speed', 'virtual', 'color', 'quiet', 'yes', 'help', 'version'];
 
 describe.each(DEMOS.map((info) => [info.name, info] as const))('registry entry %s', (name, info) => {
   it('is findable, described in a title, a pattern and 1–3 lines', () => {

@@ -10,6 +10,7 @@ function info(module: DemoModule): DemoInfo {
     pattern: 'testing',
     explanation: ['For the runner tests.'],
     options: {},
+    estimate: () => 0,
     load: async () => ({ default: module }),
   };
 }

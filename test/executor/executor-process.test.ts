@@ -1,14 +1,15 @@
 import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   builtinJobsUrl,
   defaultExecutor,
   runInExecutor,
   shutdownDefaultExecutor,
-} from '../../src/primitives/default-executor.js';
-import { Executor } from '../../src/primitives/executor.js';
-import { blockingSleep } from '../../src/primitives/jobs.js';
-import { LoopLagMonitor } from '../../src/primitives/loop-lag.js';
+} from '../../src/node/default-executor.js';
+import { Executor } from '../../src/node/executor.js';
+import { blockingSleep } from '../../src/node/jobs.js';
+import { LoopLagMonitor } from '../../src/node/loop-lag.js';
 import { type FixtureJobs, fixtureJobs } from './helpers.js';
 
 /** Counts the ticks of a 20 ms interval on the main thread while `during` runs. */
@@ -72,9 +73,9 @@ describe('runInExecutor and the default executor', () => {
 
 describe('no hanging handles', () => {
   it('a process that used executors (closed, default, or forgotten idle) exits by itself', async () => {
-    const lib = new URL('../../dist/index.js', import.meta.url).href;
+    // The bundled Node entry, through the package's own exports map (cwd: the package).
     const script = `
-      import { Executor, builtinJobsUrl, runInExecutor } from ${JSON.stringify(lib)};
+      import { Executor, builtinJobsUrl, runInExecutor } from 'async-sync-demo/node';
       const pool = new Executor(builtinJobsUrl(), { maxWorkers: 2 });
       const results = await Promise.all([pool.run('fib', [15]), pool.run('blockingSleep', [20]), runInExecutor(null, 'fib', 10)]);
       await pool.close();
@@ -83,6 +84,7 @@ describe('no hanging handles', () => {
       console.log(JSON.stringify(results));
     `;
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { builtinJobsUrl } from '../../src/primitives/default-executor.js';
-import { Executor } from '../../src/primitives/executor.js';
-import type * as BuiltinJobs from '../../src/primitives/jobs.js';
+import { builtinJobsUrl } from '../../src/node/default-executor.js';
+import { Executor } from '../../src/node/executor.js';
+import type * as BuiltinJobs from '../../src/node/jobs.js';
 import { VirtualClock } from '../../src/primitives/virtual-clock.js';
 import { type FixtureJobs, Flags, fixtureJobs, RecordingTracer } from './helpers.js';
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compiledSibling } from '../../src/primitives/compiled-module.js';
-import { builtinJobsUrl } from '../../src/primitives/default-executor.js';
+import { compiledSibling } from '../../src/node/compiled-module.js';
+import { builtinJobsUrl } from '../../src/node/default-executor.js';
+import { Executor } from '../../src/node/executor.js';
+import { WorkerCrashedError } from '../../src/node/executor-errors.js';
+import type * as BuiltinJobs from '../../src/node/jobs.js';
 import { CancelledError, InvalidStateError } from '../../src/primitives/errors.js';
-import { Executor } from '../../src/primitives/executor.js';
-import { WorkerCrashedError } from '../../src/primitives/executor-errors.js';
-import type * as BuiltinJobs from '../../src/primitives/jobs.js';
 import { type FixtureJobs, Flags, fixtureJobs, settle } from './helpers.js';
 
 // Workers load compiled JavaScript: `npm run build` must have run (npm test does it first).
@@ -101,8 +101,8 @@ describe('Executor: values and errors cross back faithfully', () => {
     expect(() => new Executor(new URL('./missing.mjs', import.meta.url))).toThrow(
       /missing\.mjs" does not exist/,
     );
-    expect(() => compiledSibling('file:///nowhere/src/primitives/executor.ts', 'jobs.js')).toThrow(
-      /nowhere\/dist\/primitives\/jobs\.js is missing \(workers load the compiled JavaScript: run `npm run build` first\)/,
+    expect(() => compiledSibling('file:///nowhere/src/node/executor.ts', 'jobs.js')).toThrow(
+      /nowhere\/dist\/node\/jobs\.js is missing \(workers load the compiled JavaScript: run `npm run build` first\)/,
     );
     const run = pool.run as (fn: unknown, args?: unknown, options?: unknown) => Promise<unknown>;
     await expect(run.call(pool, 42)).rejects.toThrow(/fn must be the name of an exported function, got 42/);

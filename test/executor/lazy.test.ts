@@ -10,7 +10,7 @@ test('piscina is loaded by the first job, not by importing the package or constr
     import { createRequire } from 'node:module';
     const cache = createRequire(import.meta.url).cache;
     const piscina = () => Object.keys(cache).some((file) => file.includes('/node_modules/piscina/'));
-    const { Executor, builtinJobsUrl } = await import('./dist/index.js');
+    const { Executor, builtinJobsUrl } = await import('async-sync-demo/node'); // the bundled Node entry, through the exports map
     const seen = [piscina()];
     const pool = new Executor(builtinJobsUrl(), { maxWorkers: 1 });
     seen.push(piscina());

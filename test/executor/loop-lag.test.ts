@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { blockingSleep } from '../../src/primitives/jobs.js';
-import { LoopLagMonitor, measureLoopLag } from '../../src/primitives/loop-lag.js';
+import { blockingSleep } from '../../src/node/jobs.js';
+import { LoopLagMonitor, measureLoopLag } from '../../src/node/loop-lag.js';
 
 describe('LoopLagMonitor / measureLoopLag', () => {
   it('sees a synchronous block as lag at least as long as the block', async () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { type SlotJob, WorkerSlots } from '../../src/node/worker-slots.js';
 import { CancelledError } from '../../src/primitives/errors.js';
-import { type SlotJob, WorkerSlots } from '../../src/primitives/worker-slots.js';
 
 type Command =
   | { op: 'submit'; signal: boolean }

@@ -72,6 +72,30 @@ describe('argument validation', () => {
     );
   });
 
+  // p-limit's limit(fn, ...args) passes args on; run(fn, options) does not, so a
+  // non-object second argument is refused instead of dropped.
+  test.each([
+    ['Lock', () => new Lock()],
+    ['Semaphore', () => new Semaphore(2)],
+    ['BoundedSemaphore', () => new BoundedSemaphore(2)],
+    ['Condition', () => new Condition()],
+  ])('%s.run(fn, 7) throws: run passes no arguments to fn (p-limit does)', (name, make) => {
+    const primitive = make();
+    const fn = (x?: number) => x;
+    const runWithArgument = primitive.run as (fn: unknown, arg: unknown) => Promise<unknown>;
+    expect(() => runWithArgument.call(primitive, fn, 7)).toThrow(
+      new RegExp(
+        `^${name}\\.run: options must be an object, got 7 \\(run passes no arguments to fn: write run\\(\\(\\) => fn\\(x\\)\\)\\)$`,
+      ),
+    );
+    expect(primitive.locked()).toBe(false); // nothing was acquired
+  });
+
+  test('run(() => fn(x)) is the p-limit form', async () => {
+    const fn = (x: number) => x * 2;
+    await expect(new Semaphore(1).run(() => fn(7))).resolves.toBe(14);
+  });
+
   test.each([
     ['Lock.acquire', () => new Lock().acquire({ signal: 'x' as unknown as AbortSignal })],
     ['Semaphore.acquire', () => new Semaphore().acquire({ signal: {} as AbortSignal })],

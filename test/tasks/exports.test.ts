@@ -36,3 +36,31 @@ describe('package root', () => {
     expect(await t).toBe(1);
   });
 });
+
+describe('the Node entry (async-sync-demo/node)', () => {
+  const nodeOnly = [
+    'Executor',
+    'LoopLagMonitor',
+    'Recorder',
+    'WorkerCrashedError',
+    'builtinJobsUrl',
+    'defaultExecutor',
+    'jobs',
+    'measureLoopLag',
+    'runInExecutor',
+    'shutdownDefaultExecutor',
+  ];
+
+  it('holds the Node-only names; the portable root does not', async () => {
+    const node = await import('../../src/node/index.js');
+    for (const name of nodeOnly) {
+      expect(node, name).toHaveProperty(name);
+      expect(pkg, name).not.toHaveProperty(name);
+    }
+  });
+
+  it('re-exports every root name as the same object', async () => {
+    const node: Record<string, unknown> = await import('../../src/node/index.js');
+    for (const [name, value] of Object.entries(pkg)) expect(node[name], name).toBe(value);
+  });
+});

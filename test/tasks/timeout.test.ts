@@ -68,6 +68,21 @@ describe('withTimeout', () => {
     expect(clock.now()).toBe(50);
   });
 
+  it('unlike p-timeout, work that ignores its signal resolves late instead of rejecting; waitFor is the p-timeout form', async () => {
+    const clock = new VirtualClock();
+    const ignoresSignal = () => sleep(200, { clock }).then(() => 'late');
+    expect(await withTimeout(50, () => ignoresSignal(), { clock })).toBe('late');
+    expect(clock.now()).toBe(200);
+    expect(clock.pending).toBe(0);
+
+    const start = clock.now();
+    const err = await rejection(waitFor(ignoresSignal(), 50, { clock }));
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect(clock.now() - start).toBe(50); // at the deadline; the promise runs on
+    await sleep(150, { clock });
+    expect(clock.pending).toBe(0);
+  });
+
   it('lets another error from the work pass through', async () => {
     const clock = new VirtualClock();
     const err = await rejection(

@@ -1,15 +1,43 @@
 import { readFile } from 'node:fs/promises';
 import { Chalk } from 'chalk';
 import { findDemo } from '../../demos/registry.js';
+import { UsageError } from '../errors.js';
 import { highlight } from '../highlight.js';
 import type { Io } from '../io.js';
 import { unknownDemo } from '../suggest.js';
 
-/** `code <demo>`: the demo's TypeScript source (shipped in the package's `src/`), highlighted on a colour terminal. */
-export async function codeCommand(io: Io, name: string): Promise<void> {
+/** Topics `code` shows besides the demos: the design point "abstract time and randomness", an example and its test. */
+export const CODE_TOPICS: Readonly<Record<string, readonly string[]>> = {
+  testing: ['examples/testing.ts', 'examples/testing.test.ts'],
+};
+
+/** What `code` prints, as paths from the package root (shipped: `examples/` and `src/`). */
+export function codeFiles(name: string, full: boolean): readonly string[] {
+  const topic = CODE_TOPICS[name];
+  if (topic !== undefined) {
+    if (full) throw new UsageError(`--full shows a demo's module; '${name}' has none: run 'code ${name}'`);
+    return topic;
+  }
   const info = findDemo(name);
-  if (info === undefined) throw unknownDemo(name);
-  const url = new URL(`../../../src/demos/${info.source ?? `${info.name}.ts`}`, import.meta.url);
-  const source = await readFile(url, 'utf8');
-  io.out.write(highlight(source, new Chalk({ level: io.outLevel })));
+  if (info === undefined) throw unknownDemo(name, Object.keys(CODE_TOPICS));
+  return [full ? `src/demos/${info.source ?? `${info.name}.ts`}` : `examples/${info.name}.ts`];
+}
+
+/**
+ * `code <demo>`: the demo's standalone example (`examples/<demo>.ts`, the
+ * tutorial's sample in TypeScript); `--full`: the instrumented demo module.
+ * Highlighted on a colour terminal.
+ */
+export async function codeCommand(io: Io, name: string, options: { full?: boolean } = {}): Promise<void> {
+  const files = codeFiles(name, options.full === true);
+  const chalk = new Chalk({ level: io.outLevel });
+  const sources = await Promise.all(
+    files.map((file) => readFile(new URL(`../../../${file}`, import.meta.url), 'utf8')),
+  );
+  const shown = sources.map((source, i) =>
+    files.length === 1
+      ? source
+      : `// ── ${files[i]} ${'─'.repeat(Math.max(3, 60 - files[i]!.length))}\n${source}`,
+  );
+  io.out.write(highlight(shown.join('\n'), chalk));
 }

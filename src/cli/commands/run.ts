@@ -4,8 +4,10 @@ import { DEMOS } from '../../demos/registry.js';
 import { runDemo } from '../../demos/runner.js';
 import type { TraceListener } from '../../trace/recorder.js';
 import { loadRenderer } from '../../trace/renderers/index.js';
-import { Interrupted, RunFailed } from '../errors.js';
+import { bold } from '../color.js';
+import { Interrupted, RunFailed, UsageError } from '../errors.js';
 import { type Io, renderSettings } from '../io.js';
+import { longRun } from '../long-run.js';
 import { type CommonOptions, commonOptions, demoOptions, MAX_SEED } from '../options.js';
 
 type Raw = Record<string, unknown>;
@@ -32,6 +34,9 @@ function randomSeed(): number {
   return randomInt(0, MAX_SEED);
 }
 
+/** What the first Ctrl-C prints on stderr, at once. */
+export const ACK = 'cancelling… waiting for cleanup; Ctrl-C again to force';
+
 /** Why a run was stopped from outside. */
 type StopReason = 'sigint' | 'closed';
 
@@ -43,6 +48,11 @@ type StopReason = 'sigint' | 'closed';
  * stops the run quietly.
  */
 async function runAll(io: Io, runs: [AnyDemoInfo, Raw][], common: CommonOptions): Promise<void> {
+  const what = runs.length === 1 ? runs[0]![0].name : 'all';
+  const estimate = runs.reduce((ms, [info, options]) => ms + info.estimate(options), 0);
+  const decision = longRun(what, estimate, common);
+  if (decision.action === 'refuse') throw new UsageError(decision.message);
+  if (decision.action === 'warn') io.err(`${bold('note:', io.errLevel)} ${decision.message}\n`);
   const renderer = (await loadRenderer(common.format))({ ...renderSettings(io), quiet: common.quiet });
   const spinner = wantsSpinner(io, common)
     ? new (await import('../spinner.js')).LiveSpinner(io.stderr, io.errLevel)
@@ -59,12 +69,21 @@ async function runAll(io: Io, runs: [AnyDemoInfo, Raw][], common: CommonOptions)
   };
   const onSigint = (): void => {
     if (controller.signal.aborted) {
-      // Second Ctrl-C: stop waiting for cleanup.
+      // Second Ctrl-C: stop waiting for cleanup, but say where the run stood.
       process.off('SIGINT', onSigint);
       spinner?.stop();
-      process.kill(process.pid, 'SIGINT');
+      renderer.abandon?.();
+      void io.out.drained().then(() => process.kill(process.pid, 'SIGINT'));
       return;
     }
+    // Cancelling N tasks builds N CancelledErrors (and N DOMExceptions); after Ctrl-C nobody reads their
+    // stacks, and capturing them was a third of the time 10^5 tasks took to wind down. DEBUG keeps them.
+    if (!io.env.DEBUG) Error.stackTraceLimit = 0;
+    // Acknowledged at once, before any cleanup runs, to the person at the terminal (a script reading
+    // stderr gets no chatter): the key was heard.
+    const note = `${ACK}\n`;
+    if (spinner !== undefined) spinner.note(note);
+    else if (io.stderr.isTTY === true) io.err(note);
     stop('sigint');
   };
   process.on('SIGINT', onSigint);
@@ -110,10 +129,16 @@ function failure(
   return { message: `demo '${demo}': check failed: ${failed.join('; ')}`, crash: false };
 }
 
-/** A spinner only where it helps and cannot hurt: a real, sized, coloured terminal on stderr, not CI, not JSON. */
+/**
+ * A spinner only where it helps and cannot hurt: stdout and stderr both a
+ * terminal (in `cmd | cat` or `| tee log` stderr is still on the screen, and
+ * the spinner's redraws would land inside the piped lines), sized, coloured,
+ * not CI, not JSON.
+ */
 function wantsSpinner(io: Io, common: CommonOptions): boolean {
   const { stderr, env } = io;
   return (
+    io.out.isTTY &&
     stderr.isTTY === true &&
     (stderr.columns || 0) > 0 &&
     io.errLevel > 0 &&

@@ -8,6 +8,7 @@ import {
   formatValue,
 } from '../format.js';
 import type { TraceEvent } from '../types.js';
+import { indentOf, wrapLine } from '../wrap.js';
 import { type CheckOutcome, checkOutcomes, renderChecks } from './checks.js';
 import { createStyle, type Style } from './style.js';
 import { renderSummary, renderThreads } from './summary.js';
@@ -19,8 +20,16 @@ export const COLLAPSE_AFTER = 20;
 
 const MAX_TASK_WIDTH = 24;
 
-/** Never collapsed: the story's turning points. */
-const ALWAYS_SHOWN = new Set(['log', 'cancel', 'event.set', 'event.clear', 'queue.shutdown']);
+/** The events `describeEvent` has no line for: the run's frame, drawn in its own sections. */
+const UNDESCRIBED = new Set(['run.start', 'run.end', 'check']);
+
+/**
+ * Never collapsed: the story's turning points. Cancellations and log lines
+ * are not among them: Ctrl-C over 100,000 tasks cancels each, and each
+ * task's `finally` logs the same words; they collapse like any other
+ * repeated event.
+ */
+const ALWAYS_SHOWN = new Set(['event.set', 'event.clear', 'queue.shutdown']);
 
 /**
  * The human view of a trace: a header per run, one line per event (elapsed
@@ -52,6 +61,10 @@ export function createPrettyRenderer(settings: RenderSettings): Renderer {
       run ??= new RunView(settings, style, event);
       run.add(event);
       if (event.type === 'run.end') close(event);
+    },
+    abandon() {
+      run?.abandon();
+      run = undefined;
     },
     end() {
       close(undefined);
@@ -87,21 +100,49 @@ class RunView {
   add(event: TraceEvent): void {
     this.#events.push(event);
     this.#colourOf(event.task);
-    if (this.#settings.quiet) return;
+    if (this.#settings.quiet || UNDESCRIBED.has(event.type)) return;
+    // Counted before it is described: after Ctrl-C over 10^5 tasks, most events are only counted.
+    if (this.#collapse(event)) return;
     const words = describeEvent(event);
     if (words === undefined) return;
-    if (this.#collapse(event)) return;
     this.#flushHidden();
     this.#line(event, words);
   }
 
   #line(event: TraceEvent, words: EventWords): void {
     const s = this.#style;
-    const task = this.#label(event.task, this.#taskWidth);
+    const taskWidth = this.#fittedTaskWidth();
+    const task = this.#label(event.task, taskWidth);
     const state = describeState(event.state);
     const action = s.tone(words.tone, `${words.symbol} ${words.text}`);
     const time = s.dim(formatElapsed(event.t).padStart(9));
-    this.#write(`${time}  ${task}  ${action}${state === undefined ? '' : `  ${s.dim(`[${state}]`)}`}\n`);
+    const message = `${action}${state === undefined ? '' : `  ${s.dim(`[${state}]`)}`}`;
+    // Long messages wrap under the message column: time and task stay a clean left margin.
+    const indent = 9 + 2 + taskWidth + 2;
+    this.#write(`${time}  ${task}  ${this.#fit(message, indent, ' '.repeat(indent))}\n`);
+  }
+
+  /** The task column's width; on a terminal, at most a third of what the time leaves. */
+  #fittedTaskWidth(): number {
+    if (!this.#settings.fit) return this.#taskWidth;
+    return Math.min(this.#taskWidth, Math.max(4, Math.floor((this.#settings.width - 11) / 3)));
+  }
+
+  /** `text` as is for a pipe; on a terminal, wrapped to the width (`first` columns already used). */
+  #fit(text: string, first: number, hang: string): string {
+    if (!this.#settings.fit) return text;
+    return wrapLine(text, this.#settings.width, first, hang).join('\n');
+  }
+
+  /** Each line of a block fitted to the terminal, continuation lines indented by `hang`. */
+  #fitBlock(text: string, hang = '  '): string {
+    if (!this.#settings.fit) return text;
+    return text
+      .split('\n')
+      .map((line) => {
+        return this.#fit(line, 0, ' '.repeat(indentOf(line)) + hang);
+      })
+      .join('\n');
   }
 
   close(end: TraceEvent | undefined): void {
@@ -114,22 +155,36 @@ class RunView {
     if (!this.#settings.quiet && status !== 'interrupted' && end !== undefined) {
       const run = analyse(this.#events);
       const label = (name: string, width?: number): string => this.#label(name, width);
+      const fit = this.#settings.fit ? this.#settings.width : undefined;
       const timeline = renderTimeline(run, {
         style: s,
         label,
         width: this.#settings.width,
         ascii: this.#settings.ascii,
+        ...(fit === undefined ? {} : { fit: true }),
       });
       if (timeline.length > 0) sections.push(timeline.join('\n'));
       if (run.tasks.length > 0)
-        sections.push(`${s.bold('Summary')}\n${renderSummary(run, { style: s, label })}`);
+        sections.push(`${s.bold('Summary')}\n${renderSummary(run, { style: s, label, width: fit })}`);
       if (run.threads.length > 0)
-        sections.push(`${s.bold('Executor')}\n${renderThreads(run.threads, { style: s, label })}`);
+        sections.push(
+          `${s.bold('Executor')}\n${renderThreads(run.threads, { style: s, label, width: fit })}`,
+        );
     }
     const checkLines = renderChecks(checks, s, this.#events);
-    if (checkLines.length > 0) sections.push(checkLines.join('\n'));
-    sections.push(this.#verdict(end, checks));
+    if (checkLines.length > 0) sections.push(this.#fitBlock(checkLines.join('\n')));
+    sections.push(this.#fitBlock(this.#verdict(end, checks)));
     this.#write(`\n${sections.join('\n\n')}\n\n`);
+  }
+
+  /** The run is given up before its `run.end` (a second Ctrl-C during cleanup): owed lines and a verdict. */
+  abandon(): void {
+    this.#flushHidden();
+    const s = this.#style;
+    const seed = this.#seed === undefined ? '' : s.dim(` (seed ${formatValue(this.#seed)})`);
+    const at = formatElapsed(this.#events.at(-1)?.t ?? 0);
+    const line = `${s.warn('⚠')} ${s.bold(this.#demo)} interrupted at ${at}, cleanup abandoned (second Ctrl-C): ${this.#interruption()}${seed}`;
+    this.#write(`\n${this.#fitBlock(line)}\n`);
   }
 
   #header(start: TraceEvent): string {
@@ -148,7 +203,7 @@ class RunView {
     const seed = data.seed === undefined ? '' : `seed ${formatValue(data.seed)}`;
     const facts = [options, seed, `${clock ?? '?'} clock`].filter(Boolean);
     lines.push(s.dim(`  ${facts.join(' · ')}`));
-    return `${lines.join('\n')}\n\n`;
+    return `${this.#fitBlock(lines.join('\n'))}\n\n`;
   }
 
   #verdict(end: TraceEvent | undefined, checks: readonly CheckOutcome[]): string {
@@ -200,7 +255,11 @@ class RunView {
   /** True when the event is counted rather than shown. */
   #collapse(event: TraceEvent): boolean {
     if (ALWAYS_SHOWN.has(event.type)) return false;
-    const key = `${event.type}\u0000${event.resource ?? ''}\u0000${String(event.data?.status ?? '')}`;
+    // A log line repeated by many tasks (`finally: closing the connection…`, `await worker-7 raised …`)
+    // is a repeated run too: its key is the message with its numbers taken out.
+    const detail =
+      event.type === 'log' ? (event.msg ?? '').replace(/\d+/g, '#') : String(event.data?.status ?? '');
+    const key = `${event.type}\u0000${event.resource ?? ''}\u0000${detail}`;
     const shown = this.#shownByKey.get(key) ?? 0;
     if (shown < COLLAPSE_AFTER) {
       this.#shownByKey.set(key, shown + 1);
@@ -229,7 +288,7 @@ class RunView {
       .join(', ');
     const more = kinds.length > 4 ? ', …' : '';
     const line = `… ${hidden.count} more event${hidden.count === 1 ? '' : 's'} (${listed}${more}) until ${formatElapsed(hidden.to)}`;
-    this.#write(`${' '.repeat(11)}${this.#style.dim(line)}\n`);
+    this.#write(`${' '.repeat(11)}${this.#fit(this.#style.dim(line), 11, ' '.repeat(13))}\n`);
   }
 
   #colourOf(task: string): number {

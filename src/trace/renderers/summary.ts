@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 import { coveredTime, type RunAnalysis, type TaskLife, type ThreadLife } from '../analysis.js';
 import { formatSeconds } from '../format.js';
+import { stringWidth, truncate } from '../wrap.js';
 import type { Style } from './style.js';
 
 /** Rows without separator lines between them: compact enough for dozens of tasks. */
@@ -11,6 +12,41 @@ export interface SummaryOptions {
   /** A task's name in its colour. */
   label(name: string): string;
   maxRows?: number;
+  /** Draw for a terminal this many columns wide: drop the least useful columns, then cut cells. */
+  width?: number;
+}
+
+/**
+ * A cli-table3 table of `head` and `rows`. Given a `width`, columns are
+ * dropped in `dropOrder` (indexes into `head`) until the table fits, then
+ * the widest cells are cut with `…`; without one, every column is drawn in
+ * full, as a pipe has always received it.
+ */
+function drawTable(
+  head: string[],
+  rows: string[][],
+  width: number | undefined,
+  dropOrder: readonly number[],
+): string {
+  let keep = head.map((_, i) => i);
+  const draw = (columns: readonly number[], cells?: (cell: string, column: number) => string): string => {
+    const pick = (row: string[]) => columns.map((i) => (cells === undefined ? row[i]! : cells(row[i]!, i)));
+    const table = new Table({ head: pick(head), style: { head: [], border: [] }, chars: NO_ROW_LINES });
+    for (const row of rows) table.push(pick(row));
+    return table.toString();
+  };
+  const widest = (text: string) => Math.max(...text.split('\n').map((line) => stringWidth(line)));
+  if (width === undefined) return draw(keep);
+  let text = draw(keep);
+  for (const drop of dropOrder) {
+    if (widest(text) <= width) return text;
+    keep = keep.filter((i) => i !== drop);
+    text = draw(keep);
+  }
+  if (widest(text) <= width) return text;
+  // Still too wide: cap every kept column at an equal share of the room (3 columns per cell go to borders and padding).
+  const cap = Math.max(3, Math.floor((width - 1) / keep.length) - 3);
+  return draw(keep, (cell) => truncate(cell, cap));
 }
 
 /**
@@ -22,11 +58,11 @@ export function renderSummary(run: RunAnalysis, options: SummaryOptions): string
   const { style } = options;
   const head = ['task', 'start', 'waiting', 'running', 'end', 'status'].map((title) => style.bold(title));
   // No style colours: cli-table3 would paint head and border even with colour off.
-  const table = new Table({ head, style: { head: [], border: [] }, chars: NO_ROW_LINES });
+  const rows: string[][] = [];
   const shown = run.tasks.slice(0, options.maxRows ?? 20);
   for (const task of shown) {
     const { waiting, running } = times(task);
-    table.push([
+    rows.push([
       options.label(task.name),
       formatSeconds(task.start),
       formatSeconds(waiting),
@@ -37,9 +73,10 @@ export function renderSummary(run: RunAnalysis, options: SummaryOptions): string
   }
   const hidden = run.tasks.length - shown.length;
   // No colSpan: cli-table3 draws stray joints around spanned cells when row lines are off.
-  if (hidden > 0) table.push([style.dim(`… ${hidden} more`), '', '', '', '', '']);
-  if (run.tasks.length > 1) table.push(totals(run.tasks, style));
-  return table.toString();
+  if (hidden > 0) rows.push([style.dim(`… ${hidden} more`), '', '', '', '', '']);
+  if (run.tasks.length > 1) rows.push(totals(run.tasks, style));
+  // On a narrow terminal: start goes first (the timeline shows it), then end, then running.
+  return drawTable(head, rows, options.width, [1, 4, 3]);
 }
 
 function times(task: TaskLife): { waiting: number; running: number } {
@@ -95,14 +132,14 @@ export function renderThreads(threads: readonly ThreadLife[], options: SummaryOp
   const head = ['thread / slot', 'jobs', 'busy', 'max queue wait', 'ran jobs for'].map((title) =>
     style.bold(title),
   );
-  const table = new Table({ head, style: { head: [], border: [] }, chars: NO_ROW_LINES });
+  const rows: string[][] = [];
   const shown = threads.slice(0, options.maxRows ?? 20);
   for (const thread of shown) {
     const busy = coveredTime(thread.jobs);
     const wait = Math.max(0, ...thread.jobs.map((job) => job.queueWait));
     const notOk = thread.jobs.filter((job) => job.status !== 'ok');
     const jobs = `${thread.jobs.length}${notOk.length > 0 ? style.bad(` (${notOk.length} not ok)`) : ''}`;
-    table.push([
+    rows.push([
       options.label(thread.name),
       jobs,
       formatSeconds(busy),
@@ -111,8 +148,9 @@ export function renderThreads(threads: readonly ThreadLife[], options: SummaryOp
     ]);
   }
   const hidden = threads.length - shown.length;
-  if (hidden > 0) table.push([style.dim(`… ${hidden} more`), '', '', '', '']);
-  return table.toString();
+  if (hidden > 0) rows.push([style.dim(`… ${hidden} more`), '', '', '', '']);
+  // On a narrow terminal: which tasks first, then the queue wait, then busy time.
+  return drawTable(head, rows, options.width, [4, 3, 2]);
 }
 
 /** The tasks a thread ran jobs for, in order, the first few by name. */

@@ -1,5 +1,6 @@
 import type { Interval, RunAnalysis, TaskLife, ThreadLife } from '../analysis.js';
 import { formatSeconds } from '../format.js';
+import { wrapLine } from '../wrap.js';
 import type { Style } from './style.js';
 
 export interface TimelineOptions {
@@ -9,6 +10,8 @@ export interface TimelineOptions {
   /** Total columns, labels included. */
   width: number;
   ascii: boolean;
+  /** Drawing for a terminal: the legend wraps and labels give way so no line is wider than `width`. */
+  fit?: boolean;
   /** At most this many task rows; the rest are counted. */
   maxRows?: number;
   /** At most this many executor thread rows; the rest are counted. */
@@ -48,7 +51,7 @@ export function renderTimeline(run: RunAnalysis, options: TimelineOptions): stri
   const threads = run.threads.slice(0, options.maxThreadRows ?? 8);
   if (run.duration <= 0 || (shown.length === 0 && threads.length === 0)) return [];
   const labelWidth = Math.min(
-    MAX_LABEL,
+    options.fit ? Math.max(4, Math.min(MAX_LABEL, Math.floor(options.width / 4))) : MAX_LABEL,
     [...shown, ...threads].reduce((max, row) => Math.max(max, row.name.length), 0),
   );
   const columns = Math.max(10, options.width - labelWidth - 2);
@@ -64,7 +67,16 @@ export function renderTimeline(run: RunAnalysis, options: TimelineOptions): stri
   if (shown.some((task) => task.blocking.length > 0)) kinds.push('blocking');
   if (threads.length > 0) kinds.push('job');
   const legend = kinds.map((cell) => `${paint[cell](glyphs[cell])} ${LEGEND[cell]}`);
-  const lines = [`${style.bold('Timeline')}  ${legend.join('  ')}`];
+  const title = `${style.bold('Timeline')}  ${legend.join('  ')}`;
+  // The legend's entries keep their symbol and word together (no-break spaces) when they wrap.
+  const lines = options.fit
+    ? wrapLine(
+        `${style.bold('Timeline')}  ${legend.map((entry) => entry.replaceAll(' ', '\u00a0')).join('  ')}`,
+        options.width,
+        0,
+        '          ',
+      ).map((line) => line.replaceAll('\u00a0', ' '))
+    : [title];
   const row = (name: string, cellsOfRow: Cell[]): void => {
     const drawn = runsOf(cellsOfRow)
       .map(([cell, count]) => paint[cell](glyphs[cell].repeat(count)))

@@ -8,6 +8,12 @@ export interface RenderSettings {
   colorLevel: 0 | 1 | 2 | 3;
   /** Columns available (the timeline scales to it). */
   width: number;
+  /**
+   * Drawing for a terminal: every line fits `width` (long lines wrap with a
+   * hanging indent, tables shrink or drop columns). Off for pipes and files,
+   * whose layout stays one event per line whatever the width.
+   */
+  fit?: boolean;
   /** Plain ASCII drawing (no block characters): colour off or a dumb terminal. */
   ascii: boolean;
   /** Only the checks and the verdict (pretty). */
@@ -18,6 +24,8 @@ export interface RenderSettings {
 export interface Renderer {
   event(event: TraceEvent): void;
   end(): void;
+  /** The run is abandoned mid-way (a forced stop): write what a reader is owed, at once. */
+  abandon?(): void;
 }
 
 export type RendererFactory = (settings: RenderSettings) => Renderer;

@@ -5,11 +5,13 @@
  * `runInExecutor`).
  *
  * @example
- * import { runInExecutor } from 'async-sync-demo';
+ * ```ts
+ * import { runInExecutor } from 'async-sync-demo/node';
  * await runInExecutor(null, 'fib', 30); // 832040, computed on a worker thread
+ * ```
  */
 import { threadId } from 'node:worker_threads';
-import { checkInteger, show } from './options.js';
+import { checkInteger, show } from '../primitives/options.js';
 
 function checkMs(ms: unknown, where: string): asserts ms is number {
   if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {

@@ -1,6 +1,6 @@
+import { show } from '../primitives/options.js';
 import { compiledSibling } from './compiled-module.js';
 import { Executor, type JobArgs, type JobModule, type JobName, type JobResult } from './executor.js';
-import { show } from './options.js';
 
 /** The built-in jobs (`blockingSleep`, `cpuWork`, `spin`, `fib`, …), as a module type. */
 export type BuiltinJobs = typeof import('./jobs.js');
@@ -21,6 +21,8 @@ function closeAtExit(): void {
  * `os.availableParallelism()` threads, named `default`. Created on first use
  * (again after it was shut down). Its idle threads never keep the process
  * alive, and it is closed when the event loop empties (`beforeExit`).
+ *
+ * Node only: import it from `async-sync-demo/node`.
  */
 export function defaultExecutor(): Executor<BuiltinJobs> {
   if (shared === undefined || shared.closed) {
@@ -46,11 +48,15 @@ export function shutdownDefaultExecutor(): Promise<void> {
  * resolves with its result. For a signal or a modelled cost, use
  * `executor.run(fn, args, options)`.
  *
+ * Node only: import it from `async-sync-demo/node`.
+ *
  * @throws (rejects) as `Executor.run`; `TypeError` when `executor` is none of the above.
  * @example
+ * ```ts
  * await runInExecutor(null, 'blockingSleep', 3000); // the event loop keeps running meanwhile
  * await runInExecutor('fib', 30);                    // the same default executor
  * await runInExecutor(myPool, 'resize', image, 640); // your own module's jobs
+ * ```
  */
 export function runInExecutor<K extends JobName<BuiltinJobs>>(
   executor: null | undefined,

@@ -4,6 +4,8 @@
  * out of memory under `resourceLimits`, or a result that could not be sent
  * back. The thread is replaced; later jobs run. `cause` is what the worker
  * died of.
+ *
+ * Node only: import it from `async-sync-demo/node`.
  */
 export class WorkerCrashedError extends Error {
   override name = 'WorkerCrashedError';

@@ -1,18 +1,21 @@
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
-import { checkInteger } from './options.js';
+import { checkInteger } from '../primitives/options.js';
 
 /** How late the event loop was, in milliseconds, over the samples taken. */
 export interface LoopLag {
   /** The worst lag: the longest time the loop could not run a timer, beyond the sampling interval. */
   maxMs: number;
+  /** The 99th percentile of the samples' lag. */
   p99Ms: number;
+  /** The mean lag over the samples. */
   meanMs: number;
   /** How many samples were taken (one per `resolution` ms while the loop runs). */
   samples: number;
 }
 
+/** Options of `measureLoopLag` and `new LoopLagMonitor()`. */
 export interface LoopLagOptions {
-  /** Sampling interval in ms, an integer >= 1. Default 10. Lag shorter than it is not seen. */
+  /** Sampling interval in ms, an integer ≥ 1. Default 10. Lag shorter than it is not seen. */
   resolution?: number;
 }
 
@@ -28,11 +31,15 @@ export interface LoopLagOptions {
  * unless the loop turned once more (wait `resolution` ms). `measureLoopLag`
  * does both waits for you. The sampling timer never keeps the process alive.
  *
- * @throws RangeError when `resolution` is not an integer >= 1.
+ * Node only: import it from `async-sync-demo/node`.
+ *
+ * @throws RangeError when `resolution` is not an integer ≥ 1.
  * @example
+ * ```ts
  * const monitor = new LoopLagMonitor().start();
  * await pool.run('blockingSleep', [500]);
  * monitor.stop().maxMs; // a few ms: the loop kept running
+ * ```
  */
 export class LoopLagMonitor implements Disposable {
   readonly resolution: number;
@@ -87,8 +94,13 @@ export class LoopLagMonitor implements Disposable {
  * figures. Waits one sampling interval before calling `fn` and one after, so
  * that lag from its first to its last instant is seen. If `fn` throws, the
  * monitor is stopped and the error propagates.
+ *
+ * Node only: import it from `async-sync-demo/node`.
+ *
  * @example
+ * ```ts
  * const { lag } = await measureLoopLag(() => runInExecutor(null, 'blockingSleep', 500));
+ * ```
  */
 export async function measureLoopLag<T>(
   fn: () => T | PromiseLike<T>,

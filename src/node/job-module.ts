@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { show } from './options.js';
+import { show } from '../primitives/options.js';
 
 /**
  * Checks an executor's job module — a `file:` URL (as a `URL` or a string) or

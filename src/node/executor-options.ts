@@ -1,7 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { ResourceLimits, TransferListItem } from 'node:worker_threads';
-import type { Tracer } from '../trace/types.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../primitives/clock.js';
 import {
   checkInteger,
   checkOptionsObject,
@@ -9,14 +8,25 @@ import {
   type PrimitiveOptions,
   show,
   type WaitOptions,
-} from './options.js';
+} from '../primitives/options.js';
+import type { Tracer } from '../trace/types.js';
 
+/**
+ * Options of `new Executor(moduleUrl, options)`: pool size, queue bound, clock,
+ * worker limits, plus `name` and `tracer` (`PrimitiveOptions`). Every option is
+ * checked at construction: a bad value throws a `TypeError`/`RangeError` naming it.
+ *
+ * @example
+ * ```ts
+ * const pool = new Executor(new URL('./jobs.js', import.meta.url), { maxWorkers: 4, maxQueue: 100 });
+ * ```
+ */
 export interface ExecutorOptions extends PrimitiveOptions {
   /** Worker threads at most (they start on demand). Default `os.availableParallelism()`. */
   maxWorkers?: number;
   /**
    * Jobs that may wait for a worker; past that, `submit()`/`run()` wait for
-   * room (backpressure) instead of failing. An integer >= 0 or `Infinity` (default).
+   * room (backpressure) instead of failing. An integer ≥ 0 or `Infinity` (default).
    */
   maxQueue?: number;
   /**
@@ -33,10 +43,15 @@ export interface ExecutorOptions extends PrimitiveOptions {
   execArgv?: string[];
 }
 
+/**
+ * Options of one job (`Executor.run`/`submit`, `runInExecutor` through its
+ * executor): `signal` cancels it while queued (it never starts) or running
+ * (its worker thread is terminated and replaced).
+ */
 export interface RunOptions extends WaitOptions {
   /**
    * The job's declared duration in the executor clock's milliseconds (a
-   * finite number > 0; needs `clock`). The job is then *modelled*: it starts
+   * finite number above 0; needs `clock`). The job is then *modelled*: it starts
    * when one of `maxWorkers` virtual slots frees, holds it for exactly `cost`
    * and delivers its outcome at that instant, while the real work runs on a
    * worker thread and is tracked — reproducible traces under a virtual clock.
@@ -46,6 +61,11 @@ export interface RunOptions extends WaitOptions {
   transferList?: readonly TransferListItem[];
 }
 
+/**
+ * Options of `Executor.close()`. By default close lets every accepted job
+ * finish; these cancel queued or running jobs instead (they reject with
+ * `CancelledError`).
+ */
 export interface CloseOptions {
   /** Cancel jobs still waiting for a worker (they never start). Default `false`: they run. */
   cancelQueued?: boolean;

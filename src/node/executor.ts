@@ -12,10 +12,10 @@
 import { AsyncResource } from 'node:async_hooks';
 import { createRequire } from 'node:module';
 import type { Piscina } from 'piscina';
+import type { Clock } from '../primitives/clock.js';
+import { CancelledError, cancelledBy, InvalidStateError } from '../primitives/errors.js';
 import type { Tracer } from '../trace/types.js';
-import type { Clock } from './clock.js';
 import { compiledSibling } from './compiled-module.js';
-import { CancelledError, cancelledBy, InvalidStateError } from './errors.js';
 import { WorkerCrashedError } from './executor-errors.js';
 import { JobRecord, noop, round, type Status } from './executor-job.js';
 import {
@@ -61,13 +61,17 @@ export type AnyJobModule = Record<string, AnyFunction>;
 export interface Job<R> {
   /** 1, 2, 3, … per executor, in submission order: `data.job` in traces. */
   readonly id: number;
+  /** The name of the job function. */
   readonly fn: string;
   /** Settles like `run()` would. */
   readonly result: Promise<R>;
 }
 
+/** A snapshot of an executor's state, from `Executor.statistics()` (also a trace's `state`). */
 export interface ExecutorStatistics {
+  /** The pool size (`ExecutorOptions.maxWorkers`). */
   maxWorkers: number;
+  /** The queue bound (`ExecutorOptions.maxQueue`; `Infinity` when unbounded). */
   maxQueue: number;
   /** Jobs holding a worker slot. */
   running: number;
@@ -118,11 +122,15 @@ export interface ExecutorStatistics {
  * waits for its next job without running its event loop, so timers a job
  * leaves behind run only during later jobs on that thread.
  *
+ * Node only: import it from `async-sync-demo/node`.
+ *
  * @throws TypeError/RangeError (constructor) for a bad option, a module that
  *   is not a JavaScript file, or one that does not exist.
  * @example
+ * ```ts
  * await using pool = new Executor<typeof import('./jobs.js')>(new URL('./jobs.js', import.meta.url), { maxWorkers: 2 });
  * const n = await pool.run('fib', [30]); // on a worker thread; the event loop stays free
+ * ```
  */
 export class Executor<M extends JobModule = AnyJobModule> implements AsyncDisposable {
   readonly name: string;
@@ -213,8 +221,10 @@ export class Executor<M extends JobModule = AnyJobModule> implements AsyncDispos
    *   after `close()`; `TypeError`/`RangeError` for bad arguments or arguments
    *   that cannot be cloned.
    * @example
+   * ```ts
    * const ac = new AbortController();
    * const sum = pool.run('cpuWork', [200], { signal: ac.signal });
+   * ```
    */
   run<K extends JobName<M>>(fn: K, args?: JobArgs<M, K>, options?: RunOptions): Promise<JobResult<M, K>> {
     let job: JobRecord;
@@ -235,7 +245,9 @@ export class Executor<M extends JobModule = AnyJobModule> implements AsyncDispos
    * @throws (rejects) `CancelledError` if `signal` aborts before the job was
    *   admitted; otherwise as `run` (but job failures go to `result`).
    * @example
+   * ```ts
    * for (const n of inputs) jobs.push(await pool.submit('fib', [n])); // never more than maxQueue waiting
+   * ```
    */
   submit<K extends JobName<M>>(
     fn: K,
@@ -262,7 +274,9 @@ export class Executor<M extends JobModule = AnyJobModule> implements AsyncDispos
    *
    * Cancelled jobs reject with `CancelledError`; queued ones never start.
    * @example
+   * ```ts
    * await pool.close({ cancelRunning: true }); // terminate everything now
+   * ```
    */
   close(options: CloseOptions = {}): Promise<void> {
     let cancelQueued: boolean;

@@ -1,5 +1,5 @@
-import { cancelledBy } from './errors.js';
-import { WaitQueue } from './wait-queue.js';
+import { cancelledBy } from '../primitives/errors.js';
+import { WaitQueue } from '../primitives/wait-queue.js';
 
 /** What `WorkerSlots` schedules. */
 export interface SlotJob {
