@@ -35,6 +35,7 @@ interface CaseSpec {
 
 const CASES: CaseSpec[] = [
   { id: '1-2', file: 'uncontended.ts', processes: 3 },
+  { id: '1m', file: 'uncontended-mixed.ts', processes: 3 },
   { id: '3', file: 'contended.ts', flags: ['--max-old-space-size=6144'] },
   { id: '4', file: 'queue.ts' },
   { id: '5', file: 'event-condition.ts' },
@@ -42,6 +43,7 @@ const CASES: CaseSpec[] = [
   { id: '7', file: 'tracing.ts', processes: 3 },
   { id: '8', file: 'cli.ts' },
   { id: '9', file: 'import.ts' },
+  { id: '10', file: 'redis.ts' },
 ];
 
 function runCase(spec: CaseSpec): Promise<CaseResult> {
@@ -163,10 +165,26 @@ function targets(results: Map<string, CaseResult>): Verdict[] {
       ok: best?.ratio === undefined ? undefined : ours < best.ratio,
     });
   }
+  const mixed = group('1m', 0);
+  if (mixed !== undefined) {
+    const sem = row(mixed, 'mixed-sem-held');
+    const lock = row(mixed, 'mixed-lock-held');
+    verdicts.push({
+      target: 'Uncontended acquire + release ≤ 1.05× `await null` in a mixed process',
+      measured: `Semaphore ${times(sem?.ratio)}, Lock ${times(lock?.ratio)}`,
+      ok: okRatio(sem, 1.05) === true && okRatio(lock, 1.05) === true,
+    });
+  }
   const contended = results.get('3');
   if (contended !== undefined) {
     const mine = contended.groups.map((g) => row(g, 'contended'));
     const sizes = contended.groups.map((g) => g.title.match(/([\d,]+) contending/)?.[1] ?? '?');
+    const vsRef = (contended.metrics ?? []).filter((m) => m.key?.startsWith('vs-ref-'));
+    verdicts.push({
+      target: 'Contended Semaphore(4) ≤ 1.15× the minimal reference semaphore at every N',
+      measured: vsRef.map((m) => `${m.key?.slice(7)}: ${times(m.value)}`).join(', '),
+      ok: vsRef.length > 0 && vsRef.every((m) => m.value !== undefined && m.value <= 1.15),
+    });
     verdicts.push({
       target: 'Contended hand-off ≤ 1.5× the no-semaphore floor at every N',
       measured: mine.map((r, i) => `${sizes[i]}: ${times(r?.ratio)}`).join(', '),
