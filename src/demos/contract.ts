@@ -88,6 +88,11 @@ export interface DemoInfo<O = Record<string, unknown>> {
   estimate(options: O): number;
   /** The module that runs it (`() => import('./semaphore.js')`). */
   load(): Promise<{ default: DemoModule<O> }>;
+  /**
+   * Whether the demo draws from `ctx.random` (default true). A demo that does
+   * not is the same under every seed: its run records and prints no seed.
+   */
+  seeded?: boolean;
   /** The demo's source file, relative to `src/demos/` (default `<name>.ts`); printed by `code`. */
   source?: string;
 }
@@ -96,6 +101,13 @@ export interface DemoInfo<O = Record<string, unknown>> {
 export interface CheckResult {
   ok: boolean;
   detail: string;
+  /**
+   * The run could not tell whether the property holds (real clock: the
+   * machine was too busy, or `--speed` too high, for the times to decide). The
+   * check then passes (`ok` true) and is shown as `?`, with a warning line
+   * naming the measured background lag. See `unsure()` in `checks.ts`.
+   */
+  unsure?: boolean;
 }
 
 /** A property of a run, computed from its events alone, so it can be tested on hand-made traces. */

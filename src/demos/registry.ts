@@ -32,6 +32,7 @@ export type AnyDemoInfo = DemoInfo<any>;
 export const DEMOS: readonly AnyDemoInfo[] = [
   demo({
     name: 'basics',
+    seeded: false,
     title: 'Run tasks concurrently with createTask',
     pattern: 'create_task basics',
     explanation: [
@@ -98,6 +99,7 @@ export const DEMOS: readonly AnyDemoInfo[] = [
   }),
   demo({
     name: 'lock',
+    seeded: false,
     title: 'Protect shared state with a Lock',
     pattern: 'mutual exclusion',
     explanation: [
@@ -135,6 +137,7 @@ export const DEMOS: readonly AnyDemoInfo[] = [
   }),
   demo({
     name: 'event',
+    seeded: false,
     title: 'Signal waiting tasks with an Event',
     pattern: 'broadcast a signal',
     explanation: [
@@ -200,6 +203,7 @@ export const DEMOS: readonly AnyDemoInfo[] = [
   }),
   demo({
     name: 'executor',
+    seeded: false,
     title: 'Keep blocking work off the event loop with an executor',
     pattern: 'run_in_executor',
     explanation: [
@@ -300,6 +304,7 @@ export const DEMOS: readonly AnyDemoInfo[] = [
   }),
   demo({
     name: 'cancel',
+    seeded: false,
     title: 'Cancel a task and let its cleanup run',
     pattern: 'cancellation with cleanup',
     explanation: [

@@ -1,3 +1,4 @@
+import { idleLoopLag } from '../node/loop-lag.js';
 import { isCancellation } from '../primitives/errors.js';
 import { Random } from '../primitives/random.js';
 import { RealClock } from '../primitives/real-clock.js';
@@ -25,6 +26,9 @@ export interface RunSettings {
   keepEvents?: boolean;
 }
 
+/** Wall ms the runner watches the idle event loop before a real-clock run, to measure the machine's background load. */
+export const BASELINE_MS = 100;
+
 export type RunStatus = 'ok' | 'failed' | 'interrupted';
 
 export interface RunResult {
@@ -37,7 +41,9 @@ export interface RunResult {
 }
 
 /**
- * Runs one demo and records it: `run.start`, the demo's own events, a
+ * Runs one demo and records it: `run.start` (on the real clock with
+ * `data.background`, the idle loop's lag measured just before, which timing
+ * checks allow for), the demo's own events, a
  * `check` per check (only when the demo completed), `run.end`. When `run`
  * returns, tasks it left running are cancelled and awaited, as asyncio.run
  * does, so no event follows `run.end`. Never prints; never throws for the
@@ -45,6 +51,8 @@ export interface RunResult {
  */
 export async function runDemo<O>(info: DemoInfo<O>, options: O, settings: RunSettings): Promise<RunResult> {
   const demo = (await info.load()).default;
+  // Real clock: how busy the machine is, measured on the idle loop before the demo's time starts.
+  const background = settings.virtual ? undefined : await idleLoopLag(BASELINE_MS);
   const clock = settings.virtual ? new VirtualClock() : new RealClock({ speed: settings.speed });
   const keep = settings.keepEvents !== false;
   const recorder = new Recorder({ demo: info.name, clock, keep });
@@ -54,9 +62,12 @@ export async function runDemo<O>(info: DemoInfo<O>, options: O, settings: RunSet
   recorder.emit('run.start', {
     data: {
       options: options as Record<string, unknown>,
-      seed: settings.seed,
+      ...(info.seeded === false ? {} : { seed: settings.seed }),
       clock: settings.virtual ? 'virtual' : 'real',
       ...(settings.virtual ? {} : { speed: settings.speed }),
+      ...(background === undefined
+        ? {}
+        : { background: { maxMs: background.maxMs, p99Ms: background.p99Ms } }),
       title: info.title,
       pattern: info.pattern,
       explanation: info.explanation,
@@ -92,7 +103,14 @@ export async function runDemo<O>(info: DemoInfo<O>, options: O, settings: RunSet
         follower === undefined ? check.verify(recorder.events, options) : follower.result(),
       );
       checks.push({ name: check.name, ...result });
-      recorder.emit('check', { data: { name: check.name, ok: result.ok, detail: result.detail } });
+      recorder.emit('check', {
+        data: {
+          name: check.name,
+          ok: result.ok,
+          detail: result.detail,
+          ...(result.unsure === true ? { unsure: true } : {}),
+        },
+      });
     }
     if (checks.some((check) => !check.ok)) status = 'failed';
   }

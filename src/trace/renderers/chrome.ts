@@ -110,7 +110,8 @@ class ChromeConverter {
       this.#pid++;
       this.#tracks = new Map();
       this.#runs.push({ demo: event.demo, ...(event.type === 'run.start' ? event.data : {}) });
-      const label = event.type === 'run.start' ? `${event.demo} (seed ${event.data?.seed})` : event.demo;
+      const seeded = event.type === 'run.start' && event.data?.seed !== undefined;
+      const label = seeded ? `${event.demo} (seed ${event.data?.seed})` : event.demo;
       out.push({ name: 'process_name', ph: 'M', pid: this.#pid, args: { name: label } });
     }
     const pid = this.#pid;

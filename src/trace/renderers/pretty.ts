@@ -90,6 +90,8 @@ class RunView {
   readonly #style: Style;
   readonly #demo: string;
   readonly #seed: unknown;
+  /** The run's `run.start`, kept for the checks' busy-machine warning (its background lag). */
+  readonly #start: TraceEvent[];
   readonly #analyser = new RunAnalyser({ detailed: DETAILED_TASKS });
   readonly #checks: CheckOutcome[] = [];
   /** Tasks that ended cancelled (for an interruption's verdict): the first few names, and how many. */
@@ -108,6 +110,7 @@ class RunView {
     this.#style = style;
     this.#demo = first.demo;
     this.#seed = first.type === 'run.start' ? first.data?.seed : undefined;
+    this.#start = first.type === 'run.start' ? [first] : [];
     if (first.type === 'run.start' && !settings.quiet) this.#write(this.#header(first));
   }
 
@@ -192,7 +195,7 @@ class RunView {
           `${s.bold('Executor')}\n${renderThreads(run.threads, { style: s, label, width: fit })}`,
         );
     }
-    const checkLines = renderChecks(checks, s);
+    const checkLines = renderChecks(checks, s, this.#start);
     if (checkLines.length > 0) sections.push(this.#fitBlock(checkLines.join('\n')));
     sections.push(this.#fitBlock(this.#verdict(end, checks)));
     this.#write(`\n${sections.join('\n\n')}\n\n`);
@@ -221,7 +224,8 @@ class RunView {
       data.clock === 'real' && data.speed !== undefined && data.speed !== 1
         ? `real ×${data.speed}`
         : data.clock;
-    const facts = [options, `seed ${formatValue(data.seed)}`, `${clock ?? '?'} clock`].filter(Boolean);
+    const seed = data.seed === undefined ? '' : `seed ${formatValue(data.seed)}`;
+    const facts = [options, seed, `${clock ?? '?'} clock`].filter(Boolean);
     lines.push(s.dim(`  ${facts.join(' · ')}`));
     return `${this.#fitBlock(lines.join('\n'))}\n\n`;
   }
@@ -245,12 +249,15 @@ class RunView {
         }
         return `${s.bad('✗')} ${demo}: ${failed} of ${checks.length} checks failed after ${elapsed}${seed}`;
       default: {
+        const unsure = checks.filter((check) => check.unsure).length;
         const passed =
           checks.length === 0
             ? 'finished'
-            : checks.length === 1
-              ? 'its check passed'
-              : `all ${checks.length} checks passed`;
+            : unsure > 0
+              ? `${checks.length - unsure} of ${checks.length} checks passed, ${unsure} could not be judged (see ⚠)`
+              : checks.length === 1
+                ? 'its check passed'
+                : `all ${checks.length} checks passed`;
         return `${s.ok('✓')} ${demo}: ${passed} in ${elapsed}${seed}`;
       }
     }
