@@ -1,5 +1,5 @@
 /**
- * Case 10: the HTML replay in a real browser (Debian's Chromium, headless,
+ * Case 12: the HTML replay in a real browser (Debian's Chromium, headless,
  * driven by playwright-core). Two figures from issue 12:
  *
  * - the default semaphore run's page weight (`semaphore --virtual --seed 1
@@ -110,7 +110,7 @@ try {
 }
 
 const result: CaseResult = {
-  id: '10',
+  id: '12',
   title: 'HTML replay in a real browser',
   groups: [],
   metrics: [

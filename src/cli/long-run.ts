@@ -5,13 +5,14 @@
  * run; past an hour the run needs `--yes`, so a typo in `--workers` cannot
  * silently hold a terminal for a day.
  */
+import { MAX_SPEED } from './options.js';
 
 /** Real-clock runs expected to take longer than this get a note on stderr first. */
 export const WARN_AFTER_MS = 3 * 60_000;
 /** Real-clock runs expected to take longer than this are refused without `--yes`. */
 export const CONFIRM_AFTER_MS = 60 * 60_000;
 /** The `--speed` values suggested, the smallest that brings the run under `WARN_AFTER_MS` first. */
-const SPEEDS = [10, 100, 1000] as const;
+const SPEEDS = [10, MAX_SPEED] as const;
 
 export type LongRunDecision =
   | { action: 'run' }

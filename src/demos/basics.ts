@@ -11,7 +11,17 @@
  * `--sequential` awaits each one before starting the next (`await
  * say_after(1, 'A'); await say_after(2, 'B')`): the sleeps add up.
  */
-import { finishedOk, lifetimes, seconds, sleeps, timingSlack } from './checks.js';
+import {
+  finishedOk,
+  judgeTime,
+  lifetimes,
+  relation as relationTo,
+  seconds,
+  sleeps,
+  timingNoise,
+  toleranceText,
+  unsure,
+} from './checks.js';
 import { type DemoContext, defineDemo } from './contract.js';
 import { BASICS_LONGEST_MS } from './timing.js';
 
@@ -78,11 +88,22 @@ export default defineDemo<BasicsOptions>({
         const longest = Math.max(...ms);
         const sum = ms.reduce((a, b) => a + b, 0);
         const expected = sequential ? sum : longest;
-        const ok = Math.abs(total - expected) <= timingSlack(events) + 0.001;
-        const relation = ok ? (total === expected ? '=' : '≈') : '≠';
-        const detail = sequential
-          ? `${seconds(total)} ${relation} the sum ${seconds(sum)} (the longest is ${seconds(longest)})`
-          : `${seconds(total)} ${relation} the longest ${seconds(longest)} (the sum is ${seconds(sum)})`;
+        const noise = timingNoise(events);
+        // What the run would take the other way: the longest if not sequential after all, the sum if not concurrent.
+        const verdict = judgeTime(total, expected, sequential ? longest : sum, noise);
+        const [name, other] = sequential ? ['sum', 'longest'] : ['longest', 'sum'];
+        const otherMs = sequential ? longest : sum;
+        if (verdict === 'unsure')
+          return unsure(
+            `${seconds(total)} vs the ${name} ${seconds(expected)} and the ${other} ${seconds(otherMs)}`,
+            noise,
+          );
+        const ok = verdict === 'expected';
+        const relation = ok ? relationTo(total, expected, noise) : '≠';
+        const early = !ok && total < expected && total < otherMs;
+        const why = ok ? '' : early ? '; earlier than either' : `; nearer the ${other}`;
+        const tolerance = noise.virtual ? '' : `${why}; ${toleranceText(noise)}`;
+        const detail = `${seconds(total)} ${relation} the ${name} ${seconds(expected)} (the ${other} is ${seconds(otherMs)})${tolerance}`;
         return { ok, detail };
       },
     },

@@ -24,7 +24,7 @@
 import { CancelledError, isCancellation } from '../primitives/errors.js';
 import type { Task } from '../primitives/task.js';
 import type { TraceEvent } from '../trace/types.js';
-import { seconds, timingSlack } from './checks.js';
+import { judgeTime, relation as relationTo, seconds, timingNoise, toleranceText, unsure } from './checks.js';
 import { type CheckResult, type DemoContext, defineDemo } from './contract.js';
 
 export interface CancelOptions {
@@ -152,11 +152,26 @@ export default defineDemo<CancelOptions>({
         if (outcomes.length === 0) return { ok: false, detail: 'the caller never resumed' };
         const elapsed = Math.max(...outcomes.map((event) => event.t));
         const expected = (after + cleanup) * 1000;
-        const ok = Math.abs(elapsed - expected) <= timingSlack(events) + 0.001;
+        const noise = timingNoise(events);
+        // Without the cancellation the caller would resume when the work ends.
+        const verdict = judgeTime(elapsed, expected, work * 1000, noise);
         const parts = `${seconds(after * 1000)} + ${seconds(cleanup * 1000)} cleanup`;
+        if (verdict === 'unsure')
+          return unsure(`${seconds(elapsed)} vs ${parts} and the ${seconds(work * 1000)} of work`, noise);
+        const ok = verdict === 'expected';
+        const relation = ok ? relationTo(elapsed, expected, noise) : '≠';
+        const tolerance = noise.virtual ? '' : `; ${toleranceText(noise)}`;
         return {
           ok,
-          detail: `${seconds(elapsed)} ${ok ? (elapsed === expected ? '=' : '≈') : '≠'} ${parts}, not the ${seconds(work * 1000)} of work`,
+          detail: ok
+            ? `${seconds(elapsed)} ${relation} ${parts}, not the ${seconds(work * 1000)} of work${tolerance}`
+            : elapsed < expected
+              ? `${seconds(elapsed)} < ${parts}: the caller resumed before the cleanup could have ended${tolerance}`
+              : `${seconds(elapsed)} ${relation} ${parts}${
+                  Math.abs(elapsed - work * 1000) < Math.abs(elapsed - expected)
+                    ? `: nearer the ${seconds(work * 1000)} of work`
+                    : ` (the work: ${seconds(work * 1000)})`
+                }${tolerance}`,
         };
       },
     },

@@ -88,6 +88,11 @@ export interface DemoInfo<O = Record<string, unknown>> {
   estimate(options: O): number;
   /** The module that runs it (`() => import('./semaphore.js')`). */
   load(): Promise<{ default: DemoModule<O> }>;
+  /**
+   * Whether the demo draws from `ctx.random` (default true). A demo that does
+   * not is the same under every seed: its run records and prints no seed.
+   */
+  seeded?: boolean;
   /** The demo's source file, relative to `src/demos/` (default `<name>.ts`); printed by `code`. */
   source?: string;
 }
@@ -96,6 +101,13 @@ export interface DemoInfo<O = Record<string, unknown>> {
 export interface CheckResult {
   ok: boolean;
   detail: string;
+  /**
+   * The run could not tell whether the property holds (real clock: the
+   * machine was too busy, or `--speed` too high, for the times to decide). The
+   * check then passes (`ok` true) and is shown as `?`, with a warning line
+   * naming the measured background lag. See `unsure()` in `checks.ts`.
+   */
+  unsure?: boolean;
 }
 
 /** A property of a run, computed from its events alone, so it can be tested on hand-made traces. */
@@ -104,6 +116,20 @@ export interface Check<O = Record<string, unknown>> {
   /** Whether the check applies to a run with these options (default: always), e.g. only with `--no-lock`. */
   when?(options: O): boolean;
   verify(events: readonly TraceEvent[], options: O): CheckResult;
+  /**
+   * The same check fed one event at a time, keeping only what it needs
+   * (counters, running maxima, per-task state), so a run that does not keep
+   * its trace (the CLI) can check 10^5 tasks in bounded memory. It must give
+   * the result `verify` gives on the same events. Without it, such a run
+   * keeps every event for `verify`.
+   */
+  follow?(options: O): CheckFollower;
+}
+
+/** A check in progress: sees each event of the run (from `run.start` to the last before the checks), then answers. */
+export interface CheckFollower {
+  event(event: TraceEvent): void;
+  result(): CheckResult;
 }
 
 /** The run's executor over the built-in jobs (`ctx.executor()`). */

@@ -23,8 +23,8 @@
 import { gather } from '../primitives/gather.js';
 import { Lock } from '../primitives/semaphore.js';
 import type { TraceEvent } from '../trace/types.js';
-import { finishedOk, maxConcurrency } from './checks.js';
-import { type DemoContext, defineDemo } from './contract.js';
+import { Concurrency, FinishedOk, replay } from './checks.js';
+import { type CheckFollower, type DemoContext, defineDemo } from './contract.js';
 
 export interface LockOptions {
   tasks: number;
@@ -62,18 +62,51 @@ export function replayLocal(events: readonly TraceEvent[]): {
   total: number;
   stale?: { task: string; read: number; value: number };
 } {
-  const counters = new Map<string, number>();
-  for (const event of events) {
-    if (event.type !== LOCAL) continue;
+  return replay(new LocalReplay(), events).result();
+}
+
+/** `replayLocal`, one event at a time (it stops at the first stale write). */
+class LocalReplay {
+  readonly #counters = new Map<string, number>();
+  #stale: { task: string; read: number; value: number } | undefined;
+
+  event(event: TraceEvent): void {
+    if (event.type !== LOCAL || this.#stale !== undefined) return;
     const read = Number(event.data?.read);
     const value = Number(event.data?.value);
-    if (read !== (counters.get(event.task) ?? 0) || value !== read + 1)
-      return { total: Number.NaN, stale: { task: event.task, read, value } };
-    counters.set(event.task, value);
+    if (read !== (this.#counters.get(event.task) ?? 0) || value !== read + 1) {
+      this.#stale = { task: event.task, read, value };
+      return;
+    }
+    this.#counters.set(event.task, value);
   }
-  let total = 0;
-  for (const value of counters.values()) total += value;
-  return { total };
+
+  result(): { total: number; stale?: { task: string; read: number; value: number } } {
+    if (this.#stale !== undefined) return { total: Number.NaN, stale: this.#stale };
+    let total = 0;
+    for (const value of this.#counters.values()) total += value;
+    return { total };
+  }
+}
+
+function noShared({ tasks, increments }: LockOptions): CheckFollower {
+  const local = new LocalReplay();
+  let lockEvents = 0;
+  return {
+    event(event) {
+      if (event.resource === LOCK) lockEvents++;
+      local.event(event);
+    },
+    result() {
+      if (lockEvents > 0) return { ok: false, detail: TEXT.lockUsed(lockEvents) };
+      const { total, stale } = local.result();
+      if (stale !== undefined)
+        return { ok: false, detail: TEXT.staleLocal(stale.task, stale.read, stale.value) };
+      if (total !== tasks * increments)
+        return { ok: false, detail: TEXT.totalWrong(total, tasks, increments) };
+      return { ok: true, detail: TEXT.noSharedOk(total, tasks, increments) };
+    },
+  };
 }
 
 /**
@@ -87,31 +120,117 @@ export function replayCounter(events: readonly TraceEvent[]): {
   lost: number;
   staleWrites: number;
 } {
-  let value = 0;
-  let writes = 0;
-  let lost = 0;
-  let staleWrites = 0;
-  for (const event of events) {
-    if (event.type !== WRITE) continue;
-    const read = Number(event.data?.read);
-    writes++;
-    if (read !== value) staleWrites++;
-    lost += value - read;
-    value = Number(event.data?.value);
-  }
-  return { writes, final: value, lost, staleWrites };
+  const counter = replay(new CounterReplay(), events);
+  return {
+    writes: counter.writes,
+    final: counter.value,
+    lost: counter.lost,
+    staleWrites: counter.staleWrites,
+  };
 }
 
-/** Writes made by a task that did not hold the lock at that moment. */
-function writesOutsideLock(events: readonly TraceEvent[]): number {
-  let holder: string | undefined;
-  let outside = 0;
-  for (const event of events) {
-    if (event.resource === LOCK && event.type === 'acquire') holder = event.task;
-    else if (event.resource === LOCK && event.type === 'release') holder = undefined;
-    else if (event.type === WRITE && event.task !== holder) outside++;
+/** `replayCounter`, one event at a time. */
+class CounterReplay {
+  value = 0;
+  writes = 0;
+  lost = 0;
+  staleWrites = 0;
+
+  event(event: TraceEvent): void {
+    if (event.type !== WRITE) return;
+    const read = Number(event.data?.read);
+    this.writes++;
+    if (read !== this.value) this.staleWrites++;
+    this.lost += this.value - read;
+    this.value = Number(event.data?.value);
   }
-  return outside;
+}
+
+/** Counts writes made by a task that did not hold the lock at that moment. */
+class WritesOutsideLock {
+  outside = 0;
+  #holder: string | undefined;
+
+  event(event: TraceEvent): void {
+    if (event.resource === LOCK && event.type === 'acquire') this.#holder = event.task;
+    else if (event.resource === LOCK && event.type === 'release') this.#holder = undefined;
+    else if (event.type === WRITE && event.task !== this.#holder) this.outside++;
+  }
+}
+
+// Each check follows the run one event at a time (see `Check.follow`): with the trace not kept,
+// 10^7 increments cost a few counters. `verify` replays a trace through the same follower.
+
+function finalCounter({ tasks, increments }: LockOptions): CheckFollower {
+  const counter = new CounterReplay();
+  return {
+    event: (event) => counter.event(event),
+    result() {
+      const { writes, value: final, lost } = counter;
+      const expected = tasks * increments;
+      if (final !== expected || writes !== expected || lost !== 0) {
+        return {
+          ok: false,
+          detail: `${final} ≠ ${tasks} × ${increments}: ${lost} lost in ${writes} writes`,
+        };
+      }
+      return { ok: true, detail: `${final} = ${tasks} × ${increments}, no update lost` };
+    },
+  };
+}
+
+function oneHolder(): CheckFollower {
+  const concurrency = new Concurrency(LOCK);
+  const writes = new WritesOutsideLock();
+  return {
+    event(event) {
+      concurrency.event(event);
+      writes.event(event);
+    },
+    result() {
+      const { max } = concurrency;
+      const { outside } = writes;
+      if (max > 1) return { ok: false, detail: `${max} tasks held the lock at once` };
+      if (outside > 0)
+        return {
+          ok: false,
+          detail: `${outside} write${outside === 1 ? '' : 's'} made without holding the lock`,
+        };
+      return { ok: true, detail: 'every write made by the lock holder, never two holders' };
+    },
+  };
+}
+
+function lostCounted({ tasks, increments }: LockOptions): CheckFollower {
+  const counter = new CounterReplay();
+  return {
+    event: (event) => counter.event(event),
+    result() {
+      const { writes, value: final, lost } = counter;
+      const expected = tasks * increments;
+      if (writes !== expected) return { ok: false, detail: `${writes} writes, expected ${expected}` };
+      if (final + lost !== expected) {
+        return {
+          ok: false,
+          detail: `final ${final} + ${lost} lost ≠ ${expected}: updates unaccounted for`,
+        };
+      }
+      if (tasks > 1 && lost === 0)
+        return { ok: false, detail: `no update lost: the tasks never interleaved` };
+      return {
+        ok: true,
+        detail: `${final} = ${expected} − ${lost} lost, each loss traced to a stale write`,
+      };
+    },
+  };
+}
+
+function everyTaskDone({ tasks }: LockOptions): CheckFollower {
+  const done = new FinishedOk(TASK);
+  return {
+    event: (event) => done.event(event),
+    result: () => ({ ok: done.count === tasks, detail: `${done.count}/${tasks}` }),
+  };
 }
 
 export default defineDemo<LockOptions>({
@@ -119,74 +238,31 @@ export default defineDemo<LockOptions>({
     {
       name: 'final counter',
       when: ({ lock, shared }) => lock && shared,
-      verify(events, { tasks, increments }) {
-        const { writes, final, lost } = replayCounter(events);
-        const expected = tasks * increments;
-        if (final !== expected || writes !== expected || lost !== 0) {
-          return {
-            ok: false,
-            detail: `${final} ≠ ${tasks} × ${increments}: ${lost} lost in ${writes} writes`,
-          };
-        }
-        return { ok: true, detail: `${final} = ${tasks} × ${increments}, no update lost` };
-      },
+      verify: (events, options) => replay(finalCounter(options), events).result(),
+      follow: finalCounter,
     },
     {
       name: 'one holder at a time',
       when: ({ lock, shared }) => lock && shared,
-      verify(events) {
-        const max = maxConcurrency(events, LOCK);
-        const outside = writesOutsideLock(events);
-        if (max > 1) return { ok: false, detail: `${max} tasks held the lock at once` };
-        if (outside > 0)
-          return {
-            ok: false,
-            detail: `${outside} write${outside === 1 ? '' : 's'} made without holding the lock`,
-          };
-        return { ok: true, detail: 'every write made by the lock holder, never two holders' };
-      },
+      verify: (events) => replay(oneHolder(), events).result(),
+      follow: oneHolder,
     },
     {
       name: 'lost updates counted',
       when: ({ lock, shared }) => !lock && shared,
-      verify(events, { tasks, increments }) {
-        const { writes, final, lost } = replayCounter(events);
-        const expected = tasks * increments;
-        if (writes !== expected) return { ok: false, detail: `${writes} writes, expected ${expected}` };
-        if (final + lost !== expected) {
-          return {
-            ok: false,
-            detail: `final ${final} + ${lost} lost ≠ ${expected}: updates unaccounted for`,
-          };
-        }
-        if (tasks > 1 && lost === 0)
-          return { ok: false, detail: `no update lost: the tasks never interleaved` };
-        return {
-          ok: true,
-          detail: `${final} = ${expected} − ${lost} lost, each loss traced to a stale write`,
-        };
-      },
+      verify: (events, options) => replay(lostCounted(options), events).result(),
+      follow: lostCounted,
     },
     {
       name: TEXT.checkNoShared,
       when: ({ shared }) => !shared,
-      verify(events, { tasks, increments }) {
-        const lockEvents = events.filter((event) => event.resource === LOCK).length;
-        if (lockEvents > 0) return { ok: false, detail: TEXT.lockUsed(lockEvents) };
-        const { total, stale } = replayLocal(events);
-        if (stale !== undefined)
-          return { ok: false, detail: TEXT.staleLocal(stale.task, stale.read, stale.value) };
-        if (total !== tasks * increments)
-          return { ok: false, detail: TEXT.totalWrong(total, tasks, increments) };
-        return { ok: true, detail: TEXT.noSharedOk(total, tasks, increments) };
-      },
+      verify: (events, options) => replay(noShared(options), events).result(),
+      follow: noShared,
     },
     {
       name: 'every task done',
-      verify(events, { tasks }) {
-        const done = finishedOk(events, TASK);
-        return { ok: done === tasks, detail: `${done}/${tasks}` };
-      },
+      verify: (events, options) => replay(everyTaskDone(options), events).result(),
+      follow: everyTaskDone,
     },
   ],
 

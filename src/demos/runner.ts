@@ -1,3 +1,4 @@
+import { idleLoopLag } from '../node/loop-lag.js';
 import { isCancellation } from '../primitives/errors.js';
 import { Random } from '../primitives/random.js';
 import { RealClock } from '../primitives/real-clock.js';
@@ -5,7 +6,7 @@ import { VirtualClock } from '../primitives/virtual-clock.js';
 import { Recorder, type TraceListener } from '../trace/recorder.js';
 import type { TraceEvent } from '../trace/types.js';
 import { createContext } from './context.js';
-import type { CheckResult, DemoInfo } from './contract.js';
+import type { Check, CheckFollower, CheckResult, DemoInfo } from './contract.js';
 
 export interface RunSettings {
   seed: number;
@@ -16,12 +17,23 @@ export interface RunSettings {
   signal: AbortSignal;
   /** Receive each event as it is recorded. */
   listeners?: readonly TraceListener[];
+  /**
+   * Keep every event in the result (default true). The CLI passes false and
+   * streams: its renderers and the checks (through `Check.follow`) see each
+   * event once, and memory grows with the tasks alive, not with the events.
+   * A check without `follow` still gets the whole trace (kept just for it).
+   */
+  keepEvents?: boolean;
 }
+
+/** Wall ms the runner watches the idle event loop before a real-clock run, to measure the machine's background load. */
+export const BASELINE_MS = 100;
 
 export type RunStatus = 'ok' | 'failed' | 'interrupted';
 
 export interface RunResult {
   status: RunStatus;
+  /** The run's events, in order (empty when run with `keepEvents: false`). */
   events: readonly TraceEvent[];
   checks: (CheckResult & { name: string })[];
   /** Why the demo crashed, if it did. */
@@ -29,7 +41,9 @@ export interface RunResult {
 }
 
 /**
- * Runs one demo and records it: `run.start`, the demo's own events, a
+ * Runs one demo and records it: `run.start` (on the real clock with
+ * `data.background`, the idle loop's lag measured just before, which timing
+ * checks allow for), the demo's own events, a
  * `check` per check (only when the demo completed), `run.end`. When `run`
  * returns, tasks it left running are cancelled and awaited, as asyncio.run
  * does, so no event follows `run.end`. Never prints; never throws for the
@@ -37,15 +51,23 @@ export interface RunResult {
  */
 export async function runDemo<O>(info: DemoInfo<O>, options: O, settings: RunSettings): Promise<RunResult> {
   const demo = (await info.load()).default;
+  // Real clock: how busy the machine is, measured on the idle loop before the demo's time starts.
+  const background = settings.virtual ? undefined : await idleLoopLag(BASELINE_MS);
   const clock = settings.virtual ? new VirtualClock() : new RealClock({ speed: settings.speed });
-  const recorder = new Recorder({ demo: info.name, clock });
+  const keep = settings.keepEvents !== false;
+  const recorder = new Recorder({ demo: info.name, clock, keep });
+  // Followers see every event from `run.start` to the last before the checks.
+  const checking = keep ? undefined : followChecks(demo.checks, options, recorder);
   for (const listener of settings.listeners ?? []) recorder.subscribe(listener);
   recorder.emit('run.start', {
     data: {
       options: options as Record<string, unknown>,
-      seed: settings.seed,
+      ...(info.seeded === false ? {} : { seed: settings.seed }),
       clock: settings.virtual ? 'virtual' : 'real',
       ...(settings.virtual ? {} : { speed: settings.speed }),
+      ...(background === undefined
+        ? {}
+        : { background: { maxMs: background.maxMs, p99Ms: background.p99Ms } }),
       title: info.title,
       pattern: info.pattern,
       explanation: info.explanation,
@@ -71,13 +93,24 @@ export async function runDemo<O>(info: DemoInfo<O>, options: O, settings: RunSet
   else if (error === undefined && recorder.listenerError !== undefined) error = recorder.listenerError;
   if (error !== undefined) status = 'failed';
 
+  checking?.stop();
   const checks: RunResult['checks'] = [];
   if (status === 'ok') {
     for (const check of demo.checks) {
       if (check.when !== undefined && !check.when(options)) continue;
-      const result = verify(() => check.verify(recorder.events, options));
+      const follower = checking?.followers.get(check);
+      const result = verify(() =>
+        follower === undefined ? check.verify(recorder.events, options) : follower.result(),
+      );
       checks.push({ name: check.name, ...result });
-      recorder.emit('check', { data: { name: check.name, ok: result.ok, detail: result.detail } });
+      recorder.emit('check', {
+        data: {
+          name: check.name,
+          ok: result.ok,
+          detail: result.detail,
+          ...(result.unsure === true ? { unsure: true } : {}),
+        },
+      });
     }
     if (checks.some((check) => !check.ok)) status = 'failed';
   }
@@ -89,6 +122,58 @@ export async function runDemo<O>(info: DemoInfo<O>, options: O, settings: RunSet
   if (error !== undefined) data.error = describe(error);
   recorder.emit('run.end', { data });
   return { status, events: recorder.events, checks, ...(error === undefined ? {} : { error }) };
+}
+
+/**
+ * Subscribes a follower for each check that applies and has one; the others
+ * share one copy of the trace, kept only if one of them needs it. A
+ * follower that throws fails its check, not the run.
+ */
+function followChecks<O>(
+  checks: readonly Check<O>[],
+  options: O,
+  recorder: Recorder,
+): { followers: Map<Check<O>, CheckFollower>; stop(): void } {
+  const followers = new Map<Check<O>, CheckFollower>();
+  let kept: TraceEvent[] | undefined;
+  for (const check of checks) {
+    if (check.when !== undefined && !check.when(options)) continue;
+    if (check.follow === undefined) {
+      kept ??= [];
+      const events = kept;
+      followers.set(check, { event: () => {}, result: () => check.verify(events, options) });
+    } else {
+      followers.set(check, guarded(check.follow(options)));
+    }
+  }
+  const all = [...followers.values()];
+  const store = kept;
+  const unsubscribe = recorder.subscribe((event) => {
+    store?.push(event);
+    for (const follower of all) follower.event(event);
+  });
+  return { followers, stop: unsubscribe };
+}
+
+/** A follower whose first throw is kept and reported as its result. */
+function guarded(follower: CheckFollower): CheckFollower {
+  let error: unknown;
+  let failed = false;
+  return {
+    event(event) {
+      if (failed) return;
+      try {
+        follower.event(event);
+      } catch (err) {
+        failed = true;
+        error = err;
+      }
+    },
+    result() {
+      if (failed) throw error;
+      return follower.result();
+    },
+  };
 }
 
 /** A check that throws has failed, and says why. */

@@ -10,8 +10,8 @@
  */
 import { gather } from '../primitives/gather.js';
 import { Semaphore } from '../primitives/semaphore.js';
-import { admissionOrder, finishedOk, maxConcurrency } from './checks.js';
-import { type DemoContext, defineDemo } from './contract.js';
+import { AdmissionLine, Concurrency, FinishedOk, replay } from './checks.js';
+import { type CheckResult, type DemoContext, defineDemo } from './contract.js';
 import { WORK_MAX_MS } from './timing.js';
 
 export interface SemaphoreOptions {
@@ -26,31 +26,18 @@ export default defineDemo<SemaphoreOptions>({
   checks: [
     {
       name: 'max concurrency',
-      verify(events, { workers, limit }) {
-        const max = maxConcurrency(events, SEM);
-        const expected = Math.min(workers, limit);
-        if (max > limit) return { ok: false, detail: `${max} > limit ${limit}` };
-        if (max < expected) return { ok: false, detail: `${max}, never reached ${expected}` };
-        return { ok: true, detail: `${max} ≤ limit ${limit}` };
-      },
+      verify: (events, options) => replay(maxConcurrencyCheck(options), events).result(),
+      follow: (options) => maxConcurrencyCheck(options),
     },
     {
       name: 'every worker done',
-      verify(events, { workers }) {
-        const done = finishedOk(events, WORKER);
-        return { ok: done === workers, detail: `${done}/${workers}` };
-      },
+      verify: (events, options) => replay(everyWorkerDone(options), events).result(),
+      follow: (options) => everyWorkerDone(options),
     },
     {
       name: 'FIFO admission',
-      verify(events) {
-        const { admitted, overtaking } = admissionOrder(events, SEM);
-        if (overtaking === undefined) return { ok: true, detail: `${admitted} admitted in arrival order` };
-        return {
-          ok: false,
-          detail: `${overtaking.admitted} got in before ${overtaking.overtaken}, which came first`,
-        };
-      },
+      verify: (events) => replay(fifoAdmission(), events).result(),
+      follow: () => fifoAdmission(),
     },
   ],
 
@@ -67,6 +54,45 @@ export default defineDemo<SemaphoreOptions>({
     await gather(tasks);
   },
 });
+
+// Each check follows the run one event at a time (see `Check.follow`); `verify` replays a trace through it.
+
+function maxConcurrencyCheck({ workers, limit }: SemaphoreOptions) {
+  const concurrency = new Concurrency(SEM);
+  return {
+    event: concurrency.event.bind(concurrency),
+    result(): CheckResult {
+      const { max } = concurrency;
+      const expected = Math.min(workers, limit);
+      if (max > limit) return { ok: false, detail: `${max} > limit ${limit}` };
+      if (max < expected) return { ok: false, detail: `${max}, never reached ${expected}` };
+      return { ok: true, detail: `${max} ≤ limit ${limit}` };
+    },
+  };
+}
+
+function everyWorkerDone({ workers }: SemaphoreOptions) {
+  const done = new FinishedOk(WORKER);
+  return {
+    event: done.event.bind(done),
+    result: (): CheckResult => ({ ok: done.count === workers, detail: `${done.count}/${workers}` }),
+  };
+}
+
+function fifoAdmission() {
+  const line = new AdmissionLine(SEM);
+  return {
+    event: line.event.bind(line),
+    result(): CheckResult {
+      const { admitted, overtaking } = line;
+      if (overtaking === undefined) return { ok: true, detail: `${admitted} admitted in arrival order` };
+      return {
+        ok: false,
+        detail: `${overtaking.admitted} got in before ${overtaking.overtaken}, which came first`,
+      };
+    },
+  };
+}
 
 async function worker(
   ctx: DemoContext<SemaphoreOptions>,

@@ -114,3 +114,18 @@ export async function measureLoopLag<T>(
   await turn();
   return { result, lag: monitor.stop() };
 }
+
+/**
+ * The event loop's lag while it does nothing for `ms`: how late the machine
+ * runs an idle process's timers, i.e. its background load. On an idle machine
+ * `maxMs` is about 1 ms; with more runnable threads than cores it grows to the
+ * scheduler's time slices (tens of ms).
+ * @example
+ * const background = await idleLoopLag(100); // before timing something on the wall clock
+ */
+export async function idleLoopLag(ms: number, options: LoopLagOptions = {}): Promise<LoopLag> {
+  using monitor = new LoopLagMonitor({ resolution: 5, ...options });
+  monitor.start();
+  await new Promise<void>((resolve) => setTimeout(resolve, ms));
+  return monitor.stop();
+}

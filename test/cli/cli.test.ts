@@ -23,7 +23,9 @@ describe('usage errors: exit 2, a message naming the problem on stderr, nothing 
     [['semaphore', '--workers', '1.5'], "error: --workers must be an integer from 1 to 100000, got '1.5'"],
     [['semaphore', '--limit', 'lots'], "error: --limit must be an integer from 1 to 100000, got 'lots'"],
     [['semaphore', '--seed', '-1'], "error: --seed must be an integer from 0 to 4294967295, got '-1'"],
-    [['semaphore', '--speed', '0'], "error: --speed must be a number from 0.01 to 1000, got '0'"],
+    [['semaphore', '--speed', '0'], "error: --speed must be a number from 0.01 to 100, got '0'"],
+    [['cancel', '--speed', '1000'], "error: --speed must be a number from 0.01 to 100, got '1000'"],
+    [['all', '--speed', '100.5'], "error: --speed must be a number from 0.01 to 100, got '100.5'"],
     [
       ['semaphore', '--format', 'xml'],
       "error: --format must be one of pretty, json, chrome, html, got 'xml'",

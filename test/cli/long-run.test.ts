@@ -26,7 +26,7 @@ describe('longRun: the decision before a run', () => {
     expect(longRun('semaphore', 100_000_000, real)).toEqual({
       action: 'refuse',
       message:
-        'semaphore would take about 27 h 47 min on the real clock, more than 1 h: add --yes to run it anyway, or use --virtual (instant) or --speed 1000 (about 1 min 40 s)',
+        'semaphore would take about 27 h 47 min on the real clock, more than 1 h: add --yes to run it anyway, or use --virtual (instant) or --speed 100 (about 16 min 40 s)',
     });
   });
 
@@ -37,7 +37,7 @@ describe('longRun: the decision before a run', () => {
   });
 
   it('counts wall time: --speed divides it, --virtual makes it instant', () => {
-    expect(longRun('semaphore', 100_000_000, { ...real, speed: 1000 })).toEqual({ action: 'run' });
+    expect(longRun('semaphore', 10_000_000, { ...real, speed: 100 })).toEqual({ action: 'run' });
     expect(longRun('semaphore', 100_000_000, { ...real, virtual: true })).toEqual({ action: 'run' });
     const slow = longRun('event', 2 * WARN_AFTER_MS, { ...real, speed: 0.5 });
     expect(slow.action === 'warn' && slow.message).toBe(
@@ -47,10 +47,10 @@ describe('longRun: the decision before a run', () => {
   });
 
   it('suggests no speed when already at the top one', () => {
-    const decision = longRun('cancel', 86_400_000 * 1000, { ...real, speed: 1000, yes: true });
+    const decision = longRun('cancel', 86_400_000 * 100, { ...real, speed: 100, yes: true });
     expect(decision).toEqual({
       action: 'warn',
-      message: 'cancel will take about 24 h on the real clock at --speed 1000; --virtual runs it at once',
+      message: 'cancel will take about 24 h on the real clock at --speed 100; --virtual runs it at once',
     });
   });
 
@@ -76,7 +76,7 @@ describe('the CLI before a long real-clock run', () => {
     expect(status).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toMatch(
-      /^error: semaphore would take about 27 h 47 min on the real clock, more than 1 h: add --yes to run it anyway, or use --virtual \(instant\) or --speed 1000 \(about 1 min 40 s\)\n/,
+      /^error: semaphore would take about 27 h 47 min on the real clock, more than 1 h: add --yes to run it anyway, or use --virtual \(instant\) or --speed 100 \(about 16 min 40 s\)\n/,
     );
     expect(stderr).not.toMatch(/\bat \S+:\d+/); // no stack trace
   });
@@ -119,7 +119,7 @@ describe('the CLI before a long real-clock run', () => {
     child.kill('SIGINT');
     expect(await exited).toBe('SIGINT');
     expect(stderr).toBe(
-      'note: cancel will take about 24 h on the real clock; --virtual runs it at once, --speed 1000 in about 1 min 26 s\n',
+      'note: cancel will take about 24 h on the real clock; --virtual runs it at once, --speed 100 in about 14 min 24 s\n',
     );
     const lines = stdout
       .trimEnd()

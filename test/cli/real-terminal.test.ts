@@ -197,7 +197,7 @@ describe('Ctrl-C with many tasks (tmux)', () => {
   }
 
   it('collapses 10^5 cancellations and cleanups, acknowledges at once, prints a few dozen lines and exits 130', async () => {
-    const run = start('many', 'semaphore --workers 100000 --limit 1 --seed 1');
+    const run = start('many', 'semaphore --workers 100000 --limit 1 --seed 1 --yes');
     // Wait until all the workers are queued and worker-1 works: the run is in its long middle.
     await until(() => /worker-1 +⋯ sleeps/.test(run.log()), 60_000, 'the run to settle');
     const before = run.raw().length;
@@ -225,7 +225,7 @@ describe('Ctrl-C with many tasks (tmux)', () => {
   }, 180_000);
 
   it('exits within 2 s of Ctrl-C with 10^4 tasks', async () => {
-    const run = start('ten', 'semaphore --workers 10000 --limit 1 --seed 1');
+    const run = start('ten', 'semaphore --workers 10000 --limit 1 --seed 1 --yes');
     await until(() => /worker-1 +⋯ sleeps/.test(run.log()), 60_000, 'the run to settle');
     const sent = Date.now();
     tmux('send-keys', '-t', 'ten', 'C-c');

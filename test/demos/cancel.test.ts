@@ -93,7 +93,7 @@ describe('cancel demo', () => {
       });
       expect(verify(cancel, 'elapsed', slow, options)).toEqual({
         ok: false,
-        detail: '10.200 s ≠ 1.000 s + 0.200 s cleanup, not the 10.000 s of work',
+        detail: '10.200 s ≠ 1.000 s + 0.200 s cleanup: nearer the 10.000 s of work',
       });
     });
 

@@ -188,7 +188,7 @@ describe('executor demo', () => {
       );
       expect(check('ran on worker threads', slow, opts)).toEqual({
         ok: false,
-        detail: '5.000 s for 2 round(s) of 2.000 s',
+        detail: '5.000 s for 2 rounds of 2.000 s',
       });
     });
   });

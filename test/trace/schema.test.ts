@@ -13,13 +13,25 @@ describe('trace v1 JSON Schema', () => {
   });
 
   const base = { v: 1, seq: 0, t: 0, demo: 'd', task: 'main' };
+
+  it('accepts a real-clock run.start with no seed (a demo that draws nothing random) and its background lag, and an unsure check', () => {
+    const start = { options: {}, clock: 'real', speed: 1, background: { maxMs: 41.5, p99Ms: 12 } };
+    expect(schemaErrors({ ...base, type: 'run.start', data: start })).toEqual([]);
+    const check = { name: 'total time', ok: true, detail: 'could not tell', unsure: true };
+    expect(schemaErrors({ ...base, type: 'check', data: check })).toEqual([]);
+    expect(schemaErrors({ ...base, type: 'check', data: { ...check, unsure: false } })).not.toEqual([]);
+  });
   it.each([
     ['a missing seq', { v: 1, t: 0, demo: 'd', task: 'main', type: 'log', msg: 'x' }],
     ['another version', { ...base, v: 2, type: 'log', msg: 'x' }],
     ['a negative t', { ...base, t: -1, type: 'log', msg: 'x' }],
     ['an unknown type without a namespace', { ...base, type: 'frobnicate' }],
     ['an unknown top-level field', { ...base, type: 'log', msg: 'x', extra: 1 }],
-    ['run.start without a seed', { ...base, type: 'run.start', data: { options: {}, clock: 'real' } }],
+    ['run.start without a clock', { ...base, type: 'run.start', data: { options: {}, seed: 1 } }],
+    [
+      'run.start with a negative seed',
+      { ...base, type: 'run.start', data: { options: {}, seed: -1, clock: 'real' } },
+    ],
     [
       'run.start with an unknown clock',
       { ...base, type: 'run.start', data: { options: {}, seed: 1, clock: 'sun' } },

@@ -127,6 +127,8 @@ async function runAll(
         speed: common.speed,
         signal: controller.signal,
         listeners,
+        // Streamed: the renderer writes each event as it comes, checks follow it, nothing keeps the trace.
+        keepEvents: false,
       });
       if (result.status === 'failed') failures.push(failure(info.name, result, io.env));
     }

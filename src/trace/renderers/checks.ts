@@ -6,26 +6,69 @@ export interface CheckOutcome {
   name: string;
   ok: boolean;
   detail: string;
+  /** The run could not tell (real clock, busy machine or high `--speed`): passed, shown as `?`. */
+  unsure: boolean;
 }
 
 /** The outcomes carried by a run's `check` events, in order. */
 export function checkOutcomes(events: readonly TraceEvent[]): CheckOutcome[] {
-  return events
-    .filter((event) => event.type === 'check')
-    .map((event) => ({
-      name: String(event.data?.name ?? '?'),
-      ok: event.data?.ok === true,
-      detail: String(event.data?.detail ?? ''),
-    }));
+  return events.filter((event) => event.type === 'check').map(checkOutcome);
 }
 
-/** `✓ max concurrency 3 ≤ limit 3`, one line per check. */
-export function renderChecks(outcomes: readonly CheckOutcome[], style: Style): string[] {
+/** The outcome one `check` event carries. */
+export function checkOutcome(event: TraceEvent): CheckOutcome {
+  return {
+    name: String(event.data?.name ?? '?'),
+    ok: event.data?.ok === true,
+    detail: String(event.data?.detail ?? ''),
+    unsure: event.data?.unsure === true,
+  };
+}
+
+/**
+ * `✓ max concurrency 3 ≤ limit 3`, one line per check (`?` for one the run
+ * could not judge), then a warning line when some could not be judged,
+ * naming the background lag measured in `events`' `run.start`.
+ */
+export function renderChecks(
+  outcomes: readonly CheckOutcome[],
+  style: Style,
+  events: readonly TraceEvent[] = [],
+): string[] {
   if (outcomes.length === 0) return [];
-  return [
+  const lines = [
     style.bold('Checks'),
-    ...outcomes.map(({ name, ok, detail }) =>
-      ok ? `${style.ok('✓')} ${name} ${style.dim(detail)}` : `${style.bad('✗')} ${name} ${style.bad(detail)}`,
+    ...outcomes.map(({ name, ok, detail, unsure }) =>
+      unsure
+        ? `${style.warn('?')} ${name} ${style.warn(detail)}`
+        : ok
+          ? `${style.ok('✓')} ${name} ${style.dim(detail)}`
+          : `${style.bad('✗')} ${name} ${style.bad(detail)}`,
     ),
   ];
+  const warning = unsureWarning(outcomes, events);
+  if (warning !== undefined) lines.push(`${style.warn('⚠')} ${style.warn(warning)}`);
+  return lines;
+}
+
+/**
+ * `machine busy: 1 timing check could not be judged (background event-loop
+ * lag 48.2 ms before the run); it is not counted as failed — run with
+ * --virtual for exact timings`, or `undefined` when every check was judged.
+ */
+export function unsureWarning(
+  outcomes: readonly CheckOutcome[],
+  events: readonly TraceEvent[],
+): string | undefined {
+  const count = outcomes.filter((outcome) => outcome.unsure).length;
+  if (count === 0) return undefined;
+  const start = events.find((event) => event.type === 'run.start')?.data;
+  const lag = Number((start?.background as { maxMs?: unknown } | undefined)?.maxMs);
+  const speed = Number(start?.speed ?? 1);
+  const measured = Number.isFinite(lag)
+    ? `background event-loop lag ${Math.round(lag * 10) / 10} ms before the run`
+    : 'background lag not measured';
+  const atSpeed = Number.isFinite(speed) && speed !== 1 ? ` at --speed ${speed}` : '';
+  const checks = count === 1 ? '1 timing check' : `${count} timing checks`;
+  return `machine busy or too fast to time${atSpeed}: ${checks} could not be judged (${measured}); not counted as failed — run with --virtual for exact timings`;
 }

@@ -1,4 +1,4 @@
-import { analyse } from '../analysis.js';
+import { RunAnalyser } from '../analysis.js';
 import {
   describeEvent,
   describeState,
@@ -9,7 +9,7 @@ import {
 } from '../format.js';
 import type { TraceEvent } from '../types.js';
 import { indentOf, wrapLine } from '../wrap.js';
-import { type CheckOutcome, checkOutcomes, renderChecks } from './checks.js';
+import { type CheckOutcome, checkOutcome, renderChecks } from './checks.js';
 import { createStyle, type Style } from './style.js';
 import { renderSummary, renderThreads } from './summary.js';
 import { renderTimeline } from './timeline.js';
@@ -19,6 +19,12 @@ import type { Renderer, RenderSettings } from './types.js';
 export const COLLAPSE_AFTER = 20;
 
 const MAX_TASK_WIDTH = 24;
+
+/**
+ * Tasks whose intervals a run keeps for the timeline and summary rows (both
+ * show the first 20); the rest count only in the totals.
+ */
+const DETAILED_TASKS = 20;
 
 /** The events `describeEvent` has no line for: the run's frame, drawn in its own sections. */
 const UNDESCRIBED = new Set(['run.start', 'run.end', 'check']);
@@ -40,7 +46,9 @@ const ALWAYS_SHOWN = new Set(['event.set', 'event.clear', 'queue.shutdown']);
  * same kind in a run, further ones are counted instead, and the count is
  * printed as one line (`… 480 more: acquire ×240, release ×240`) before the
  * next shown line. Everything depends on the events alone, so rendering a
- * saved trace reproduces the live output byte for byte.
+ * saved trace reproduces the live output byte for byte. Nothing keeps the
+ * events: the timeline, summary, checks and verdict are built as they
+ * arrive (see `RunAnalyser`), so memory grows with the tasks, not the events.
  */
 export function createPrettyRenderer(settings: RenderSettings): Renderer {
   const style = createStyle(settings.colorLevel);
@@ -82,7 +90,15 @@ class RunView {
   readonly #style: Style;
   readonly #demo: string;
   readonly #seed: unknown;
-  readonly #events: TraceEvent[] = [];
+  /** The run's `run.start`, kept for the checks' busy-machine warning (its background lag). */
+  readonly #start: TraceEvent[];
+  readonly #analyser = new RunAnalyser({ detailed: DETAILED_TASKS });
+  readonly #checks: CheckOutcome[] = [];
+  /** Tasks that ended cancelled (for an interruption's verdict): the first few names, and how many. */
+  readonly #cancelled: string[] = [];
+  #cancelledCount = 0;
+  #cleanups = 0;
+  #lastT: number | undefined;
   readonly #colours = new Map<string, number>();
   readonly #shownByKey = new Map<string, number>();
   #hidden: { count: number; byType: Map<string, number>; to: number; first: TraceEvent } | undefined;
@@ -94,11 +110,19 @@ class RunView {
     this.#style = style;
     this.#demo = first.demo;
     this.#seed = first.type === 'run.start' ? first.data?.seed : undefined;
+    this.#start = first.type === 'run.start' ? [first] : [];
     if (first.type === 'run.start' && !settings.quiet) this.#write(this.#header(first));
   }
 
   add(event: TraceEvent): void {
-    this.#events.push(event);
+    this.#analyser.add(event);
+    this.#lastT = event.t;
+    if (event.type === 'check') this.#checks.push(checkOutcome(event));
+    else if (event.type === 'cleanup') this.#cleanups++;
+    else if (event.type === 'task.end' && event.data?.status === 'cancelled') {
+      if (this.#cancelled.length < 4) this.#cancelled.push(event.task);
+      this.#cancelledCount++;
+    }
     this.#colourOf(event.task);
     if (this.#settings.quiet || UNDESCRIBED.has(event.type)) return;
     // Counted before it is described: after Ctrl-C over 10^5 tasks, most events are only counted.
@@ -148,12 +172,12 @@ class RunView {
   close(end: TraceEvent | undefined): void {
     this.#flushHidden();
     const s = this.#style;
-    const checks = checkOutcomes(this.#events);
+    const checks = this.#checks;
     const status = end?.data?.status;
     this.status = typeof status === 'string' ? status : 'unfinished';
     const sections: string[] = [];
     if (!this.#settings.quiet && status !== 'interrupted' && end !== undefined) {
-      const run = analyse(this.#events);
+      const run = this.#analyser.finish();
       const label = (name: string, width?: number): string => this.#label(name, width);
       const fit = this.#settings.fit ? this.#settings.width : undefined;
       const timeline = renderTimeline(run, {
@@ -171,7 +195,7 @@ class RunView {
           `${s.bold('Executor')}\n${renderThreads(run.threads, { style: s, label, width: fit })}`,
         );
     }
-    const checkLines = renderChecks(checks, s);
+    const checkLines = renderChecks(checks, s, this.#start);
     if (checkLines.length > 0) sections.push(this.#fitBlock(checkLines.join('\n')));
     sections.push(this.#fitBlock(this.#verdict(end, checks)));
     this.#write(`\n${sections.join('\n\n')}\n\n`);
@@ -182,7 +206,7 @@ class RunView {
     this.#flushHidden();
     const s = this.#style;
     const seed = this.#seed === undefined ? '' : s.dim(` (seed ${formatValue(this.#seed)})`);
-    const at = formatElapsed(this.#events.at(-1)?.t ?? 0);
+    const at = formatElapsed(this.#lastT ?? 0);
     const line = `${s.warn('⚠')} ${s.bold(this.#demo)} interrupted at ${at}, cleanup abandoned (second Ctrl-C): ${this.#interruption()}${seed}`;
     this.#write(`\n${this.#fitBlock(line)}\n`);
   }
@@ -200,7 +224,8 @@ class RunView {
       data.clock === 'real' && data.speed !== undefined && data.speed !== 1
         ? `real ×${data.speed}`
         : data.clock;
-    const facts = [options, `seed ${formatValue(data.seed)}`, `${clock ?? '?'} clock`].filter(Boolean);
+    const seed = data.seed === undefined ? '' : `seed ${formatValue(data.seed)}`;
+    const facts = [options, seed, `${clock ?? '?'} clock`].filter(Boolean);
     lines.push(s.dim(`  ${facts.join(' · ')}`));
     return `${this.#fitBlock(lines.join('\n'))}\n\n`;
   }
@@ -210,7 +235,7 @@ class RunView {
     const seed = this.#seed === undefined ? '' : s.dim(` (seed ${formatValue(this.#seed)})`);
     const demo = s.bold(this.#demo);
     if (end === undefined) {
-      const last = this.#events.at(-1)?.t ?? 0;
+      const last = this.#lastT ?? 0;
       return `${s.warn('…')} ${demo}: the trace stops at ${formatElapsed(last)} without run.end${seed}`;
     }
     const elapsed = formatSeconds(Number(end.data?.elapsed ?? end.t));
@@ -224,27 +249,27 @@ class RunView {
         }
         return `${s.bad('✗')} ${demo}: ${failed} of ${checks.length} checks failed after ${elapsed}${seed}`;
       default: {
+        const unsure = checks.filter((check) => check.unsure).length;
         const passed =
           checks.length === 0
             ? 'finished'
-            : checks.length === 1
-              ? 'its check passed'
-              : `all ${checks.length} checks passed`;
+            : unsure > 0
+              ? `${checks.length - unsure} of ${checks.length} checks passed, ${unsure} could not be judged (see ⚠)`
+              : checks.length === 1
+                ? 'its check passed'
+                : `all ${checks.length} checks passed`;
         return `${s.ok('✓')} ${demo}: ${passed} in ${elapsed}${seed}`;
       }
     }
   }
 
   #interruption(): string {
-    const cancelled: string[] = [];
-    let cleanups = 0;
-    for (const event of this.#events) {
-      if (event.type === 'task.end' && event.data?.status === 'cancelled') cancelled.push(event.task);
-      if (event.type === 'cleanup') cleanups++;
-    }
-    if (cancelled.length === 0) return 'no task was running';
-    const names = cancelled.length > 4 ? `${cancelled.slice(0, 3).join(', ')}, …` : cancelled.join(', ');
-    const tasks = cancelled.length === 1 ? '1 task' : `${cancelled.length} tasks`;
+    const cancelled = this.#cancelled;
+    const count = this.#cancelledCount;
+    const cleanups = this.#cleanups;
+    if (count === 0) return 'no task was running';
+    const names = count > 4 ? `${cancelled.slice(0, 3).join(', ')}, …` : cancelled.join(', ');
+    const tasks = count === 1 ? '1 task' : `${count} tasks`;
     return `cancelled ${tasks} (${names}), ${cleanups} cleanup${cleanups === 1 ? '' : 's'} ran`;
   }
 
