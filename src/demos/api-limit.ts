@@ -191,6 +191,7 @@ export default defineDemo<ApiLimitOptions>({
   checks: [
     {
       name: TEXT.checkApi,
+      ko: '동시에 쥔 허가 수',
       verify(events, { workers, limit }) {
         const max = maxConcurrency(events, API);
         const expected = Math.min(workers, limit);
@@ -201,6 +202,7 @@ export default defineDemo<ApiLimitOptions>({
     },
     {
       name: TEXT.checkThreads,
+      ko: '처리가 워커 스레드에서 실행됨',
       verify(events, { workers, poolSize }) {
         const spans = [...jobs(events).values()];
         const starts = spans.flatMap((span) => (span.start === undefined ? [] : [span.start]));
@@ -221,6 +223,7 @@ export default defineDemo<ApiLimitOptions>({
     },
     {
       name: TEXT.checkDone,
+      ko: '모든 워커 완료',
       verify(events, { workers }) {
         const done = finishedOk(events, WORKER);
         return { ok: done === workers, detail: TEXT.count(done, workers) };
@@ -228,6 +231,7 @@ export default defineDemo<ApiLimitOptions>({
     },
     {
       name: TEXT.checkCost,
+      ko: '허가를 쥐는 비용',
       verify(events, { limit, releaseEarly }) {
         const total = endToEnd(events);
         if (total === undefined) return { ok: false, detail: TEXT.noWork };
@@ -251,6 +255,7 @@ export default defineDemo<ApiLimitOptions>({
     },
     {
       name: TEXT.checkTotal,
+      ko: '전체 시간이 순차 합보다 훨씬 짧음',
       verify(events, { limit, poolSize, releaseEarly }) {
         // As the calls and jobs really took (on a busy real clock, timers fire later than asked).
         const latency = [...apiCalls(events).values()].map(({ start, end }) => (end ?? start) - start);

@@ -34,6 +34,7 @@ export default defineDemo<BasicsOptions>({
   checks: [
     {
       name: 'ran concurrently',
+      ko: '동시에 실행됨',
       when: ({ sequential }) => !sequential,
       verify(events, { tasks }) {
         const started = sleeps(events);
@@ -48,6 +49,7 @@ export default defineDemo<BasicsOptions>({
     },
     {
       name: 'ran one after the other',
+      ko: '하나씩 차례로 실행됨',
       when: ({ sequential }) => sequential,
       verify(events, { tasks }) {
         let running: string | undefined;
@@ -68,6 +70,7 @@ export default defineDemo<BasicsOptions>({
     },
     {
       name: 'total time',
+      ko: '전체 시간',
       verify(events, { sequential }) {
         const ms = [...sleeps(events).values()];
         const lives = [...lifetimes(events).values()];
@@ -88,6 +91,7 @@ export default defineDemo<BasicsOptions>({
     },
     {
       name: 'every task done',
+      ko: '모든 태스크 완료',
       verify(events, { tasks }) {
         const done = finishedOk(events, '');
         return { ok: done === tasks, detail: `${done}/${tasks}` };

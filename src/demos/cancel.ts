@@ -94,6 +94,7 @@ export default defineDemo<CancelOptions>({
   checks: [
     {
       name: 'the task ended cancelled',
+      ko: '태스크가 취소된 채 끝남',
       when: (options) => inTime(options) && !options.swallow,
       verify: (events, { tasks }) =>
         everyWorker(
@@ -111,6 +112,7 @@ export default defineDemo<CancelOptions>({
     },
     {
       name: 'the cancellation was swallowed',
+      ko: '취소가 삼켜짐',
       when: (options) => inTime(options) && options.swallow,
       verify: (events, { tasks }) =>
         everyWorker(
@@ -129,6 +131,7 @@ export default defineDemo<CancelOptions>({
     },
     {
       name: 'cleanup ran before the caller resumed',
+      ko: '호출한 쪽이 재개되기 전에 정리가 실행됨',
       when: inTime,
       verify: (events, { tasks }) =>
         everyWorker(
@@ -146,6 +149,7 @@ export default defineDemo<CancelOptions>({
     },
     {
       name: 'elapsed',
+      ko: '경과 시간',
       when: inTime,
       verify(events, { after, cleanup, work }) {
         const outcomes = events.filter((event) => event.type === OUTCOME);
@@ -162,6 +166,7 @@ export default defineDemo<CancelOptions>({
     },
     {
       name: 'a cancel after the end does nothing',
+      ko: '끝난 뒤의 취소는 아무 일도 하지 않음',
       when: (options) => !inTime(options),
       verify: (events, { tasks }) =>
         everyWorker(

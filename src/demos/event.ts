@@ -51,6 +51,7 @@ export default defineDemo<EventOptions>({
   checks: [
     {
       name: 'no waiter resumes before the set',
+      ko: 'set 전에 재개한 대기자 없음',
       verify(events) {
         const early = wakeUps(events).find((wake) => !wake.afterSet);
         if (early !== undefined) {
@@ -68,6 +69,7 @@ export default defineDemo<EventOptions>({
     },
     {
       name: 'every waiter resumes after it',
+      ko: '모든 대기자가 set 뒤에 재개됨',
       verify(events, { waiters, clear }) {
         const slack = timingSlack(events) + 0.001;
         const woken = wakeUps(events).filter((wake) => wake.afterSet && wake.task.startsWith(WAITER));
@@ -88,6 +90,7 @@ export default defineDemo<EventOptions>({
     },
     {
       name: 'a cleared event blocks a late waiter',
+      ko: 'clear된 이벤트는 늦게 온 대기자를 막음',
       when: ({ clear }) => clear,
       verify(events) {
         let cleared = -1;

@@ -85,6 +85,7 @@ export default defineDemo<ExecutorDemoOptions>({
   checks: [
     {
       name: 'the heartbeat kept ticking',
+      ko: '하트비트가 계속 뜀',
       when: ({ inline }) => !inline,
       verify(events, { heartbeat }): CheckResult {
         const spans = gaps(events);
@@ -116,6 +117,7 @@ export default defineDemo<ExecutorDemoOptions>({
     },
     {
       name: 'the stall is visible',
+      ko: '멈춤이 드러남',
       when: ({ inline }) => inline,
       verify(events, { block }): CheckResult {
         const busy = events.filter((event) => event.type === 'busy');
@@ -141,6 +143,7 @@ export default defineDemo<ExecutorDemoOptions>({
     },
     {
       name: 'the result is correct',
+      ko: '결과가 올바름',
       verify(events, { jobs }): CheckResult {
         const results = events.filter((event) => event.type === RESULT);
         const wrong = results.find(
@@ -156,6 +159,7 @@ export default defineDemo<ExecutorDemoOptions>({
     },
     {
       name: 'ran on worker threads',
+      ko: '워커 스레드에서 실행됨',
       when: ({ inline }) => !inline,
       verify(events, { jobs, poolSize, block }): CheckResult {
         const starts = events.filter((event) => event.type === 'executor.start');

@@ -38,16 +38,19 @@ export default defineDemo<GatherOptions>({
   checks: [
     {
       name: 'gather: input order, after the slowest',
+      ko: 'gather: 입력 순서, 가장 느린 것 뒤에',
       when: runs('gather'),
       verify: (events, { jobs }) => verifyGather(events, jobs),
     },
     {
       name: 'wait: first done is the fastest',
+      ko: 'wait: 처음 끝난 것이 가장 빠른 것',
       when: runs('wait'),
       verify: (events, { jobs }) => verifyWait(events, jobs),
     },
     {
       name: 'asCompleted: fastest first',
+      ko: 'asCompleted: 빠른 것부터',
       when: runs('as-completed'),
       verify: (events, { jobs }) => verifyAsCompleted(events, jobs),
     },

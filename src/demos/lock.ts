@@ -118,6 +118,7 @@ export default defineDemo<LockOptions>({
   checks: [
     {
       name: 'final counter',
+      ko: '최종 카운터',
       when: ({ lock, shared }) => lock && shared,
       verify(events, { tasks, increments }) {
         const { writes, final, lost } = replayCounter(events);
@@ -133,6 +134,7 @@ export default defineDemo<LockOptions>({
     },
     {
       name: 'one holder at a time',
+      ko: '한 번에 한 보유자',
       when: ({ lock, shared }) => lock && shared,
       verify(events) {
         const max = maxConcurrency(events, LOCK);
@@ -148,6 +150,7 @@ export default defineDemo<LockOptions>({
     },
     {
       name: 'lost updates counted',
+      ko: '사라진 갱신을 셈',
       when: ({ lock, shared }) => !lock && shared,
       verify(events, { tasks, increments }) {
         const { writes, final, lost } = replayCounter(events);
@@ -169,6 +172,7 @@ export default defineDemo<LockOptions>({
     },
     {
       name: TEXT.checkNoShared,
+      ko: '공유 상태 없음, 사라진 갱신 없음',
       when: ({ shared }) => !shared,
       verify(events, { tasks, increments }) {
         const lockEvents = events.filter((event) => event.resource === LOCK).length;
@@ -183,6 +187,7 @@ export default defineDemo<LockOptions>({
     },
     {
       name: 'every task done',
+      ko: '모든 태스크 완료',
       verify(events, { tasks }) {
         const done = finishedOk(events, TASK);
         return { ok: done === tasks, detail: `${done}/${tasks}` };

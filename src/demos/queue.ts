@@ -133,6 +133,7 @@ export default defineDemo<QueueOptions>({
   checks: [
     {
       name: TEXT.checkItems,
+      ko: '모든 항목을 정확히 한 번씩 소비',
       verify(events, { items }) {
         const { put, got } = traffic(events);
         for (const [verb, list] of [
@@ -150,6 +151,7 @@ export default defineDemo<QueueOptions>({
     },
     {
       name: TEXT.checkSize,
+      ko: '크기가 maxsize를 넘지 않음',
       when: ({ maxsize }) => maxsize > 0,
       verify(events, { maxsize }) {
         const max = peakSize(events);
@@ -158,6 +160,7 @@ export default defineDemo<QueueOptions>({
     },
     {
       name: TEXT.checkWaits,
+      ko: 'put은 가득 찼을 때만 기다림',
       verify(events, { maxsize }) {
         let waits = 0;
         const pending = new Set<string>();
@@ -179,6 +182,7 @@ export default defineDemo<QueueOptions>({
     },
     {
       name: TEXT.checkStop,
+      ko: '모든 소비자가 깔끔하게 멈춤',
       verify(events, { consumers, end }) {
         const done = finishedOk(events, CONSUMER);
         if (done !== consumers) return { ok: false, detail: TEXT.endedOk(done, consumers) };

@@ -2,10 +2,11 @@ import { isCancellation } from '../primitives/errors.js';
 import { Random } from '../primitives/random.js';
 import { RealClock } from '../primitives/real-clock.js';
 import { VirtualClock } from '../primitives/virtual-clock.js';
+import type { Lang } from '../trace/lang.js';
 import { Recorder, type TraceListener } from '../trace/recorder.js';
 import type { TraceEvent } from '../trace/types.js';
 import { createContext } from './context.js';
-import type { CheckResult, DemoInfo } from './contract.js';
+import { type CheckResult, type DemoInfo, infoText } from './contract.js';
 
 export interface RunSettings {
   seed: number;
@@ -14,6 +15,8 @@ export interface RunSettings {
   speed: number;
   /** Aborting it interrupts the run: the demo's tasks are cancelled and their cleanup runs. */
   signal: AbortSignal;
+  /** The language of every text the run records (default English); `run.start` records it. */
+  lang?: Lang;
   /** Receive each event as it is recorded. */
   listeners?: readonly TraceListener[];
 }
@@ -23,7 +26,8 @@ export type RunStatus = 'ok' | 'failed' | 'interrupted';
 export interface RunResult {
   status: RunStatus;
   events: readonly TraceEvent[];
-  checks: (CheckResult & { name: string })[];
+  /** `name` in English (stable), `title` in the run's language. */
+  checks: (CheckResult & { name: string; title: string })[];
   /** Why the demo crashed, if it did. */
   error?: unknown;
 }
@@ -39,6 +43,8 @@ export async function runDemo<O>(info: DemoInfo<O>, options: O, settings: RunSet
   const demo = (await info.load()).default;
   const clock = settings.virtual ? new VirtualClock() : new RealClock({ speed: settings.speed });
   const recorder = new Recorder({ demo: info.name, clock });
+  const lang = settings.lang ?? 'en';
+  const text = infoText(info, lang);
   for (const listener of settings.listeners ?? []) recorder.subscribe(listener);
   recorder.emit('run.start', {
     data: {
@@ -46,9 +52,10 @@ export async function runDemo<O>(info: DemoInfo<O>, options: O, settings: RunSet
       seed: settings.seed,
       clock: settings.virtual ? 'virtual' : 'real',
       ...(settings.virtual ? {} : { speed: settings.speed }),
-      title: info.title,
-      pattern: info.pattern,
-      explanation: info.explanation,
+      title: text.title,
+      pattern: text.pattern,
+      explanation: text.explanation,
+      lang,
     },
   });
   const { signal } = settings;
@@ -57,6 +64,7 @@ export async function runDemo<O>(info: DemoInfo<O>, options: O, settings: RunSet
     random: new Random(settings.seed),
     recorder,
     signal,
+    lang,
   });
   let error: unknown;
   let status: RunStatus = 'ok';
@@ -75,9 +83,12 @@ export async function runDemo<O>(info: DemoInfo<O>, options: O, settings: RunSet
   if (status === 'ok') {
     for (const check of demo.checks) {
       if (check.when !== undefined && !check.when(options)) continue;
-      const result = verify(() => check.verify(recorder.events, options));
-      checks.push({ name: check.name, ...result });
-      recorder.emit('check', { data: { name: check.name, ok: result.ok, detail: result.detail } });
+      const result = verify(() => check.verify(recorder.events, options, lang), lang);
+      const title = lang === 'ko' ? check.ko : check.name;
+      checks.push({ name: check.name, title, ...result });
+      // `data.name` stays the English name (stable for scripts); the name in the run's language is the `msg`.
+      const msg = title === check.name ? {} : { msg: title };
+      recorder.emit('check', { data: { name: check.name, ok: result.ok, detail: result.detail }, ...msg });
     }
     if (checks.some((check) => !check.ok)) status = 'failed';
   }
@@ -92,11 +103,15 @@ export async function runDemo<O>(info: DemoInfo<O>, options: O, settings: RunSet
 }
 
 /** A check that throws has failed, and says why. */
-function verify(run: () => CheckResult): CheckResult {
+function verify(run: () => CheckResult, lang: Lang): CheckResult {
   try {
     return run();
   } catch (err) {
-    return { ok: false, detail: `the check itself threw: ${describe(err)}` };
+    const detail =
+      lang === 'ko'
+        ? `검사 자체가 예외를 던짐: ${describe(err)}`
+        : `the check itself threw: ${describe(err)}`;
+    return { ok: false, detail };
   }
 }
 

@@ -10,6 +10,7 @@ function info(module: DemoModule): DemoInfo {
     pattern: 'testing',
     explanation: ['For the runner tests.'],
     options: {},
+    ko: { title: '가짜 데모', pattern: '테스트', explanation: ['러너 테스트용.'], options: {} },
     estimate: () => 0,
     load: async () => ({ default: module }),
   };
@@ -25,6 +26,7 @@ describe('runDemo', () => {
         checks: [
           {
             name: 'slept',
+            ko: 'slept',
             verify: (events) => ({ ok: events.some((e) => e.type === 'sleep'), detail: 'yes' }),
           },
         ],
@@ -60,9 +62,10 @@ describe('runDemo', () => {
     const result = await runDemo(
       info({
         checks: [
-          { name: 'never', verify: () => ({ ok: false, detail: '0 of 1' }) },
+          { name: 'never', ko: 'never', verify: () => ({ ok: false, detail: '0 of 1' }) },
           {
             name: 'broken',
+            ko: 'broken',
             verify: () => {
               throw new Error('oops');
             },
@@ -87,6 +90,7 @@ describe('runDemo', () => {
         checks: [
           {
             name: 'x',
+            ko: 'x',
             verify: () => {
               checked = true;
               return { ok: true, detail: '' };
@@ -113,7 +117,7 @@ describe('runDemo', () => {
     const controller = new AbortController();
     const result = await runDemo(
       info({
-        checks: [{ name: 'x', verify: () => ({ ok: true, detail: '' }) }],
+        checks: [{ name: 'x', ko: 'x', verify: () => ({ ok: true, detail: '' }) }],
         async run(ctx) {
           const worker = (signal: AbortSignal) =>
             ctx.clock.sleep(60_000, { signal }).finally(() => {
