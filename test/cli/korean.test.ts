@@ -9,10 +9,6 @@ import { cli, ndjson, sh } from './helpers.js';
 const KO = { LANG: 'ko_KR.UTF-8' };
 const HANGUL = /[\uac00-\ud7a3]/;
 
-/** The lines of `text` that belong to a box table (cli-table3's or `list`'s). */
-const tableLines = (text: string): string[] =>
-  text.split('\n').filter((line) => /^[┌│├└]/.test(stripVTControlCharacters(line)));
-
 /** The tables of `text`: runs of consecutive table lines. */
 function tables(text: string): string[][] {
   const out: string[][] = [];
