@@ -95,7 +95,7 @@ export type CliText = typeof en;
 const ko: CliText = {
   error: '오류:',
   note: '참고:',
-  tryHint: (hint) => `'${hint}'를 실행해 보세요.`,
+  tryHint: (hint) => `도움말: '${hint}'`,
   description: '파이썬 asyncio의 동기화 패턴을 Node.js에서 실행하고 추적합니다.',
   versionOption: '버전 출력',
   helpOption: '도움말 보기',
@@ -134,13 +134,13 @@ const ko: CliText = {
     integer: (min, max) => `${min}부터 ${max}까지의 정수`,
     number: (min, max) => `${min}부터 ${max}까지의 수`,
   },
-  mustBe: (flag, accepted, got) => `${flag}는 ${accepted}여야 합니다. 받은 값: '${got}'`,
+  mustBe: (flag, accepted, got) => `${flag}: ${accepted}만 받습니다. 받은 값: '${got}'`,
   jsonFormatConflict: (format) =>
-    `--json과 --format ${format}는 함께 쓸 수 없습니다: --json은 --format json과 같으니 하나만 주세요`,
+    `함께 쓸 수 없는 옵션: --json, --format ${format} (--json은 --format json과 같으니 하나만 주세요)`,
   quietConflict: (given, output) =>
-    `--quiet와 ${given}는 함께 쓸 수 없습니다: --quiet는 pretty 출력을 줄이고, ${output} 트레이스는 언제나 모든 이벤트를 담습니다`,
+    `함께 쓸 수 없는 옵션: --quiet, ${given} (--quiet는 pretty 출력을 줄이고, ${output} 트레이스는 언제나 모든 이벤트를 담습니다)`,
   virtualSpeedConflict:
-    '--virtual과 --speed는 함께 쓸 수 없습니다: --speed는 실제 시계의 배속이고, 가상 시간은 흐르지 않고 건너뜁니다',
+    '함께 쓸 수 없는 옵션: --virtual, --speed (--speed는 실제 시계의 배속이고, 가상 시간은 흐르지 않고 건너뜁니다)',
   tagline: '파이썬 asyncio의 동기화 패턴을 Node.js에서 실행하고 추적합니다',
   usage: '사용법:',
   runADemo: (bin) => `데모 실행 (예: ${bin} semaphore)`,
@@ -151,13 +151,13 @@ const ko: CliText = {
   checkFailed: (demo, failed) => `데모 '${demo}': 검사 실패: ${failed}`,
   spinner: (demo, running, waiting, at) => `${demo}  실행 ${running} · 대기 ${waiting}  ${at}`,
   unknownDemo: (name, guess) =>
-    `알 수 없는 데모 '${name}'${guess === undefined ? '' : ` — '${guess}'를 말씀하신 건가요?`}`,
+    `알 수 없는 데모 '${name}'${guess === undefined ? '' : ` — 혹시 '${guess}'?`}`,
   duration: { s: (n) => `${n}초`, min: (n) => `${n}분`, h: (n) => `${n}시간` },
   onRealClock: (speed) => (speed === 1 ? '실제 시계로' : `실제 시계 --speed ${speed}로`),
   refuse: (what, takes, clock, limit, faster) =>
-    `${what}는 ${clock} 약 ${takes} 걸려 ${limit}을 넘습니다: 그래도 실행하려면 --yes를 붙이거나, --virtual(즉시)${faster === undefined ? '' : ` 또는 --speed ${faster.speed}(약 ${faster.takes})`}를 쓰세요`,
+    `${what}: ${clock} 약 ${takes} 걸립니다 (${limit} 초과). 그래도 실행하려면 --yes를 붙이고, 아니면 --virtual(즉시)${faster === undefined ? '' : ` 또는 --speed ${faster.speed}(약 ${faster.takes})`}로 실행하세요`,
   warn: (what, takes, clock, faster) =>
-    `${what}는 ${clock} 약 ${takes} 걸립니다. --virtual이면 바로 끝납니다${faster === undefined ? '' : `, --speed ${faster.speed}이면 약 ${faster.takes}`}`,
+    `${what}: ${clock} 약 ${takes} 걸립니다. --virtual이면 바로 끝납니다${faster === undefined ? '' : ` (--speed ${faster.speed}이면 약 ${faster.takes})`}`,
 };
 
 export const CLI_TEXT: Readonly<Record<Lang, CliText>> = { en, ko };

@@ -48,7 +48,7 @@ const ko: typeof en = {
   within: (max, limit) => `${max} ≤ 제한 ${limit}`,
   count: (done, of) => `${done}/${of}`,
   inOrder: (admitted) => `${admitted}개 모두 도착 순서대로 들어감`,
-  overtook: (admitted, overtaken) => `${admitted}가 먼저 온 ${overtaken}보다 먼저 들어감`,
+  overtook: (admitted, overtaken) => `${admitted}: 먼저 온 ${overtaken}보다 먼저 들어감`,
 };
 
 export const TEXT = { en, ko };

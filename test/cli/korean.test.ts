@@ -61,15 +61,15 @@ describe('the language', () => {
     expect(stderr).toContain("--lang must be one of en, ko, got 'fr'");
     const korean = cli(['semaphore', '--lang=xx'], { env: KO });
     expect(korean.status).toBe(2);
-    expect(korean.stderr).toContain("--lang는 en, ko 중 하나여야 합니다. 받은 값: 'xx'");
+    expect(korean.stderr).toContain("--lang: en, ko 중 하나만 받습니다. 받은 값: 'xx'");
   });
 
   it('says usage errors and help in Korean', () => {
     const bad = cli(['semaphore', '--workers', '0'], { env: KO });
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain("오류: --workers는 1부터 100000까지의 정수여야 합니다. 받은 값: '0'");
+    expect(bad.stderr).toContain("오류: --workers: 1부터 100000까지의 정수만 받습니다. 받은 값: '0'");
     const unknown = cli(['semafore'], { env: KO });
-    expect(unknown.stderr).toContain("알 수 없는 데모 'semafore' — 'semaphore'를 말씀하신 건가요?");
+    expect(unknown.stderr).toContain("알 수 없는 데모 'semafore' — 혹시 'semaphore'?");
     const help = cli(['semaphore', '--help'], { env: KO });
     expect(help.stdout).toContain('세마포어 크기 (허가 수), 1–100000 (기본 3)');
     expect(help.stdout).toContain('공통 옵션:');
