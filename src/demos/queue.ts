@@ -108,9 +108,11 @@ const ko: typeof en = {
   whyShutdown: () =>
     'shutdown()이 요즘 방식입니다 (Python 3.13): 끝 표시로 쓸 값을 따로 정할 필요도, 소비자 수를 맞출 필요도 없고, 막혀 있던 get()은 모두 깨어나며, 늦은 put()은 읽히지 않고 묻히는 대신 실패합니다',
   passOn: () => '센티널을 받음: 다음 소비자를 위해 다시 넣고 멈춥니다',
-  doneWaited: (waited) => `모두 완료: put ${waited}번이 빈자리를 기다렸습니다 — 생산자가 소비자의 속도에 맞춰졌습니다`,
+  doneWaited: (waited) =>
+    `모두 완료: put ${waited}번이 빈자리를 기다렸습니다 — 생산자가 소비자의 속도에 맞춰졌습니다`,
   doneNoWait: () => '모두 완료: 기다린 put이 없습니다 — 큐가 가득 찬 적이 없습니다',
-  doneUnbounded: (peak) => `모두 완료: 제한이 없어 생산자는 기다리지 않았고, 큐는 최대 ${peak}개까지 찼습니다`,
+  doneUnbounded: (peak) =>
+    `모두 완료: 제한이 없어 생산자는 기다리지 않았고, 큐는 최대 ${peak}개까지 찼습니다`,
   stoppedAfter: (made, items) => `항목 ${items}개 중 ${made}개를 넣은 뒤 멈춤`,
   stoppedBetween: () => '항목 사이에서 멈춤',
   unfinished: (item) => `항목 ${item} 처리를 끝내지 못함`,
