@@ -30,6 +30,7 @@
 import { gather } from '../primitives/gather.js';
 import { Semaphore } from '../primitives/semaphore.js';
 import { threadName } from '../trace/format.js';
+import { TRACE_TEXT } from '../trace/messages.js';
 import type { TraceEvent } from '../trace/types.js';
 import { finishedOk, maxConcurrency, seconds, timingSlack } from './checks.js';
 import { type DemoContext, type DemoExecutor, defineDemo } from './contract.js';
@@ -287,7 +288,7 @@ export default defineDemo<ApiLimitOptions>({
         }
         if (starts.length !== workers) return { ok: false, detail: t.jobsRan(starts.length, workers) };
         const most = maxConcurrency(events, POOL, 'executor.start', 'executor.end');
-        const threads = [...new Set(starts.map((event) => threadName(event.data)))];
+        const threads = [...new Set(starts.map((event) => threadName(event.data, TRACE_TEXT[lang])))];
         if (most > poolSize) return { ok: false, detail: t.tooMany(most, poolSize) };
         const on = threads.length <= 4 ? threads.join(', ') : t.threads(threads.length);
         return { ok: true, detail: t.threadsOk(workers, on, most) };
