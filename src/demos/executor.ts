@@ -172,7 +172,7 @@ const ko: typeof en = {
   whatSleep: 'blockingSleep (Atomics.wait: 동기 I/O처럼 스레드가 막힘)',
   whatCpu: 'cpuWork (해싱: 스레드가 계산함)',
   setup: (beat, jobs, block, what) =>
-    `메인 스레드에서 ${beat} ms마다 하트비트가 뜁니다; ${jobs === 1 ? `${what}를 ${block}초 호출` : `${what}를 ${block}초씩 ${jobs}번 호출`}`,
+    `메인 스레드에서 ${beat} ms마다 하트비트가 뜁니다; ${block}초짜리 호출 ${jobs === 1 ? '하나' : `${jobs}개`}: ${what}`,
   inline:
     '--inline: 메인 스레드에서 평범한 함수 호출처럼 부릅니다: 돌아올 때까지 다른 것은 아무것도 돌지 않습니다',
   offloaded: (poolSize) =>
@@ -181,7 +181,7 @@ const ko: typeof en = {
   virtualInline: (block, token) =>
     `가상 시계: ${block}초 블로킹을 모델링합니다 (VirtualClock.busy가 시간을 옮기고, 그사이 만기된 타이머는 늦게 실행됨); 실제 호출은 형식적인 ${token}`,
   virtualPool: (block, token) =>
-    `가상 시계: ${block}초를 모델링합니다 (작업마다 그만큼 워커 슬롯을 차지함); 실제 워커 스레드는 형식적인 ${token}를 실행`,
+    `가상 시계: ${block}초를 모델링합니다 (작업마다 그만큼 워커 슬롯을 차지함); 실제 워커 스레드는 형식적인 호출 ${token}만 실행`,
   inlineTook: (jobs, took, work) =>
     `호출 ${jobs}개에 ${took}: 하나뿐인 메인 스레드에서 하나씩 차례로 (${work})`,
   allAtOnce: '한꺼번에',
