@@ -58,6 +58,34 @@ describe('runDemo', () => {
     });
   });
 
+  it('in Korean: the demo gets ctx.lang, run.start records it, checks keep their English name in data', async () => {
+    let seen: string | undefined;
+    const result = await runDemo(
+      info({
+        checks: [
+          {
+            name: 'slept',
+            ko: '잠들었음',
+            verify: (_events, _options, lang) => ({ ok: true, detail: lang === 'ko' ? '네' : 'yes' }),
+          },
+        ],
+        async run(ctx) {
+          seen = ctx.lang;
+          ctx.log(ctx.lang === 'ko' ? '안녕' : 'hello');
+        },
+      }),
+      {},
+      { ...settings(), lang: 'ko' as const },
+    );
+    expect(seen).toBe('ko');
+    expect(result.events[0]!.data).toMatchObject({ lang: 'ko', title: '가짜 데모', pattern: '테스트' });
+    const check = result.events.find((e) => e.type === 'check')!;
+    expect(check.data).toEqual({ name: 'slept', ok: true, detail: '네' });
+    expect(check.msg).toBe('잠들었음');
+    expect(result.checks).toEqual([{ name: 'slept', title: '잠들었음', ok: true, detail: '네' }]);
+    expect(result.events.at(-1)!.data?.checks).toEqual([{ name: 'slept', ok: true }]);
+  });
+
   it('fails the run when a check fails or throws', async () => {
     const result = await runDemo(
       info({
@@ -78,8 +106,8 @@ describe('runDemo', () => {
     );
     expect(result.status).toBe('failed');
     expect(result.checks).toEqual([
-      { name: 'never', ok: false, detail: '0 of 1' },
-      { name: 'broken', ok: false, detail: 'the check itself threw: Error: oops' },
+      { name: 'never', title: 'never', ok: false, detail: '0 of 1' },
+      { name: 'broken', title: 'broken', ok: false, detail: 'the check itself threw: Error: oops' },
     ]);
   });
 
