@@ -129,7 +129,7 @@ const ko: typeof en = {
   done: (workers, took, sequential) =>
     `${workers}개 모두 ${seconds(took)} 만에 완료; 하나씩 했다면 ${seconds(sequential)}: API 호출끼리, 그리고 처리와 겹쳤습니다`,
   cpuMeasured: (used, wall) =>
-    `측정한 CPU: 프로세스(메인과 워커 스레드)가 실제 시간 ${seconds(wall)} 동안 CPU ${seconds(used)}를 썼습니다`,
+    `측정한 CPU: 프로세스(메인과 워커 스레드)가 실제 시간 ${seconds(wall)} 동안 CPU ${seconds(used)} 사용`,
   cpuModelled: (total, poolSize) =>
     `모델링한 CPU: 워커 슬롯 ${poolSize}개에서 작업 시간 ${seconds(total)} (가상 시계: 실제 CPU는 쓰지 않음)`,
   cleanup: {

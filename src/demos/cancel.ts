@@ -128,7 +128,7 @@ const ko: typeof en = {
     `${tasks === 1 ? 'finally 블록이' : `finally 블록 ${tasks}개 모두`} await task가 돌아오기 전에 끝남`,
   neverResumed: '호출한 쪽이 재개되지 않음',
   elapsed: (elapsed, relation, after, cleanup, work) =>
-    `${elapsed} ${relation} ${after} + 정리 ${cleanup}, 작업 시간 ${work}가 아님`,
+    `${elapsed} ${relation} ${after} + 정리 ${cleanup}, 작업 시간 ${work}만큼 걸리지 않음`,
   cancelledAfter: (task) => `${task}: 끝난 뒤에 취소됨`,
   doneFirst: '작업이 먼저 끝남: cancel()은 false를 반환했고 정리할 것이 없음',
   setup: (tasks, work, after) =>

@@ -143,7 +143,7 @@ const ko: typeof en = {
     `가장 긴 간격 ${max} (박자 ${beat} ms); 작업이 도는 동안 박동 ${during}번${lag}`,
   nothingBlocked: '메인 스레드를 막은 것이 없음',
   noTickAfter: '블로킹 뒤에 박동이 없음',
-  gapShorter: (gap, blocked) => `가장 긴 간격 ${gap}가 블로킹 ${blocked}보다 짧음`,
+  gapShorter: (gap, blocked) => `가장 긴 간격 ${gap} < 블로킹 ${blocked}`,
   stalled: (gap, blocked, lag) => `메인 스레드가 ${blocked} 막힌 동안 ${gap} 동안 박동 없음${lag}`,
   wrongResult: '잘못된 결과',
   returned: (returned, jobs) => `호출 ${returned}/${jobs}개 반환`,
@@ -168,7 +168,7 @@ const ko: typeof en = {
   neverMissed: (longest, jobs) =>
     `하트비트는 한 박자도 놓치지 않았습니다 (가장 긴 간격 ${longest}): ${jobs === 1 ? '호출이' : '호출들이'} 워커 스레드에서 도는 동안 메인 스레드는 자유로웠습니다`,
   tryCpu: (poolSize) =>
-    `CPU 작업이라면 --kind cpu --jobs ${poolSize}를 해 보세요: 스레드들이 JavaScript를 병렬로 실행합니다`,
+    `CPU 작업이라면 이렇게 해 보세요: --kind cpu --jobs ${poolSize} (스레드들이 JavaScript를 병렬로 실행합니다)`,
   whatSleep: 'blockingSleep (Atomics.wait: 동기 I/O처럼 스레드가 막힘)',
   whatCpu: 'cpuWork (해싱: 스레드가 계산함)',
   setup: (beat, jobs, block, what) =>

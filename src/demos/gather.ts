@@ -83,8 +83,8 @@ const ko: typeof en = {
   abandoned: '작업 중단',
   more: (shown, more) => `${shown}, … 외 ${more}개`,
   gatherNothing: 'gather가 아무것도 반환하지 않음',
-  notInOrder: (results, n) => `결과 [${results}]가 입력 순서의 작업 1…${n}이 아님`,
-  gatherEarly: (job) => `job-${job}이 끝나기 전에 gather가 돌아옴`,
+  notInOrder: (results, n) => `결과 [${results}]: 입력 순서의 작업 1…${n}과 다름`,
+  gatherEarly: (job) => `job-${job} 완료 전에 gather가 돌아옴`,
   gatherOk: (n, at, slowest) =>
     `결과 ${n}개가 입력 순서대로, 가장 느린 job-${slowest}와 함께 +${at}에 돌아옴`,
   waitNothing: 'wait가 아무것도 반환하지 않음',
@@ -92,9 +92,9 @@ const ko: typeof en = {
   notOnce: (done, rest, n) => `처음 [${done}]과 나머지 [${rest}]가 작업 ${n}개를 한 번씩 담지 않음`,
   waitOk: (done, fastest, rest) => `처음 완료 [${done}] (${fastest}, 가장 빠름), 그다음 나머지 ${rest}개`,
   count: (yielded, n) => `작업 ${n}개에 결과 ${yielded}개`,
-  twice: (job) => `job-${job}이 두 번 나옴`,
-  misplaced: (index, job, first) => `${index}번째 결과는 job-${job}, 하지만 job-${first}가 먼저 끝남`,
-  afterSlower: (job, delay) => `job-${job} (${delay})가 더 느린 작업 뒤에 나옴`,
+  twice: (job) => `job-${job}: 두 번 나옴`,
+  misplaced: (index, job, first) => `${index}번째 결과는 job-${job}, 하지만 먼저 끝난 것은 job-${first}`,
+  afterSlower: (job, delay) => `job-${job} (${delay}): 더 느린 작업 뒤에 나옴`,
   ascending: (n, from, to) => `결과 ${n}개가 지연 오름차순, ${from} … ${to}`,
 };
 

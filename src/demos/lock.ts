@@ -93,7 +93,8 @@ const ko: typeof en = {
   localWrite: (value, read) => `자기 카운터 = ${value} 기록 (읽은 값 ${read})`,
   checkNoShared: '공유 상태 없음, 사라진 갱신 없음',
   lockUsed: (events) => `락 이벤트 ${events}개: 공유하는 것이 없는데 락을 썼음`,
-  staleLocal: (task, read, value) => `${task}: ${read}를 읽고 ${value}를 기록함 — 자기 카운터가 도중에 바뀜`,
+  staleLocal: (task, read, value) =>
+    `${task}: 읽은 값 ${read}, 기록한 값 ${value} — 자기 카운터가 도중에 바뀜`,
   totalWrong: (total, tasks, increments) => `합계 ${total} ≠ ${tasks} × ${increments}`,
   noSharedOk: (total, tasks, increments) =>
     `${total} = ${tasks} × ${increments}: 각 태스크가 따로 세고 gather가 합침, 락은 한 번도 쓰지 않음`,
@@ -115,7 +116,7 @@ const ko: typeof en = {
   noLock: '--no-lock: 읽기와 쓰기 사이에 다른 태스크가 끼어들어 써도 막을 것이 없습니다',
   whole: (value, tasks, increments) =>
     `카운터 = ${value} = ${tasks} × ${increments}: 락 덕분에 읽기–양보–쓰기가 한 덩어리로 지켜졌습니다`,
-  lost: (value, expected, lost) => `카운터 = ${value}, ${expected}가 아님: 갱신 ${lost}번이 사라졌습니다`,
+  lost: (value, expected, lost) => `카운터 = ${value} (예상 ${expected}): 갱신 ${lost}번이 사라졌습니다`,
   why: '태스크들이 같은 값을 읽고 양보한 뒤 각자 +1을 덮어썼습니다: 여러 번의 증가가 한 번으로 셈해졌습니다',
   passes:
     '--no-lock은 사라진 갱신마다 낡은 값을 쓴 기록을 찾으면 통과합니다: 갱신이 사라지는 것이 보여 주려는 것입니다',
@@ -123,7 +124,7 @@ const ko: typeof en = {
     `증가 ${increments}번 중 ${done}번 뒤 멈춤${locked ? ', 락 해제' : ''}`,
   write: (value, read) => `카운터 = ${value} 기록 (읽은 값 ${read})`,
   staleWrite: (value, read, overwritten) =>
-    `카운터 = ${value} 기록 (읽은 값 ${read}, 그새 ${overwritten}가 됨): ${overwritten - read}번 사라짐`,
+    `카운터 = ${value} 기록 (읽은 값 ${read}, 그새 값은 ${overwritten}): ${overwritten - read}번 사라짐`,
 };
 
 export const TEXT = { en, ko };
