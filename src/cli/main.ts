@@ -29,7 +29,8 @@ export async function main(argv: readonly string[]): Promise<void> {
   );
   try {
     if (typeof lang !== 'string') throw lang.error;
-    if (args.length === 0) {
+    // No arguments (or only a language): what the tool is and how to call it.
+    if (args.every((arg, i) => arg === '--lang' || arg.startsWith('--lang=') || args[i - 1] === '--lang')) {
       await (await import('./commands/list.js')).shortHelp(io);
       return;
     }
@@ -64,7 +65,10 @@ async function fail(err: unknown, io: Io, args: readonly string[]): Promise<void
       process.exitCode = err.exitCode;
       return;
     }
-    report(err.message.replace(/^error: /, ''), `${BIN}${commandOf(args)} --help`);
+    report(
+      io.text.commander(err.code, err.message.replace(/^error: /, '')),
+      `${BIN}${commandOf(args)} --help`,
+    );
     process.exitCode = 2;
     return;
   }

@@ -14,10 +14,8 @@ const en = {
   versionOption: 'print the version',
   helpOption: 'show help',
   helpCommand: 'show help for a command or demo',
-  commands: 'Commands:',
-  demos: 'Demos:',
-  demoOptions: 'Demo options:',
-  commonOptions: 'Common options:',
+  /** Help headings as commander groups them (always these English keys), shown as the values (none: as is). */
+  helpTitles: {} as Readonly<Record<string, string>>,
   listDescription: 'list every demo: name, pattern, what it shows',
   listJson: 'a JSON array, for machines',
   allDescription: 'run every demo in turn (demo options at their defaults)',
@@ -45,6 +43,8 @@ const en = {
       `${description}, ${min}–${max} (default ${def})`,
   },
   lang: 'language of every text: en or ko (default from LC_ALL, LC_MESSAGES, LANG)',
+  /** A usage error commander found (`code`, its English `message`), in this language. */
+  commander: (_code: string, message: string): string => message,
   // Option values.
   accepted: {
     none: 'no value',
@@ -100,10 +100,16 @@ const ko: CliText = {
   versionOption: '버전 출력',
   helpOption: '도움말 보기',
   helpCommand: '명령이나 데모의 도움말 보기',
-  commands: '명령:',
-  demos: '데모:',
-  demoOptions: '데모 옵션:',
-  commonOptions: '공통 옵션:',
+  helpTitles: {
+    'Usage:': '사용법:',
+    'Options:': '옵션:',
+    'Arguments:': '인수:',
+    'Commands:': '명령:',
+    'Demos:': '데모:',
+    'Demo options:': '데모 옵션:',
+    'Common options:': '공통 옵션:',
+    'Global Options:': '전역 옵션:',
+  },
   listDescription: '모든 데모 나열: 이름, 패턴, 보여 주는 것',
   listJson: 'JSON 배열로 (기계용)',
   allDescription: '모든 데모를 차례로 실행 (데모 옵션은 기본값)',
@@ -128,6 +134,29 @@ const ko: CliText = {
     range: (description, min, max, def) => `${description}, ${min}–${max} (기본 ${def})`,
   },
   lang: '모든 텍스트의 언어: en 또는 ko (기본: LC_ALL, LC_MESSAGES, LANG에서)',
+  commander: (code, message) => {
+    const quoted = /'([^']*)'/.exec(message)?.[1] ?? '';
+    switch (code) {
+      case 'commander.unknownOption': {
+        const guess = /Did you mean (.*)\?/.exec(message)?.[1];
+        return `알 수 없는 옵션 '${quoted}'${guess === undefined ? '' : ` — 혹시 ${guess}?`}`;
+      }
+      case 'commander.unknownCommand':
+        return `알 수 없는 명령 '${quoted}'`;
+      case 'commander.missingArgument':
+        return `필요한 인수가 없습니다: '${quoted}'`;
+      case 'commander.optionMissingArgument':
+        return `옵션 '${quoted}'에 값이 없습니다`;
+      case 'commander.excessArguments': {
+        const [, expected, got] = /Expected (\d+) arguments? but got (\d+)/.exec(message) ?? [];
+        return expected === undefined
+          ? `인수가 너무 많습니다`
+          : `인수가 너무 많습니다: ${expected}개까지 받는데 ${got}개를 받음`;
+      }
+      default:
+        return message;
+    }
+  },
   accepted: {
     none: '값 없음',
     oneOf: (choices) => `${choices} 중 하나`,

@@ -66,9 +66,14 @@ export function buildProgram(io: Io): Command {
     })
     .addHelpText('after', examples(t));
   // On a narrow terminal commander would give up wrapping descriptions (below 40 columns left for them).
-  if (io.out.isTTY) program.configureHelp({ minWidthToWrap: 12 });
+  // Headings stay commander's English keys (so the help command joins the commands); Korean shows them translated.
+  const titles = t.helpTitles;
+  program.configureHelp({
+    ...(io.out.isTTY ? { minWidthToWrap: 12 } : {}),
+    ...(Object.keys(titles).length > 0 ? { styleTitle: (title: string) => titles[title] ?? title } : {}),
+  });
 
-  program.commandsGroup(t.commands);
+  program.commandsGroup('Commands:');
   program
     .command('list')
     .description(t.listDescription)
@@ -96,7 +101,7 @@ export function buildProgram(io: Io): Command {
     .option('--lang <lang>', t.lang)
     .action(lazy(io, async () => (await import('./commands/code.js')).codeCommand));
 
-  program.commandsGroup(t.demos);
+  program.commandsGroup('Demos:');
   for (const info of DEMOS) addDemo(program, info, io);
   return program;
 }
@@ -108,7 +113,7 @@ function addDemo(program: Command, info: AnyDemoInfo, io: Io): void {
     .command(info.name)
     .summary(text.title)
     .description(`${text.title} (${text.pattern}).\n\n${text.explanation.join('\n')}`);
-  command.optionsGroup(t.demoOptions);
+  command.optionsGroup('Demo options:');
   const descriptions = text.options as Record<string, string>;
   for (const [name, spec] of Object.entries(info.options as Record<string, OptionSpec>)) {
     const option = new Option(optionFlags(name, spec), describe(spec, descriptions[name]!, t));
@@ -133,7 +138,7 @@ function describe(spec: OptionSpec, description: string, t: CliText): string {
 function addRunOptions(command: Command, io: Io): Command {
   const help = COMMON_HELP[io.lang];
   return command
-    .optionsGroup(io.text.commonOptions)
+    .optionsGroup('Common options:')
     .option('--format <format>', help.format)
     .option('--json', help.json)
     .option('--seed <n>', help.seed)
