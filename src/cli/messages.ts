@@ -74,6 +74,20 @@ const en = {
     `${demo}  ${running} running · ${waiting} waiting  ${at}`,
   unknownDemo: (name: string, guess: string | undefined) =>
     `unknown demo '${name}'${guess === undefined ? '' : ` — did you mean '${guess}'?`}`,
+  // render and code.
+  render: {
+    cannotRead: (file: string, reason: string) => `render: cannot read '${file}': ${reason}`,
+    noSuchFile: 'no such file',
+    noInput: 'render: give a trace file, or pipe one in',
+    where: (name: string, line: number) => `render: ${name}, line ${line}`,
+    notJson: (where: string, line: string) => `${where} is not JSON: ${line}`,
+    notEvent: (where: string) => `${where} is not a trace event (an object expected)`,
+    version: (where: string, version: string) =>
+      `${where}: unsupported trace version ${version} (1 expected)`,
+    field: (where: string, field: string, type: string) => `${where}: "${field}" must be a ${type}`,
+    empty: (name: string) => `render: ${name} holds no trace events`,
+  },
+  fullHasNone: (name: string) => `--full shows a demo's module; '${name}' has none: run 'code ${name}'`,
   // The long-run guard.
   duration: { s: (n: number) => `${n} s`, min: (n: number) => `${n} min`, h: (n: number) => `${n} h` },
   onRealClock: (speed: number) =>
@@ -181,6 +195,19 @@ const ko: CliText = {
   spinner: (demo, running, waiting, at) => `${demo}  실행 ${running} · 대기 ${waiting}  ${at}`,
   unknownDemo: (name, guess) =>
     `알 수 없는 데모 '${name}'${guess === undefined ? '' : ` — 혹시 '${guess}'?`}`,
+  render: {
+    cannotRead: (file, reason) => `render: '${file}'를 읽을 수 없습니다: ${reason}`,
+    noSuchFile: '파일이 없음',
+    noInput: 'render: 트레이스 파일을 주거나 파이프로 넘기세요',
+    where: (name, line) => `render: ${name}, ${line}번째 줄`,
+    notJson: (where, line) => `${where}: JSON이 아님: ${line}`,
+    notEvent: (where) => `${where}: 트레이스 이벤트가 아님 (객체여야 함)`,
+    version: (where, version) => `${where}: 지원하지 않는 트레이스 버전 ${version} (1이어야 함)`,
+    field: (where, field, type) => `${where}: "${field}"는 ${type} 타입이어야 함`,
+    empty: (name) => `render: ${name}에 트레이스 이벤트가 없음`,
+  },
+  fullHasNone: (name) =>
+    `--full은 데모 모듈을 보여 줍니다. '${name}'에는 모듈이 없으니 'code ${name}'를 실행하세요`,
   duration: { s: (n) => `${n}초`, min: (n) => `${n}분`, h: (n) => `${n}시간` },
   onRealClock: (speed) => (speed === 1 ? '실제 시계로' : `실제 시계 --speed ${speed}로`),
   refuse: (what, takes, clock, limit, faster) =>
