@@ -196,7 +196,7 @@ const ko: CliText = {
   unknownDemo: (name, guess) =>
     `알 수 없는 데모 '${name}'${guess === undefined ? '' : ` — 혹시 '${guess}'?`}`,
   render: {
-    cannotRead: (file, reason) => `render: '${file}'를 읽을 수 없습니다: ${reason}`,
+    cannotRead: (file, reason) => `render: 파일 '${file}' 읽기 실패: ${reason}`,
     noSuchFile: '파일이 없음',
     noInput: 'render: 트레이스 파일을 주거나 파이프로 넘기세요',
     where: (name, line) => `render: ${name}, ${line}번째 줄`,
@@ -207,7 +207,7 @@ const ko: CliText = {
     empty: (name) => `render: ${name}에 트레이스 이벤트가 없음`,
   },
   fullHasNone: (name) =>
-    `--full은 데모 모듈을 보여 줍니다. '${name}'에는 모듈이 없으니 'code ${name}'를 실행하세요`,
+    `--full은 데모 모듈을 보여 줍니다. '${name}'에는 모듈이 없습니다. 대신 실행: code ${name}`,
   duration: { s: (n) => `${n}초`, min: (n) => `${n}분`, h: (n) => `${n}시간` },
   onRealClock: (speed) => (speed === 1 ? '실제 시계로' : `실제 시계 --speed ${speed}로`),
   refuse: (what, takes, clock, limit, faster) =>
