@@ -35,6 +35,7 @@ interface CaseSpec {
 
 const CASES: CaseSpec[] = [
   { id: '1-2', file: 'uncontended.ts', processes: 3 },
+  { id: '1m', file: 'uncontended-mixed.ts', processes: 3 },
   { id: '3', file: 'contended.ts', flags: ['--max-old-space-size=6144'] },
   { id: '4', file: 'queue.ts' },
   { id: '5', file: 'event-condition.ts' },
@@ -42,6 +43,8 @@ const CASES: CaseSpec[] = [
   { id: '7', file: 'tracing.ts', processes: 3 },
   { id: '8', file: 'cli.ts' },
   { id: '9', file: 'import.ts' },
+  { id: '10', file: 'big-runs.ts', flags: ['--max-old-space-size=4096'] },
+  { id: '11', file: 'redis.ts' },
 ];
 
 function runCase(spec: CaseSpec): Promise<CaseResult> {
@@ -163,10 +166,26 @@ function targets(results: Map<string, CaseResult>): Verdict[] {
       ok: best?.ratio === undefined ? undefined : ours < best.ratio,
     });
   }
+  const mixed = group('1m', 0);
+  if (mixed !== undefined) {
+    const sem = row(mixed, 'mixed-sem-held');
+    const lock = row(mixed, 'mixed-lock-held');
+    verdicts.push({
+      target: 'Uncontended acquire + release ≤ 1.05× `await null` in a mixed process',
+      measured: `Semaphore ${times(sem?.ratio)}, Lock ${times(lock?.ratio)}`,
+      ok: okRatio(sem, 1.05) === true && okRatio(lock, 1.05) === true,
+    });
+  }
   const contended = results.get('3');
   if (contended !== undefined) {
     const mine = contended.groups.map((g) => row(g, 'contended'));
     const sizes = contended.groups.map((g) => g.title.match(/([\d,]+) contending/)?.[1] ?? '?');
+    const vsRef = (contended.metrics ?? []).filter((m) => m.key?.startsWith('vs-ref-'));
+    verdicts.push({
+      target: 'Contended Semaphore(4) ≤ 1.15× the minimal reference semaphore at every N',
+      measured: vsRef.map((m) => `${m.key?.slice(7)}: ${times(m.value)}`).join(', '),
+      ok: vsRef.length > 0 && vsRef.every((m) => m.value !== undefined && m.value <= 1.15),
+    });
     verdicts.push({
       target: 'Contended hand-off ≤ 1.5× the no-semaphore floor at every N',
       measured: mine.map((r, i) => `${sizes[i]}: ${times(r?.ratio)}`).join(', '),
@@ -239,6 +258,37 @@ function targets(results: Map<string, CaseResult>): Verdict[] {
       measured: `${times(root?.ratio)} (${root?.note ?? '—'})`,
       ok: okRatio(root, 1),
     });
+  }
+  const big = results.get('10');
+  if (big !== undefined) {
+    const traced = big.groups.map((g) => row(g, 'traced'));
+    const sizes = big.groups.map((g) => g.title.match(/([\d,]+) tasks/)?.[1] ?? '?');
+    const at = (size: string) => traced[sizes.indexOf(size)];
+    verdicts.push({
+      target: 'Traced `--virtual --json` run ≤ 3× the output floor at 10⁴ and 10⁵ tasks',
+      measured: sizes.map((size, i) => `${size}: ${times(traced[i]?.ratio)}`).join(', '),
+      ok:
+        at('10,000') === undefined || at('100,000') === undefined
+          ? undefined
+          : okRatio(at('10,000'), 3) === true && okRatio(at('100,000'), 3) === true,
+    });
+    const growth = (traced.at(-1)?.ns ?? Number.NaN) / (traced[0]?.ns ?? Number.NaN);
+    verdicts.push({
+      target: '… cost per task flat from 10³ to 10⁵ (≤ 1.5×)',
+      measured: `ns per task ×${growth.toFixed(2)} from ${sizes[0]} to ${sizes.at(-1)}`,
+      ok: Number.isFinite(growth) ? growth <= 1.5 : undefined,
+    });
+    for (const [key, limit] of [
+      ['rss-semaphore', 250],
+      ['rss-gather', 400],
+    ] as const) {
+      const m = big.metrics?.find((metric) => metric.key === key);
+      verdicts.push({
+        target: `${m?.name.replace('peak RSS: ', 'Peak RSS of `').replace(' > /dev/null', '`') ?? key} < ${limit} MB`,
+        measured: m?.value === undefined ? (m?.note ?? '—') : `${m.value.toFixed(0)} MB`,
+        ok: m?.value === undefined ? undefined : m.value < limit,
+      });
+    }
   }
   return verdicts;
 }

@@ -57,6 +57,12 @@ rewrite(
   "typeof import('./jobs-namespace.js').jobs",
 );
 
+// The Redis entry's names join the reference (their comments name async-sync-demo/redis).
+writeFileSync(
+  at('.api/dts/node/index.d.ts'),
+  `${readFileSync(at('.api/dts/node/index.d.ts'), 'utf8')}\nexport * from '../redis/index.js';\n`,
+);
+
 const run = (command: string, args: string[]) => execFileSync(command, args, { cwd: root, stdio: 'inherit' });
 try {
   run(bin('api-extractor'), ['run', '--config', 'config/api-extractor.json']);

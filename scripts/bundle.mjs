@@ -90,37 +90,47 @@ function takeRootClasses(source) {
   return `import { ${taken.join(', ')} } from ${JSON.stringify(`${dist}index.js`)};\nexport { ${taken.join(', ')} };\n${text}`;
 }
 
-await build({
-  ...common,
-  entryPoints: [`${dist}node/index.js`],
-  outfile: `${out}node/index.js`,
-  plugins: [
-    {
-      name: 'root-classes-from-the-root-bundle',
-      setup(b) {
-        b.onResolve({ filter: /index\.js$/ }, (args) => {
-          const path = fileURLToPath(new URL(args.path, pathToFileURL(`${args.resolveDir}/`)));
-          return path === `${dist}index.js` ? { path: '../index.js', external: true } : undefined;
-        });
-        b.onLoad({ filter: /[\\/]dist[\\/]primitives[\\/][^\\/]+\.js$/ }, (args) => ({
-          contents: takeRootClasses(readFileSync(args.path, 'utf8')),
-          loader: 'js',
-          resolveDir: args.path.replace(/[\\/][^\\/]+$/, ''),
-        }));
+/**
+ * Bundles the entry `name` (`node`, `redis`) into dist/bundle/<name>/index.js,
+ * taking every root class from the root bundle, and checks that none is
+ * defined twice.
+ */
+async function bundleEntry(name, external = []) {
+  await build({
+    ...common,
+    external: [...common.external, ...external],
+    entryPoints: [`${dist}${name}/index.js`],
+    outfile: `${out}${name}/index.js`,
+    plugins: [
+      {
+        name: 'root-classes-from-the-root-bundle',
+        setup(b) {
+          b.onResolve({ filter: /index\.js$/ }, (args) => {
+            const path = fileURLToPath(new URL(args.path, pathToFileURL(`${args.resolveDir}/`)));
+            return path === `${dist}index.js` ? { path: '../index.js', external: true } : undefined;
+          });
+          b.onLoad({ filter: /[\\/]dist[\\/]primitives[\\/][^\\/]+\.js$/ }, (args) => ({
+            contents: takeRootClasses(readFileSync(args.path, 'utf8')),
+            loader: 'js',
+            resolveDir: args.path.replace(/[\\/][^\\/]+$/, ''),
+          }));
+        },
       },
-    },
-  ],
-});
+    ],
+  });
+  restoreClassNames(`${out}${name}/index.js`);
+  // Guard: no root class may be defined twice.
+  const bundled = readFileSync(`${out}${name}/index.js`, 'utf8');
+  const twice = [...rootClasses].filter((cls) =>
+    new RegExp(`\\bclass ${cls}\\b|\\b${cls}\\s*=\\s*class\\b`).test(bundled),
+  );
+  if (twice.length > 0)
+    throw new Error(`bundle: the ${name} entry defines root classes again: ${twice.join(', ')}`);
+}
 
-restoreClassNames(`${out}node/index.js`);
-
-// Guard: no root class may be defined twice.
-const nodeBundle = readFileSync(`${out}node/index.js`, 'utf8');
-const twice = [...rootClasses].filter((name) =>
-  new RegExp(`\\bclass ${name}\\b|\\b${name}\\s*=\\s*class\\b`).test(nodeBundle),
-);
-if (twice.length > 0)
-  throw new Error(`bundle: the Node entry defines root classes again: ${twice.join(', ')}`);
+await bundleEntry('node');
+// The Redis client is the user's (an optional peer dependency), loaded only for a url.
+await bundleEntry('redis', ['ioredis']);
 
 // The worker's script and the built-in jobs run in worker threads: each is self-contained.
 await build({

@@ -10,7 +10,7 @@ import { Sema } from 'async-sema';
 import pLimit from 'p-limit';
 import PQueue from 'p-queue';
 import { BATCH_TASKS, LIMIT, never, ownVariants, variant } from '../contention.js';
-import { caseArgs, compare, emit, type Group, type Variant } from '../harness.js';
+import { caseArgs, compare, emit, type Group, type Metric, median, type Variant } from '../harness.js';
 import { type Lib, loadLibrary } from '../lib.js';
 
 /**
@@ -140,11 +140,11 @@ function peerVariants(lib: Lib, n: number): Variant[] {
 
 const { quick } = caseArgs();
 const lib = await loadLibrary();
-const SIZES = [10_000, 100_000, 1_000_000];
+const SIZES = [1_000, 10_000, 100_000, 1_000_000];
 /** Per-sample time budget by N (ms): generous for a linear queue, fatal for a quadratic one. */
 const BUDGET: Record<number, number> = quick
-  ? { 10000: 2_000, 100000: 4_000, 1000000: 20_000 }
-  : { 10000: 3_000, 100000: 8_000, 1000000: 30_000 };
+  ? { 1000: 2_000, 10000: 2_000, 100000: 4_000, 1000000: 20_000 }
+  : { 1000: 3_000, 10000: 3_000, 100000: 8_000, 1000000: 30_000 };
 const groups: Group[] = [];
 /** Variants that ran out of budget at a smaller N, and how far they got. */
 const gaveUp = new Map<string, string>();
@@ -165,7 +165,32 @@ for (const n of SIZES) {
   }
   groups.push(group);
 }
+
+/**
+ * Our rows against the reference semaphore: the median over rounds of
+ * (ours / floor) / (reference / floor) in the same round, i.e. ours / reference.
+ */
+const metrics: Metric[] = [];
+for (const group of groups) {
+  const ref = group.rows.find((r) => r.role === 'ref')?.samples?.ratios;
+  for (const row of group.rows.filter((r) => r.role === 'ours')) {
+    const mine = row.samples?.ratios;
+    const n = group.title.match(/([\d,]+) contending/)?.[1] ?? '?';
+    const paired =
+      ref !== undefined && mine !== undefined && ref.length === mine.length
+        ? mine.map((x, i) => x / (ref[i] as number))
+        : [];
+    metrics.push({
+      name: `${row.name} ÷ reference, ${n} tasks`,
+      key: row.key === 'contended' ? `vs-ref-${n}` : undefined,
+      value: paired.length > 0 ? median(paired) : undefined,
+      unit: '×',
+      note: paired.length > 0 ? `median of ${paired.length} paired rounds` : 'not measured',
+    });
+  }
+}
 emit({
+  metrics,
   id: '3',
   title: 'Contended Semaphore(4)',
   groups,

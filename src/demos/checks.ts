@@ -3,6 +3,7 @@
  * check can be tried on a hand-made trace that breaks the property.
  */
 import type { TraceEvent } from '../trace/types.js';
+import type { CheckFollower, CheckResult } from './contract.js';
 
 /**
  * The most holders `resource` ever had at once, replaying `acquire` (+1) and
@@ -18,23 +19,50 @@ export function maxConcurrency(
   enter = 'acquire',
   leave = 'release',
 ): number {
-  let holders = 0;
-  let max = 0;
-  for (const event of events) {
-    if (event.resource !== resource) continue;
-    if (event.type === enter) max = Math.max(max, ++holders);
-    else if (event.type === leave) holders--;
+  return replay(new Concurrency(resource, enter, leave), events).max;
+}
+
+/** `maxConcurrency`, one event at a time. */
+export class Concurrency {
+  /** The most holders at once so far. */
+  max = 0;
+  #holders = 0;
+  readonly #resource: string;
+  readonly #enter: string;
+  readonly #leave: string;
+
+  constructor(resource: string, enter = 'acquire', leave = 'release') {
+    this.#resource = resource;
+    this.#enter = enter;
+    this.#leave = leave;
   }
-  return max;
+
+  event(event: TraceEvent): void {
+    if (event.resource !== this.#resource) return;
+    if (event.type === this.#enter) {
+      if (++this.#holders > this.max) this.max = this.#holders;
+    } else if (event.type === this.#leave) this.#holders--;
+  }
 }
 
 /** Tasks whose `task.end` says `ok`, among those whose name starts with `prefix`. */
 export function finishedOk(events: readonly TraceEvent[], prefix: string): number {
-  let count = 0;
-  for (const event of events) {
-    if (event.type === 'task.end' && event.data?.status === 'ok' && event.task.startsWith(prefix)) count++;
+  return replay(new FinishedOk(prefix), events).count;
+}
+
+/** `finishedOk`, one event at a time. */
+export class FinishedOk {
+  count = 0;
+  readonly #prefix: string;
+
+  constructor(prefix: string) {
+    this.#prefix = prefix;
   }
-  return count;
+
+  event(event: TraceEvent): void {
+    if (event.type === 'task.end' && event.data?.status === 'ok' && event.task.startsWith(this.#prefix))
+      this.count++;
+  }
 }
 
 /** A FIFO violation: `admitted` got `resource` before `overtaken`, which had arrived first. */
@@ -54,28 +82,85 @@ export function admissionOrder(
   events: readonly TraceEvent[],
   resource: string,
 ): { admitted: number; overtaking: Overtaking | undefined } {
-  const line: string[] = [];
-  const arrived = new Set<string>();
-  /** Admitted, or gone without being admitted. */
-  const out = new Set<string>();
-  let head = 0;
-  let admitted = 0;
+  const line = new AdmissionLine(resource);
   for (const event of events) {
-    if (event.type === 'task.end') out.add(event.task);
-    if (event.resource !== resource || (event.type !== 'wait' && event.type !== 'acquire')) continue;
-    if (!arrived.has(event.task)) {
-      arrived.add(event.task);
-      line.push(event.task);
-    }
-    if (event.type !== 'acquire' || out.has(event.task)) continue;
-    while (head < line.length && out.has(line[head]!)) head++;
-    if (line[head] !== event.task) {
-      return { admitted, overtaking: { admitted: event.task, overtaken: line[head]! } };
-    }
-    out.add(event.task);
-    admitted++;
+    line.event(event);
+    if (line.overtaking !== undefined) break;
   }
-  return { admitted, overtaking: undefined };
+  return { admitted: line.admitted, overtaking: line.overtaking };
+}
+
+const ARRIVED = 1;
+/** Admitted, or gone without being admitted. */
+const OUT = 2;
+
+/** `admissionOrder`, one event at a time: it keeps the line (arrivals not yet out), not the trace. */
+export class AdmissionLine {
+  admitted = 0;
+  /** The first overtaking; once found, later events change nothing. */
+  overtaking: Overtaking | undefined;
+  readonly #resource: string;
+  #line: string[] = [];
+  #head = 0;
+  readonly #tasks = new Map<string, number>();
+
+  constructor(resource: string) {
+    this.#resource = resource;
+  }
+
+  event(event: TraceEvent): void {
+    if (this.overtaking !== undefined) return;
+    const tasks = this.#tasks;
+    const { task, type } = event;
+    if (type === 'task.end') tasks.set(task, (tasks.get(task) ?? 0) | OUT);
+    if (event.resource !== this.#resource || (type !== 'wait' && type !== 'acquire')) return;
+    let state = tasks.get(task) ?? 0;
+    if ((state & ARRIVED) === 0) {
+      tasks.set(task, (state |= ARRIVED));
+      this.#line.push(task);
+    }
+    if (type !== 'acquire' || (state & OUT) !== 0) return;
+    const line = this.#line;
+    while (this.#head < line.length && ((tasks.get(line[this.#head]!) ?? 0) & OUT) !== 0) this.#head++;
+    if (line[this.#head] !== task) {
+      this.overtaking = { admitted: task, overtaken: line[this.#head]! };
+      return;
+    }
+    tasks.set(task, state | OUT);
+    this.admitted++;
+    // Drop the part of the line everyone has left, once it is most of it.
+    if (this.#head > 1024 && this.#head * 2 > line.length) {
+      this.#line = line.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+}
+
+/** Feeds `events` to `follower`, in order; returns it. */
+export function replay<F extends { event(event: TraceEvent): void }>(
+  follower: F,
+  events: readonly TraceEvent[],
+): F {
+  for (const event of events) follower.event(event);
+  return follower;
+}
+
+/**
+ * A check's follower for a `verify` that needs events themselves: it keeps
+ * only those `keep` selects (a small part of the run) and verifies them at
+ * the end. `verify` must read nothing else.
+ */
+export function keeping(
+  keep: (event: TraceEvent) => boolean,
+  verify: (events: readonly TraceEvent[]) => CheckResult,
+): CheckFollower {
+  const kept: TraceEvent[] = [];
+  return {
+    event: (event) => {
+      if (keep(event)) kept.push(event);
+    },
+    result: () => verify(kept),
+  };
 }
 
 /**

@@ -34,7 +34,8 @@ export function createContext<O>(
   const { clock, random, recorder, signal } = parts;
   const live = new Set<Task<unknown>>();
   const cancelAll = (): void => {
-    for (const task of live) if (!task.signal.aborted) task.cancel(signal.reason);
+    // A task not yet asked to stop (`cancelling()`, which does not create its signal as reading it would).
+    for (const task of live) if (task.cancelling() === 0) task.cancel(signal.reason);
   };
   signal.addEventListener('abort', cancelAll, { once: true });
   const mode = {
@@ -109,7 +110,7 @@ export function createContext<O>(
       signal.removeEventListener('abort', cancelAll);
       const pending = [...live];
       // A task already asked to stop (Ctrl-C) is left to finish its cleanup, not asked twice.
-      for (const task of pending) if (!task.signal.aborted) task.cancel();
+      for (const task of pending) if (task.cancelling() === 0) task.cancel();
       await Promise.allSettled(pending);
       const executor = await pool?.executor.catch(() => undefined);
       await executor?.close({ cancelRunning: true });

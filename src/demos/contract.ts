@@ -119,6 +119,20 @@ export interface Check<O = Record<string, unknown>> {
   when?(options: O): boolean;
   /** `detail` is in `lang` (default English). */
   verify(events: readonly TraceEvent[], options: O, lang?: Lang): CheckResult;
+  /**
+   * The same check fed one event at a time, keeping only what it needs
+   * (counters, running maxima, per-task state), so a run that does not keep
+   * its trace (the CLI) can check 10^5 tasks in bounded memory. It must give
+   * the result `verify` gives on the same events (in `lang`, default English).
+   * Without it, such a run keeps every event for `verify`.
+   */
+  follow?(options: O, lang?: Lang): CheckFollower;
+}
+
+/** A check in progress: sees each event of the run (from `run.start` to the last before the checks), then answers. */
+export interface CheckFollower {
+  event(event: TraceEvent): void;
+  result(): CheckResult;
 }
 
 /** The run's executor over the built-in jobs (`ctx.executor()`). */

@@ -12,8 +12,8 @@
 import { asCompleted, FIRST_COMPLETED, gather, wait } from '../primitives/gather.js';
 import type { Task } from '../primitives/task.js';
 import type { TraceEvent } from '../trace/types.js';
-import { seconds, sleeps } from './checks.js';
-import { type CheckResult, type DemoContext, defineDemo } from './contract.js';
+import { replay, seconds } from './checks.js';
+import { type CheckFollower, type CheckResult, type DemoContext, defineDemo } from './contract.js';
 import { WORK_MAX_MS } from './timing.js';
 
 export type GatherMode = 'gather' | 'wait' | 'as-completed' | 'all';
@@ -106,19 +106,28 @@ export default defineDemo<GatherOptions>({
       name: 'gather: input order, after the slowest',
       ko: 'gather: 입력 순서, 가장 느린 것 뒤에',
       when: runs('gather'),
-      verify: (events, { jobs }, lang = 'en') => verifyGather(events, jobs, TEXT[lang]),
+      verify: (events, { jobs }, lang = 'en') =>
+        verifyGather(replay(new RoundRecord('gather'), events), jobs, TEXT[lang]),
+      follow: ({ jobs }, lang = 'en') =>
+        follow(new RoundRecord('gather'), (round) => verifyGather(round, jobs, TEXT[lang])),
     },
     {
       name: 'wait: first done is the fastest',
       ko: 'wait: 처음 끝난 것이 가장 빠른 것',
       when: runs('wait'),
-      verify: (events, { jobs }, lang = 'en') => verifyWait(events, jobs, TEXT[lang]),
+      verify: (events, { jobs }, lang = 'en') =>
+        verifyWait(replay(new RoundRecord('wait'), events), jobs, TEXT[lang]),
+      follow: ({ jobs }, lang = 'en') =>
+        follow(new RoundRecord('wait'), (round) => verifyWait(round, jobs, TEXT[lang])),
     },
     {
       name: 'asCompleted: fastest first',
       ko: 'asCompleted: 빠른 것부터',
       when: runs('as-completed'),
-      verify: (events, { jobs }, lang = 'en') => verifyAsCompleted(events, jobs, TEXT[lang]),
+      verify: (events, { jobs }, lang = 'en') =>
+        verifyAsCompleted(replay(new RoundRecord('as-completed'), events), jobs, TEXT[lang]),
+      follow: ({ jobs }, lang = 'en') =>
+        follow(new RoundRecord('as-completed'), (round) => verifyAsCompleted(round, jobs, TEXT[lang])),
     },
   ],
 
@@ -200,39 +209,51 @@ function list(numbers: readonly number[], t: typeof en): string {
   return numbers.length > 6 ? t.more(shown.join(', '), numbers.length - 6) : shown.join(', ');
 }
 
-function resultsOf(events: readonly TraceEvent[], mode: Round): { event: TraceEvent; index: number }[] {
-  const found: { event: TraceEvent; index: number }[] = [];
-  events.forEach((event, index) => {
-    if (event.type === RESULT && event.data?.mode === mode) found.push({ event, index });
-  });
-  return found;
-}
+/** What one round's check reads, one event at a time: its results and its jobs (the trace is not kept). */
+class RoundRecord {
+  /** The round's `gather.result` events, with their position in the trace. */
+  readonly results: { event: TraceEvent; index: number }[] = [];
+  /** Each job's delay (its first `sleep`) and the position of its `task.end` in the trace, by job number. */
+  readonly jobs = new Map<number, { ms: number; endIndex: number }>();
+  readonly #round: Round;
+  readonly #suffix: string;
+  #index = 0;
 
-/** Each job's delay and the position of its `task.end` in the trace, for one round. */
-function jobsOf(events: readonly TraceEvent[], round: Round): Map<number, { ms: number; endIndex: number }> {
-  const jobs = new Map<number, { ms: number; endIndex: number }>();
-  const suffix = `/${ROUND_NAMES[round]}`;
-  const number = (task: string): number | undefined => {
-    const match = /^job-(\d+)(\/.*)$/.exec(task);
-    return match?.[2] === suffix ? Number(match[1]) : undefined;
-  };
-  for (const [task, ms] of sleeps(events)) {
-    const n = number(task);
-    if (n !== undefined) jobs.set(n, { ms, endIndex: -1 });
+  constructor(round: Round) {
+    this.#round = round;
+    this.#suffix = `/${ROUND_NAMES[round]}`;
   }
-  events.forEach((event, index) => {
-    if (event.type !== 'task.end') return;
-    const found = jobs.get(number(event.task) ?? -1);
-    if (found !== undefined) found.endIndex = index;
-  });
-  return jobs;
+
+  event(event: TraceEvent): void {
+    const index = this.#index++;
+    if (event.type === RESULT) {
+      if (event.data?.mode === this.#round) this.results.push({ event, index });
+    } else if (event.type === 'sleep') {
+      const n = this.#number(event.task);
+      if (n !== undefined && !this.jobs.has(n))
+        this.jobs.set(n, { ms: Number(event.data?.ms), endIndex: -1 });
+    } else if (event.type === 'task.end') {
+      const found = this.jobs.get(this.#number(event.task) ?? -1);
+      if (found !== undefined) found.endIndex = index;
+    }
+  }
+
+  #number(task: string): number | undefined {
+    if (!task.endsWith(this.#suffix)) return undefined;
+    const match = /^job-(\d+)(\/.*)$/.exec(task);
+    return match?.[2] === this.#suffix ? Number(match[1]) : undefined;
+  }
 }
 
-function verifyGather(events: readonly TraceEvent[], n: number, t: typeof en): CheckResult {
-  const [found] = resultsOf(events, 'gather');
+function follow(round: RoundRecord, verify: (round: RoundRecord) => CheckResult): CheckFollower {
+  return { event: (event) => round.event(event), result: () => verify(round) };
+}
+
+function verifyGather(round: RoundRecord, n: number, t: typeof en): CheckResult {
+  const [found] = round.results;
   if (found === undefined) return { ok: false, detail: t.gatherNothing };
   const results = found.event.data?.results as number[];
-  const jobs = jobsOf(events, 'gather');
+  const { jobs } = round;
   const outOfOrder = results.findIndex((value, i) => value !== i + 1);
   if (results.length !== n || outOfOrder >= 0) {
     return { ok: false, detail: t.notInOrder(list(results, t), n) };
@@ -245,12 +266,12 @@ function verifyGather(events: readonly TraceEvent[], n: number, t: typeof en): C
   return { ok: true, detail: t.gatherOk(n, seconds(found.event.t), slowest) };
 }
 
-function verifyWait(events: readonly TraceEvent[], n: number, t: typeof en): CheckResult {
-  const steps = resultsOf(events, 'wait');
+function verifyWait(round: RoundRecord, n: number, t: typeof en): CheckResult {
+  const steps = round.results;
   const first = steps.find((step) => step.event.data?.step === 'first')?.event.data;
   if (first === undefined) return { ok: false, detail: t.waitNothing };
   const done = first.done as number[];
-  const jobs = jobsOf(events, 'wait');
+  const { jobs } = round;
   const fastest = Math.min(...[...jobs.values()].map((job) => job.ms));
   const slower = done.filter((job) => jobs.get(job)?.ms !== fastest);
   if (done.length === 0 || slower.length > 0) {
@@ -264,9 +285,9 @@ function verifyWait(events: readonly TraceEvent[], n: number, t: typeof en): Che
   return { ok: true, detail: t.waitOk(list(done, t), seconds(fastest), rest.length) };
 }
 
-function verifyAsCompleted(events: readonly TraceEvent[], n: number, t: typeof en): CheckResult {
-  const yielded = resultsOf(events, 'as-completed').map((found) => found.event.data?.result as number);
-  const jobs = jobsOf(events, 'as-completed');
+function verifyAsCompleted(round: RoundRecord, n: number, t: typeof en): CheckResult {
+  const yielded = round.results.map((found) => found.event.data?.result as number);
+  const { jobs } = round;
   const completion = [...jobs].sort((a, b) => a[1].endIndex - b[1].endIndex).map(([job]) => job);
   if (yielded.length !== n) return { ok: false, detail: t.count(yielded.length, n) };
   const seen = new Set<number>();

@@ -22,9 +22,10 @@
  */
 import { gather } from '../primitives/gather.js';
 import { Lock } from '../primitives/semaphore.js';
+import type { Lang } from '../trace/lang.js';
 import type { TraceEvent } from '../trace/types.js';
-import { finishedOk, maxConcurrency } from './checks.js';
-import { type DemoContext, defineDemo } from './contract.js';
+import { Concurrency, FinishedOk, replay } from './checks.js';
+import { type CheckFollower, type DemoContext, defineDemo } from './contract.js';
 
 export interface LockOptions {
   tasks: number;
@@ -134,18 +135,51 @@ export function replayLocal(events: readonly TraceEvent[]): {
   total: number;
   stale?: { task: string; read: number; value: number };
 } {
-  const counters = new Map<string, number>();
-  for (const event of events) {
-    if (event.type !== LOCAL) continue;
+  return replay(new LocalReplay(), events).result();
+}
+
+/** `replayLocal`, one event at a time (it stops at the first stale write). */
+class LocalReplay {
+  readonly #counters = new Map<string, number>();
+  #stale: { task: string; read: number; value: number } | undefined;
+
+  event(event: TraceEvent): void {
+    if (event.type !== LOCAL || this.#stale !== undefined) return;
     const read = Number(event.data?.read);
     const value = Number(event.data?.value);
-    if (read !== (counters.get(event.task) ?? 0) || value !== read + 1)
-      return { total: Number.NaN, stale: { task: event.task, read, value } };
-    counters.set(event.task, value);
+    if (read !== (this.#counters.get(event.task) ?? 0) || value !== read + 1) {
+      this.#stale = { task: event.task, read, value };
+      return;
+    }
+    this.#counters.set(event.task, value);
   }
-  let total = 0;
-  for (const value of counters.values()) total += value;
-  return { total };
+
+  result(): { total: number; stale?: { task: string; read: number; value: number } } {
+    if (this.#stale !== undefined) return { total: Number.NaN, stale: this.#stale };
+    let total = 0;
+    for (const value of this.#counters.values()) total += value;
+    return { total };
+  }
+}
+
+function noShared({ tasks, increments }: LockOptions, lang: Lang = 'en'): CheckFollower {
+  const t = TEXT[lang];
+  const local = new LocalReplay();
+  let lockEvents = 0;
+  return {
+    event(event) {
+      if (event.resource === LOCK) lockEvents++;
+      local.event(event);
+    },
+    result() {
+      if (lockEvents > 0) return { ok: false, detail: t.lockUsed(lockEvents) };
+      const { total, stale } = local.result();
+      if (stale !== undefined)
+        return { ok: false, detail: t.staleLocal(stale.task, stale.read, stale.value) };
+      if (total !== tasks * increments) return { ok: false, detail: t.totalWrong(total, tasks, increments) };
+      return { ok: true, detail: t.noSharedOk(total, tasks, increments) };
+    },
+  };
 }
 
 /**
@@ -159,31 +193,104 @@ export function replayCounter(events: readonly TraceEvent[]): {
   lost: number;
   staleWrites: number;
 } {
-  let value = 0;
-  let writes = 0;
-  let lost = 0;
-  let staleWrites = 0;
-  for (const event of events) {
-    if (event.type !== WRITE) continue;
-    const read = Number(event.data?.read);
-    writes++;
-    if (read !== value) staleWrites++;
-    lost += value - read;
-    value = Number(event.data?.value);
-  }
-  return { writes, final: value, lost, staleWrites };
+  const counter = replay(new CounterReplay(), events);
+  return {
+    writes: counter.writes,
+    final: counter.value,
+    lost: counter.lost,
+    staleWrites: counter.staleWrites,
+  };
 }
 
-/** Writes made by a task that did not hold the lock at that moment. */
-function writesOutsideLock(events: readonly TraceEvent[]): number {
-  let holder: string | undefined;
-  let outside = 0;
-  for (const event of events) {
-    if (event.resource === LOCK && event.type === 'acquire') holder = event.task;
-    else if (event.resource === LOCK && event.type === 'release') holder = undefined;
-    else if (event.type === WRITE && event.task !== holder) outside++;
+/** `replayCounter`, one event at a time. */
+class CounterReplay {
+  value = 0;
+  writes = 0;
+  lost = 0;
+  staleWrites = 0;
+
+  event(event: TraceEvent): void {
+    if (event.type !== WRITE) return;
+    const read = Number(event.data?.read);
+    this.writes++;
+    if (read !== this.value) this.staleWrites++;
+    this.lost += this.value - read;
+    this.value = Number(event.data?.value);
   }
-  return outside;
+}
+
+/** Counts writes made by a task that did not hold the lock at that moment. */
+class WritesOutsideLock {
+  outside = 0;
+  #holder: string | undefined;
+
+  event(event: TraceEvent): void {
+    if (event.resource === LOCK && event.type === 'acquire') this.#holder = event.task;
+    else if (event.resource === LOCK && event.type === 'release') this.#holder = undefined;
+    else if (event.type === WRITE && event.task !== this.#holder) this.outside++;
+  }
+}
+
+// Each check follows the run one event at a time (see `Check.follow`): with the trace not kept,
+// 10^7 increments cost a few counters. `verify` replays a trace through the same follower.
+
+function finalCounter({ tasks, increments }: LockOptions, lang: Lang = 'en'): CheckFollower {
+  const t = TEXT[lang];
+  const counter = new CounterReplay();
+  return {
+    event: (event) => counter.event(event),
+    result() {
+      const { writes, value: final, lost } = counter;
+      const expected = tasks * increments;
+      if (final !== expected || writes !== expected || lost !== 0) {
+        return { ok: false, detail: t.finalWrong(final, tasks, increments, lost, writes) };
+      }
+      return { ok: true, detail: t.finalOk(final, tasks, increments) };
+    },
+  };
+}
+
+function oneHolder(_options?: LockOptions, lang: Lang = 'en'): CheckFollower {
+  const t = TEXT[lang];
+  const concurrency = new Concurrency(LOCK);
+  const writes = new WritesOutsideLock();
+  return {
+    event(event) {
+      concurrency.event(event);
+      writes.event(event);
+    },
+    result() {
+      const { max } = concurrency;
+      const { outside } = writes;
+      if (max > 1) return { ok: false, detail: t.twoHolders(max) };
+      if (outside > 0) return { ok: false, detail: t.outside(outside) };
+      return { ok: true, detail: t.oneHolder };
+    },
+  };
+}
+
+function lostCounted({ tasks, increments }: LockOptions, lang: Lang = 'en'): CheckFollower {
+  const t = TEXT[lang];
+  const counter = new CounterReplay();
+  return {
+    event: (event) => counter.event(event),
+    result() {
+      const { writes, value: final, lost } = counter;
+      const expected = tasks * increments;
+      if (writes !== expected) return { ok: false, detail: t.writes(writes, expected) };
+      if (final + lost !== expected) return { ok: false, detail: t.unaccounted(final, lost, expected) };
+      if (tasks > 1 && lost === 0) return { ok: false, detail: t.noneLost };
+      return { ok: true, detail: t.lostOk(final, expected, lost) };
+    },
+  };
+}
+
+function everyTaskDone({ tasks }: LockOptions, lang: Lang = 'en'): CheckFollower {
+  const done = new FinishedOk(TASK);
+  return {
+    event: (event) => done.event(event),
+    result: () => ({ ok: done.count === tasks, detail: TEXT[lang].count(done.count, tasks) }),
+  };
 }
 
 export default defineDemo<LockOptions>({
@@ -192,66 +299,35 @@ export default defineDemo<LockOptions>({
       name: 'final counter',
       ko: '최종 카운터',
       when: ({ lock, shared }) => lock && shared,
-      verify(events, { tasks, increments }, lang = 'en') {
-        const t = TEXT[lang];
-        const { writes, final, lost } = replayCounter(events);
-        const expected = tasks * increments;
-        if (final !== expected || writes !== expected || lost !== 0) {
-          return { ok: false, detail: t.finalWrong(final, tasks, increments, lost, writes) };
-        }
-        return { ok: true, detail: t.finalOk(final, tasks, increments) };
-      },
+      verify: (events, options, lang) => replay(finalCounter(options, lang), events).result(),
+      follow: finalCounter,
     },
     {
       name: 'one holder at a time',
       ko: '한 번에 한 보유자',
       when: ({ lock, shared }) => lock && shared,
-      verify(events, _options, lang = 'en') {
-        const t = TEXT[lang];
-        const max = maxConcurrency(events, LOCK);
-        const outside = writesOutsideLock(events);
-        if (max > 1) return { ok: false, detail: t.twoHolders(max) };
-        if (outside > 0) return { ok: false, detail: t.outside(outside) };
-        return { ok: true, detail: t.oneHolder };
-      },
+      verify: (events, _options, lang) => replay(oneHolder(_options, lang), events).result(),
+      follow: oneHolder,
     },
     {
       name: 'lost updates counted',
       ko: '사라진 갱신을 셈',
       when: ({ lock, shared }) => !lock && shared,
-      verify(events, { tasks, increments }, lang = 'en') {
-        const t = TEXT[lang];
-        const { writes, final, lost } = replayCounter(events);
-        const expected = tasks * increments;
-        if (writes !== expected) return { ok: false, detail: t.writes(writes, expected) };
-        if (final + lost !== expected) return { ok: false, detail: t.unaccounted(final, lost, expected) };
-        if (tasks > 1 && lost === 0) return { ok: false, detail: t.noneLost };
-        return { ok: true, detail: t.lostOk(final, expected, lost) };
-      },
+      verify: (events, options, lang) => replay(lostCounted(options, lang), events).result(),
+      follow: lostCounted,
     },
     {
       name: TEXT.en.checkNoShared,
       ko: '공유 상태 없음, 사라진 갱신 없음',
       when: ({ shared }) => !shared,
-      verify(events, { tasks, increments }, lang = 'en') {
-        const t = TEXT[lang];
-        const lockEvents = events.filter((event) => event.resource === LOCK).length;
-        if (lockEvents > 0) return { ok: false, detail: t.lockUsed(lockEvents) };
-        const { total, stale } = replayLocal(events);
-        if (stale !== undefined)
-          return { ok: false, detail: t.staleLocal(stale.task, stale.read, stale.value) };
-        if (total !== tasks * increments)
-          return { ok: false, detail: t.totalWrong(total, tasks, increments) };
-        return { ok: true, detail: t.noSharedOk(total, tasks, increments) };
-      },
+      verify: (events, options, lang) => replay(noShared(options, lang), events).result(),
+      follow: noShared,
     },
     {
       name: 'every task done',
       ko: '모든 태스크 완료',
-      verify(events, { tasks }, lang = 'en') {
-        const done = finishedOk(events, TASK);
-        return { ok: done === tasks, detail: TEXT[lang].count(done, tasks) };
-      },
+      verify: (events, options, lang) => replay(everyTaskDone(options, lang), events).result(),
+      follow: everyTaskDone,
     },
   ],
 

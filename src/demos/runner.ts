@@ -6,7 +6,8 @@ import type { Lang } from '../trace/lang.js';
 import { Recorder, type TraceListener } from '../trace/recorder.js';
 import type { TraceEvent } from '../trace/types.js';
 import { createContext } from './context.js';
-import { type CheckResult, type DemoInfo, infoText } from './contract.js';
+import type { Check, CheckFollower, CheckResult, DemoInfo } from './contract.js';
+import { infoText } from './contract.js';
 
 export interface RunSettings {
   seed: number;
@@ -19,12 +20,20 @@ export interface RunSettings {
   lang?: Lang;
   /** Receive each event as it is recorded. */
   listeners?: readonly TraceListener[];
+  /**
+   * Keep every event in the result (default true). The CLI passes false and
+   * streams: its renderers and the checks (through `Check.follow`) see each
+   * event once, and memory grows with the tasks alive, not with the events.
+   * A check without `follow` still gets the whole trace (kept just for it).
+   */
+  keepEvents?: boolean;
 }
 
 export type RunStatus = 'ok' | 'failed' | 'interrupted';
 
 export interface RunResult {
   status: RunStatus;
+  /** The run's events, in order (empty when run with `keepEvents: false`). */
   events: readonly TraceEvent[];
   /** `name` in English (stable), `title` in the run's language. */
   checks: (CheckResult & { name: string; title: string })[];
@@ -42,9 +51,12 @@ export interface RunResult {
 export async function runDemo<O>(info: DemoInfo<O>, options: O, settings: RunSettings): Promise<RunResult> {
   const demo = (await info.load()).default;
   const clock = settings.virtual ? new VirtualClock() : new RealClock({ speed: settings.speed });
-  const recorder = new Recorder({ demo: info.name, clock });
   const lang = settings.lang ?? 'en';
   const text = infoText(info, lang);
+  const keep = settings.keepEvents !== false;
+  const recorder = new Recorder({ demo: info.name, clock, keep });
+  // Followers see every event from `run.start` to the last before the checks.
+  const checking = keep ? undefined : followChecks(demo.checks, options, recorder, lang);
   for (const listener of settings.listeners ?? []) recorder.subscribe(listener);
   recorder.emit('run.start', {
     data: {
@@ -79,11 +91,16 @@ export async function runDemo<O>(info: DemoInfo<O>, options: O, settings: RunSet
   else if (error === undefined && recorder.listenerError !== undefined) error = recorder.listenerError;
   if (error !== undefined) status = 'failed';
 
+  checking?.stop();
   const checks: RunResult['checks'] = [];
   if (status === 'ok') {
     for (const check of demo.checks) {
       if (check.when !== undefined && !check.when(options)) continue;
-      const result = verify(() => check.verify(recorder.events, options, lang), lang);
+      const follower = checking?.followers.get(check);
+      const result = verify(
+        () => (follower === undefined ? check.verify(recorder.events, options, lang) : follower.result()),
+        lang,
+      );
       const title = lang === 'ko' ? check.ko : check.name;
       checks.push({ name: check.name, title, ...result });
       // `data.name` stays the English name (stable for scripts); the name in the run's language is the `msg`.
@@ -100,6 +117,59 @@ export async function runDemo<O>(info: DemoInfo<O>, options: O, settings: RunSet
   if (error !== undefined) data.error = describe(error);
   recorder.emit('run.end', { data });
   return { status, events: recorder.events, checks, ...(error === undefined ? {} : { error }) };
+}
+
+/**
+ * Subscribes a follower for each check that applies and has one; the others
+ * share one copy of the trace, kept only if one of them needs it. A
+ * follower that throws fails its check, not the run.
+ */
+function followChecks<O>(
+  checks: readonly Check<O>[],
+  options: O,
+  recorder: Recorder,
+  lang: Lang,
+): { followers: Map<Check<O>, CheckFollower>; stop(): void } {
+  const followers = new Map<Check<O>, CheckFollower>();
+  let kept: TraceEvent[] | undefined;
+  for (const check of checks) {
+    if (check.when !== undefined && !check.when(options)) continue;
+    if (check.follow === undefined) {
+      kept ??= [];
+      const events = kept;
+      followers.set(check, { event: () => {}, result: () => check.verify(events, options, lang) });
+    } else {
+      followers.set(check, guarded(check.follow(options, lang)));
+    }
+  }
+  const all = [...followers.values()];
+  const store = kept;
+  const unsubscribe = recorder.subscribe((event) => {
+    store?.push(event);
+    for (const follower of all) follower.event(event);
+  });
+  return { followers, stop: unsubscribe };
+}
+
+/** A follower whose first throw is kept and reported as its result. */
+function guarded(follower: CheckFollower): CheckFollower {
+  let error: unknown;
+  let failed = false;
+  return {
+    event(event) {
+      if (failed) return;
+      try {
+        follower.event(event);
+      } catch (err) {
+        failed = true;
+        error = err;
+      }
+    },
+    result() {
+      if (failed) throw error;
+      return follower.result();
+    },
+  };
 }
 
 /** A check that throws has failed, and says why. */

@@ -10,8 +10,9 @@
  */
 import { gather } from '../primitives/gather.js';
 import { Semaphore } from '../primitives/semaphore.js';
-import { admissionOrder, finishedOk, maxConcurrency } from './checks.js';
-import { type DemoContext, defineDemo } from './contract.js';
+import type { Lang } from '../trace/lang.js';
+import { AdmissionLine, Concurrency, FinishedOk, replay } from './checks.js';
+import { type CheckResult, type DemoContext, defineDemo } from './contract.js';
 import { WORK_MAX_MS } from './timing.js';
 
 export interface SemaphoreOptions {
@@ -58,32 +59,20 @@ export default defineDemo<SemaphoreOptions>({
     {
       name: 'max concurrency',
       ko: '최대 동시 실행 수',
-      verify(events, { workers, limit }, lang = 'en') {
-        const t = TEXT[lang];
-        const max = maxConcurrency(events, SEM);
-        const expected = Math.min(workers, limit);
-        if (max > limit) return { ok: false, detail: t.over(max, limit) };
-        if (max < expected) return { ok: false, detail: t.under(max, expected) };
-        return { ok: true, detail: t.within(max, limit) };
-      },
+      verify: (events, options, lang) => replay(maxConcurrencyCheck(options, lang), events).result(),
+      follow: (options, lang) => maxConcurrencyCheck(options, lang),
     },
     {
       name: 'every worker done',
       ko: '모든 워커 완료',
-      verify(events, { workers }, lang = 'en') {
-        const done = finishedOk(events, WORKER);
-        return { ok: done === workers, detail: TEXT[lang].count(done, workers) };
-      },
+      verify: (events, options, lang) => replay(everyWorkerDone(options, lang), events).result(),
+      follow: (options, lang) => everyWorkerDone(options, lang),
     },
     {
       name: 'FIFO admission',
       ko: '선착순(FIFO) 입장',
-      verify(events, _options, lang = 'en') {
-        const t = TEXT[lang];
-        const { admitted, overtaking } = admissionOrder(events, SEM);
-        if (overtaking === undefined) return { ok: true, detail: t.inOrder(admitted) };
-        return { ok: false, detail: t.overtook(overtaking.admitted, overtaking.overtaken) };
-      },
+      verify: (events, _options, lang) => replay(fifoAdmission(lang), events).result(),
+      follow: (_options, lang) => fifoAdmission(lang),
     },
   ],
 
@@ -100,6 +89,47 @@ export default defineDemo<SemaphoreOptions>({
     await gather(tasks);
   },
 });
+
+// Each check follows the run one event at a time (see `Check.follow`); `verify` replays a trace through it.
+
+function maxConcurrencyCheck({ workers, limit }: SemaphoreOptions, lang: Lang = 'en') {
+  const t = TEXT[lang];
+  const concurrency = new Concurrency(SEM);
+  return {
+    event: concurrency.event.bind(concurrency),
+    result(): CheckResult {
+      const { max } = concurrency;
+      const expected = Math.min(workers, limit);
+      if (max > limit) return { ok: false, detail: t.over(max, limit) };
+      if (max < expected) return { ok: false, detail: t.under(max, expected) };
+      return { ok: true, detail: t.within(max, limit) };
+    },
+  };
+}
+
+function everyWorkerDone({ workers }: SemaphoreOptions, lang: Lang = 'en') {
+  const done = new FinishedOk(WORKER);
+  return {
+    event: done.event.bind(done),
+    result: (): CheckResult => ({
+      ok: done.count === workers,
+      detail: TEXT[lang].count(done.count, workers),
+    }),
+  };
+}
+
+function fifoAdmission(lang: Lang = 'en') {
+  const t = TEXT[lang];
+  const line = new AdmissionLine(SEM);
+  return {
+    event: line.event.bind(line),
+    result(): CheckResult {
+      const { admitted, overtaking } = line;
+      if (overtaking === undefined) return { ok: true, detail: t.inOrder(admitted) };
+      return { ok: false, detail: t.overtook(overtaking.admitted, overtaking.overtaken) };
+    },
+  };
+}
 
 async function worker(
   ctx: DemoContext<SemaphoreOptions>,

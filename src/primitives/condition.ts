@@ -9,7 +9,7 @@ import {
   show,
   type WaitOptions,
 } from './options.js';
-import { type Acquirable, type Held, Lock } from './semaphore.js';
+import { type Acquirable, type Held, Lock, reacquire, resumed } from './semaphore.js';
 import { WaitQueue } from './wait-queue.js';
 
 let anonymous = 0;
@@ -82,18 +82,33 @@ export class Condition implements Acquirable {
    * @throws InvalidStateError when the lock is not held.
    * @throws CancelledError when `options.signal` aborts — only after the lock
    *   has been re-acquired, so the caller's `finally`/`using` release stays valid.
+   *   An abort while re-acquiring gives up the waiter's place in the lock's
+   *   queue (or the lock just handed to it) and queues again at the back, as
+   *   asyncio does.
    */
   wait(options?: WaitOptions): Promise<true> {
     const signal = options?.signal;
     checkSignal(signal, 'Condition.wait');
-    return this.#wait(signal);
+    if (!this.#lock.locked())
+      return Promise.reject(new InvalidStateError('wait() called on a Condition whose lock is not held'));
+    if (signal?.aborted) return Promise.reject(cancelledBy(signal));
+    try {
+      this.#lock.release();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const resumption = { handed: false };
+    const waiting = this.#wait(signal, resumption);
+    // The lock handed back to this waiter counts as not yet taken until the
+    // caller's code resumes (see Permits.handedOff), whether wait() resolves or rejects.
+    const close = () => {
+      if (resumption.handed) this.#lock[resumed]();
+    };
+    waiting.then(close, close);
+    return waiting;
   }
 
-  async #wait(signal: AbortSignal | undefined): Promise<true> {
-    if (!this.#lock.locked())
-      throw new InvalidStateError('wait() called on a Condition whose lock is not held');
-    if (signal?.aborted) throw cancelledBy(signal);
-    this.#lock.release();
+  async #wait(signal: AbortSignal | undefined, resumption: { handed: boolean }): Promise<true> {
     const parked = this.#waiters.park(signal);
     this.#emit('wait'); // once parked: the state counts this waiter
     let notified = false;
@@ -106,7 +121,18 @@ export class Condition implements Acquirable {
       failure = err;
     }
     // The lock is re-acquired whatever happened: wait() never returns without it.
-    await this.#lock.acquire();
+    // As in asyncio, an abort while re-acquiring gives up the lock this waiter
+    // was waiting for (or had just been handed) and queues it again at the back.
+    for (;;) {
+      const live = signal !== undefined && !signal.aborted ? signal : undefined;
+      try {
+        await this.#lock[reacquire](live, resumption);
+        break;
+      } catch (err) {
+        if (live === undefined || !isCancellation(err)) throw err;
+        failure ??= err;
+      }
+    }
     if (failure === undefined && signal?.aborted) failure = cancelledBy(signal);
     if (failure !== undefined) {
       // A notification this waiter consumed must not be lost: pass it on.

@@ -57,7 +57,16 @@ function newHandle(owner: Permits): Handle {
 }
 
 let anonymous = 0;
-const settled = Promise.resolve();
+const ignore = () => {};
+
+/**
+ * Condition's re-acquire (internal): `[reacquire](signal, resumption)` parks
+ * like `acquire()` but leaves closing the hand-off window to the caller, which
+ * calls `[resumed]()` when its own caller's code resumes if `resumption.handed`
+ * was set.
+ */
+export const reacquire = Symbol('reacquire');
+export const resumed = Symbol('resumed');
 
 /**
  * The permit-counting core shared by Semaphore, BoundedSemaphore and Lock
@@ -75,8 +84,14 @@ export abstract class Permits implements Acquirable {
    * Permits handed to woken waiters whose code has not run yet. Nobody can
    * have released those legitimately, so Lock and BoundedSemaphore count
    * them as in use when they check a release. Counted only where releases
-   * are checked (`checksReleases`): keeping the count costs a microtask per
-   * hand-off.
+   * are checked (`checksReleases`): closing the window costs a promise
+   * reaction per hand-off.
+   *
+   * The window closes when the waiter's own code resumes, whatever layers
+   * (parkChecked, `run()`, Condition.wait) sit between: `#resumed` is a
+   * reaction registered on the very promise handed to the caller, before the
+   * caller can attach its own, so it runs immediately before the caller's
+   * continuation and nothing can run in between.
    */
   protected handedOff = 0;
   /** Whether `checkRelease` reads `handedOff`. */
@@ -87,7 +102,11 @@ export abstract class Permits implements Acquirable {
    * A waiter aborted after it was handed a permit passes the permit on. It is
    * not a `release`: that waiter never acquired, and a trace must not say so.
    */
-  readonly #giveBack = () => this.#handOn();
+  readonly #giveBack = () => {
+    if (this.checksReleases) this.handedOff--;
+    this.#handOn();
+  };
+  /** Runs right before the code of a waiter handed a permit resumes (only where releases are checked). */
   readonly #resumed = () => {
     this.handedOff--;
   };
@@ -122,21 +141,56 @@ export abstract class Permits implements Acquirable {
       if (this.tracer !== undefined) this.emit('acquire');
       return Promise.resolve(newHandle(this));
     }
-    if (this.tracer !== undefined) return this.#acquireTraced(signal);
-    if (signal === undefined) return this.waiters.park();
-    return this.waiters.parkChecked(signal, undefined, this.#giveBack);
+    const parked = this.tracer === undefined ? this.#park(signal) : this.#parkTraced(signal);
+    // Rejection handled here too: a cancelled acquire nobody awaits is not an
+    // unhandled rejection (asyncio does not report cancelled futures either).
+    if (this.checksReleases) parked.then(this.#resumed, ignore);
+    return parked;
   }
 
-  async #acquireTraced(signal: AbortSignal | undefined): Promise<Held> {
-    const parked =
-      signal === undefined
-        ? this.waiters.park()
-        : this.waiters.parkChecked(signal, undefined, this.#giveBack);
+  #park(signal: AbortSignal | undefined): Promise<Held> {
+    return signal === undefined
+      ? this.waiters.park()
+      : this.waiters.parkChecked(signal, undefined, this.#giveBack);
+  }
+
+  /**
+   * `#park` with the events. Its extra async step keeps a traced run's
+   * interleaving as it always was (the goldens); the hand-off window still
+   * closes right before the caller's code, through the hook on this promise.
+   */
+  async #parkTraced(signal: AbortSignal | undefined): Promise<Held> {
+    const parked = this.#park(signal);
     // Emitted once parked, so its state counts this waiter (SPEC §4: the state after the event).
     this.emit('wait');
     const held = await parked;
     this.emit('acquire');
     return held;
+  }
+
+  /**
+   * Condition.wait's re-acquire: `acquire()` without the resume hook. Sets
+   * `resumption.handed` when it has to wait; the caller then calls
+   * `[resumed]()` right before its own caller's code resumes.
+   * @internal
+   */
+  [reacquire](signal: AbortSignal | undefined, resumption: { handed: boolean }): Promise<Held> {
+    if (signal?.aborted) return Promise.reject(cancelledBy(signal));
+    if (this.free > 0) {
+      this.free--;
+      if (this.tracer !== undefined) this.emit('acquire');
+      return Promise.resolve(newHandle(this));
+    }
+    const parked = this.tracer === undefined ? this.#park(signal) : this.#parkTraced(signal);
+    parked.then(() => {
+      resumption.handed = true;
+    }, ignore);
+    return parked;
+  }
+
+  /** @internal See `[reacquire]`. */
+  [resumed](): void {
+    if (this.checksReleases) this.#resumed();
   }
 
   /**
@@ -154,13 +208,8 @@ export abstract class Permits implements Acquirable {
       this.free++;
       return;
     }
-    if (this.checksReleases) {
-      this.handedOff++;
-      // Queued before the resolution, so it runs before the woken waiter's code
-      // does. A promise reaction, not queueMicrotask: Node wraps each of those
-      // in an AsyncResource, which made a hand-off several times dearer.
-      settled.then(this.#resumed);
-    }
+    // Waiters > 0 ⇒ free === 0: the permit goes straight to the head waiter.
+    if (this.checksReleases) this.handedOff++;
     this.waiters.wakeHead(newHandle(this));
   }
 

@@ -11,7 +11,12 @@ export interface TaskOptions {
   tracer?: Tracer;
 }
 
-/** A task's body: it receives the task's signal, which aborts when the task is cancelled. */
+/**
+ * A task's body: it receives the task's signal, which aborts when the task is
+ * cancelled. A body declared without parameters (`async () => …`) is called
+ * without it, and the task then creates its `AbortController` only if someone
+ * reads `task.signal`: tasks that never look at a signal do not pay for one.
+ */
 export type TaskFn<T> = (signal: AbortSignal) => T | PromiseLike<T>;
 
 type State = 'pending' | 'running' | 'ok' | 'error' | 'cancelled';
@@ -66,7 +71,10 @@ export function checkTaskOptions(options: TaskOptions, where: string): void {
  */
 export class Task<T> implements PromiseLike<T> {
   readonly name: string;
-  readonly #controller = new AbortController();
+  /** Created on first use of `signal` (or at the start of a body that takes one). */
+  #controller: AbortController | undefined;
+  /** A cancellation requested before any controller existed: the controller is created aborted with it. */
+  #pendingAbort: { reason: unknown } | undefined;
   readonly #tracer: Tracer | undefined;
   readonly #promise: Promise<T>;
   // Typed without T so that Task<T> stays covariant (a Task<number> is a Task<unknown>).
@@ -95,6 +103,11 @@ export class Task<T> implements PromiseLike<T> {
 
   /** Aborted when the task is cancelled; pass it to everything the body waits on. */
   get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#pendingAbort !== undefined) this.#controller.abort(this.#pendingAbort.reason);
+      this.#pendingAbort = undefined;
+    }
     return this.#controller.signal;
   }
 
@@ -115,7 +128,9 @@ export class Task<T> implements PromiseLike<T> {
     if (this.done()) return false;
     this.#cancelRequests++;
     this.#tracer?.emit('cancel', { task: this.name });
-    if (!this.#controller.signal.aborted) this.#controller.abort(reason);
+    const controller = this.#controller;
+    if (controller === undefined) this.#pendingAbort ??= { reason };
+    else if (!controller.signal.aborted) controller.abort(reason);
     return true;
   }
 
@@ -188,22 +203,23 @@ export class Task<T> implements PromiseLike<T> {
   }
 
   #start(fn: TaskFn<T>): void {
-    const signal = this.#controller.signal;
-    if (signal.aborted) {
+    if (this.#cancelRequests > 0) {
       const err = new CancelledError(`${this.name} was cancelled before it started`, {
-        cause: signal.reason,
+        cause: this.signal.reason,
       });
       this.#finish('cancelled', undefined, err);
       return;
     }
     this.#state = 'running';
     const tracer = this.#tracer;
+    // A body that declares no parameter cannot use the signal: none is made for it (see `TaskFn`).
+    const call: () => T | PromiseLike<T> = fn.length === 0 ? (fn as () => T) : () => fn(this.signal);
     let out: T | PromiseLike<T>;
     try {
-      if (tracer === undefined) out = fn(signal);
+      if (tracer === undefined) out = call();
       else {
         tracer.emit('task.start', { task: this.name });
-        out = tracer.runAs(this.name, () => fn(signal));
+        out = tracer.runAs(this.name, call);
       }
     } catch (err) {
       this.#fail(err);
@@ -218,9 +234,9 @@ export class Task<T> implements PromiseLike<T> {
   }
 
   #fail(err: unknown): void {
-    const signal = this.#controller.signal;
+    const signal = this.#controller?.signal;
     // `signal.throwIfAborted()` throws the reason itself, whatever it is: that is a cancellation too.
-    if (!isCancellation(err) && !(signal.aborted && err === signal.reason)) {
+    if (!isCancellation(err) && !(signal?.aborted === true && err === signal.reason)) {
       this.#finish('error', undefined, err);
     } else {
       const cancelled =

@@ -93,6 +93,8 @@ function isNeutral(type: string): boolean {
 }
 
 interface Building extends TaskLife {
+  /** Keeps its intervals to the end (see `AnalyserOptions.detailed`). */
+  detailed: boolean;
   started: boolean;
   ended: boolean;
   waitingSince: number | undefined;
@@ -110,40 +112,107 @@ interface Building extends TaskLife {
  * submits to the executor until that job ends.
  */
 export function analyse(events: readonly TraceEvent[]): RunAnalysis {
-  const tasks = new Map<string, Building>();
-  const threads = new Threads();
-  let duration = 0;
-  let runStatus: TaskStatus = 'unfinished';
-  for (const event of events) {
-    duration = Math.max(duration, event.t);
+  const analyser = new RunAnalyser();
+  for (const event of events) analyser.add(event);
+  return analyser.finish();
+}
+
+export interface AnalyserOptions {
+  /**
+   * Only the first this many tasks (in order of their first event) keep
+   * their intervals; the others are reduced, when they end, to what a
+   * summary's totals need (start, end, status and their waiting time, as a
+   * single interval from 0), so a run of 100,000 tasks costs a few numbers
+   * per task instead of its whole history. Default: every task keeps its
+   * intervals.
+   */
+  detailed?: number;
+}
+
+/**
+ * `analyse`, fed one event at a time: what it keeps grows with the tasks
+ * (a few numbers each past the detailed ones), not with the number of
+ * events. Intervals of no length are not kept (they count for nothing in any
+ * view). A reduced task's own events after its `task.end` (a real run emits
+ * none; its executor jobs still count for their threads) are ignored.
+ */
+export class RunAnalyser {
+  readonly #detailed: number;
+  /** Tasks in order of their first event: lives still building, then reduced lives of ended ones. */
+  readonly #tasks = new Map<string, Building | TaskLife>();
+  readonly #threads = new Threads();
+  #duration = 0;
+  #runStatus: TaskStatus = 'unfinished';
+
+  constructor({ detailed = Number.POSITIVE_INFINITY }: AnalyserOptions = {}) {
+    this.#detailed = detailed;
+  }
+
+  add(event: TraceEvent): void {
+    if (event.t > this.#duration) this.#duration = event.t;
     // Threads are named in the language the run records (`thread 7`, `스레드 7`).
-    if (event.type === 'run.start') threads.text = traceText(event.data?.lang);
-    if (event.type === 'run.end') runStatus = RUN_TO_TASK[String(event.data?.status)] ?? 'unfinished';
-    if (isNeutral(event.type)) continue;
-    let life = tasks.get(event.task);
+    if (event.type === 'run.start') this.#threads.text = traceText(event.data?.lang);
+    if (event.type === 'run.end') this.#runStatus = RUN_TO_TASK[String(event.data?.status)] ?? 'unfinished';
+    if (isNeutral(event.type)) return;
+    let life = this.#tasks.get(event.task);
     if (life === undefined) {
-      life = newLife(event.task, event.t);
-      tasks.set(event.task, life);
+      life = newLife(event.task, event.t, this.#tasks.size < this.#detailed);
+      this.#tasks.set(event.task, life);
     }
+    this.#threads.step(event);
+    // A reduced life has ended: what its later events would change is no total.
+    if (!isBuilding(life)) return;
     step(life, event);
-    threads.step(event);
+    if (life.ended && !life.detailed) this.#tasks.set(event.task, reduce(life));
   }
-  const lives: TaskLife[] = [];
-  for (const life of tasks.values()) {
-    // The driver is no task: it lives as long as the run and ends as the run does.
-    if (life.name === 'main' && !life.started && !life.ended) life.status = runStatus;
-    finish(life, life.ended ? life.end : duration);
-    lives.push({
-      name: life.name,
-      start: life.start,
-      end: life.end,
-      status: life.status,
-      waits: life.waits,
-      holds: life.holds,
-      blocking: life.blocking,
-    });
+
+  /** The analysis of the events so far (tasks still alive are cut at the last event). */
+  finish(): RunAnalysis {
+    const duration = this.#duration;
+    const lives: TaskLife[] = [];
+    for (const life of this.#tasks.values()) {
+      if (!isBuilding(life)) {
+        lives.push(life);
+        continue;
+      }
+      // The driver is no task: it lives as long as the run and ends as the run does.
+      if (life.name === 'main' && !life.started && !life.ended) life.status = this.#runStatus;
+      finish(life, life.ended ? life.end : duration);
+      lives.push(
+        life.detailed
+          ? {
+              name: life.name,
+              start: life.start,
+              end: life.end,
+              status: life.status,
+              waits: life.waits,
+              holds: life.holds,
+              blocking: life.blocking,
+            }
+          : reduce(life),
+      );
+    }
+    return { tasks: lives, threads: this.#threads.finish(duration), duration };
   }
-  return { tasks: lives, threads: threads.finish(duration), duration };
+}
+
+function isBuilding(life: Building | TaskLife): life is Building {
+  return 'holding' in life;
+}
+
+/** An ended life reduced to what totals need: its waiting time survives as one interval from 0. */
+function reduce(life: Building): TaskLife {
+  if (!life.ended) finish(life, life.end);
+  const waiting = coveredTime(life.waits);
+  return {
+    name: life.name,
+    start: life.start,
+    end: life.end,
+    status: life.status,
+    waits: waiting > 0 ? [{ from: 0, to: waiting }] : [],
+    holds: [],
+    blocking: [],
+  };
 }
 
 /** Collects executor jobs by the thread that ran them. */
@@ -188,8 +257,9 @@ class Threads {
 
 const RUN_TO_TASK: Record<string, TaskStatus> = { ok: 'ok', failed: 'error', interrupted: 'cancelled' };
 
-function newLife(name: string, t: number): Building {
+function newLife(name: string, t: number, detailed: boolean): Building {
   return {
+    detailed,
     name,
     start: t,
     end: t,
@@ -213,7 +283,7 @@ function step(life: Building, event: TraceEvent): void {
     return;
   }
   if (life.waitingSince !== undefined) {
-    life.waits.push({ from: life.waitingSince, to: t });
+    keep(life.waits, life.waitingSince, t);
     life.waitingSince = undefined;
   }
   switch (event.type) {
@@ -240,7 +310,7 @@ function step(life: Building, event: TraceEvent): void {
     case 'release': {
       const since = event.resource === undefined ? undefined : life.holding.get(event.resource);
       if (since !== undefined) {
-        life.holds.push({ from: since, to: t });
+        keep(life.holds, since, t);
         life.holding.delete(event.resource!);
       }
       break;
@@ -254,21 +324,26 @@ function stepJob(life: Building, event: TraceEvent): void {
   if (event.type !== 'executor.end') return;
   const since = life.awaiting.get(job);
   if (since === undefined) return;
-  life.waits.push({ from: since, to: event.t });
+  keep(life.waits, since, event.t);
   life.awaiting.delete(job);
 }
 
 function finish(life: Building, t: number): void {
   if (life.waitingSince !== undefined) {
-    life.waits.push({ from: life.waitingSince, to: t });
+    keep(life.waits, life.waitingSince, t);
     life.waitingSince = undefined;
   }
-  for (const since of life.awaiting.values()) life.waits.push({ from: since, to: t });
+  for (const since of life.awaiting.values()) keep(life.waits, since, t);
   life.awaiting.clear();
-  for (const since of life.holding.values()) life.holds.push({ from: since, to: t });
+  for (const since of life.holding.values()) keep(life.holds, since, t);
   life.holding.clear();
   life.holds.sort((a, b) => a.from - b.from);
   if (!life.ended) life.end = Math.max(life.end, t);
+}
+
+/** Adds the span unless it is empty: an empty span counts for nothing in a total, a cover or a timeline cell. */
+function keep(intervals: Interval[], from: number, to: number): void {
+  if (to > from) intervals.push({ from, to });
 }
 
 function toStatus(status: unknown): TaskStatus {

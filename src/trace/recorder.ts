@@ -11,13 +11,19 @@ export interface RecorderOptions {
   demo: string;
   /** The run's clock: `t` is `clock.now()` minus its value when the recorder was created. */
   clock: { now(): number };
+  /**
+   * Keep every event in `events` (default true). A run that streams its
+   * events to listeners passes false: memory then stays flat however long
+   * the run, and `events` stays empty.
+   */
+  keep?: boolean;
 }
 
 /**
  * The `Tracer` of one run: stamps each event with `v`, `seq` (0, 1, 2, …),
  * `t` (ms since the recorder was created, on the run's clock, rounded to the
- * microsecond), `demo` and `task`, keeps it in `events` and hands it to every
- * listener, synchronously and in order.
+ * microsecond), `demo` and `task`, keeps it in `events` (unless created with
+ * `keep: false`) and hands it to every listener, synchronously and in order.
  *
  * `task` is, in order of precedence: the `task` field the producer gave, the
  * task set by the innermost `runAs` (an `AsyncLocalStorage`, created only here,
@@ -40,8 +46,10 @@ export interface RecorderOptions {
  */
 export class Recorder implements Tracer {
   readonly demo: string;
-  /** Every event of the run, in `seq` order. */
+  /** Every event of the run, in `seq` order (none when created with `keep: false`). */
   readonly events: TraceEvent[] = [];
+  readonly #keep: boolean;
+  #seq = 0;
   /** The first error a listener threw, if any. */
   listenerError: unknown;
   readonly #clock: { now(): number };
@@ -49,8 +57,9 @@ export class Recorder implements Tracer {
   readonly #current = new AsyncLocalStorage<string>();
   readonly #listeners = new Set<TraceListener>();
 
-  constructor({ demo, clock }: RecorderOptions) {
+  constructor({ demo, clock, keep = true }: RecorderOptions) {
     this.demo = demo;
+    this.#keep = keep;
     this.#clock = clock;
     this.#origin = clock.now();
   }
@@ -68,7 +77,7 @@ export class Recorder implements Tracer {
   emit(type: string, fields: TraceFields = {}): void {
     const event: TraceEvent = {
       v: 1,
-      seq: this.events.length,
+      seq: this.#seq++,
       t: this.elapsed(),
       demo: this.demo,
       task: fields.task ?? this.currentTask(),
@@ -78,7 +87,7 @@ export class Recorder implements Tracer {
     if (fields.state !== undefined) event.state = sanitizeRecord(fields.state);
     if (fields.data !== undefined) event.data = sanitizeRecord(fields.data);
     if (fields.msg !== undefined) event.msg = String(fields.msg);
-    this.events.push(event);
+    if (this.#keep) this.events.push(event);
     for (const listener of this.#listeners) {
       try {
         listener(event);

@@ -59,17 +59,23 @@ describe('lock demo', () => {
     expect(run.checks[0]!.detail).toBe('50 = 50 − 0 lost, each loss traced to a stale write');
   });
 
-  it('caps tasks × increments (every event is kept): a usage error naming both options', () => {
+  it('caps tasks × increments at 10^7 (time, not memory, bounds it): a usage error naming both options', () => {
     const info = findDemo('lock')!;
-    expect(demoOptions(info, { tasks: '250', increments: '1000' })).toEqual({
-      tasks: 250,
+    expect(demoOptions(info, { tasks: '10000', increments: '1000' })).toEqual({
+      tasks: 10_000,
       increments: 1000,
       lock: true,
       shared: true,
     });
-    expect(() => demoOptions(info, { tasks: '10000' })).toThrow(UsageError);
-    expect(() => demoOptions(info, { tasks: '10000' })).toThrow(
-      '--tasks × --increments must be at most 250000 (every event of a run is kept), got 10000 × 1000 = 10000000',
+    expect(demoOptions(info, { tasks: '1', increments: '10000000' })).toEqual({
+      tasks: 1,
+      increments: 10_000_000,
+      lock: true,
+      shared: true,
+    });
+    expect(() => demoOptions(info, { tasks: '10000', increments: '1001' })).toThrow(UsageError);
+    expect(() => demoOptions(info, { tasks: '10000', increments: '1001' })).toThrow(
+      "--tasks × --increments must be at most 10000000 (a run's time and its trace grow with it), got 10000 × 1001 = 10010000",
     );
   });
 

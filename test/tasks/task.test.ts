@@ -267,3 +267,79 @@ describe('createTask: bad input', () => {
     expect(() => createTask(() => 1).addDoneCallback(1 as never)).toThrow(/callback must be a function/);
   });
 });
+
+describe('createTask: the signal is made only when needed', () => {
+  /** Counts the AbortControllers created while `fn` runs. */
+  async function controllersMadeBy(fn: () => Promise<void>): Promise<number> {
+    const Original = globalThis.AbortController;
+    let made = 0;
+    globalThis.AbortController = class extends Original {
+      constructor() {
+        super();
+        made++;
+      }
+    };
+    try {
+      await fn();
+    } finally {
+      globalThis.AbortController = Original;
+    }
+    return made;
+  }
+
+  it('a body without parameters that nobody cancels gets no AbortController', async () => {
+    const made = await controllersMadeBy(async () => {
+      const tasks = Array.from({ length: 100 }, (_, i) => createTask(async () => i));
+      expect(await Promise.all(tasks)).toHaveLength(100);
+    });
+    expect(made).toBe(0);
+  });
+
+  it('a body that takes the signal gets one, aborted by cancel()', async () => {
+    let seen: AbortSignal | undefined;
+    const made = await controllersMadeBy(async () => {
+      const task = createTask(async (signal) => {
+        seen = signal;
+        await sleep(1000, { signal });
+      });
+      await ticks(2);
+      task.cancel('stop');
+      await expect(task).rejects.toBeInstanceOf(CancelledError);
+    });
+    expect(made).toBeGreaterThanOrEqual(1);
+    expect(seen?.aborted).toBe(true);
+    expect(seen?.reason).toBe('stop');
+  });
+
+  it('cancel() before anyone read the signal: the signal made later is already aborted with the first reason', async () => {
+    const task = createTask(async () => {
+      await ticks(3);
+      task.signal.throwIfAborted();
+      return 'not cancelled';
+    });
+    await ticks(1);
+    expect(task.cancel('first')).toBe(true);
+    expect(task.cancel('second')).toBe(true);
+    await expect(task).rejects.toBeInstanceOf(CancelledError);
+    expect(task.cancelled()).toBe(true);
+    expect(task.cancelling()).toBe(2);
+    expect(task.signal.aborted).toBe(true);
+    expect(task.signal.reason).toBe('first');
+  });
+
+  it('cancel() without a reason before the body starts: cancelled with an AbortError as the cause, body never run', async () => {
+    let ran = false;
+    const task = createTask(async () => {
+      ran = true;
+    });
+    task.cancel();
+    const err = await task.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(ran).toBe(false);
+    expect(err).toBeInstanceOf(CancelledError);
+    expect(((err as Error).cause as Error).name).toBe('AbortError');
+    expect(task.signal.reason).toBe((err as Error).cause);
+  });
+});

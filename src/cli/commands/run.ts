@@ -100,6 +100,8 @@ async function runAll(io: Io, runs: [AnyDemoInfo, Raw][], common: CommonOptions)
         lang: io.lang,
         signal: controller.signal,
         listeners,
+        // Streamed: the renderer writes each event as it comes, checks follow it, nothing keeps the trace.
+        keepEvents: false,
       });
       if (result.status === 'failed') failures.push(failure(info.name, result, io));
     }

@@ -11,14 +11,17 @@ export interface CheckOutcome {
 
 /** The outcomes carried by a run's `check` events, in order. */
 export function checkOutcomes(events: readonly TraceEvent[]): CheckOutcome[] {
-  return events
-    .filter((event) => event.type === 'check')
-    .map((event) => ({
-      // A run in another language than English carries its check's name in that language as `msg`.
-      name: event.msg ?? String(event.data?.name ?? '?'),
-      ok: event.data?.ok === true,
-      detail: String(event.data?.detail ?? ''),
-    }));
+  return events.filter((event) => event.type === 'check').map(checkOutcome);
+}
+
+/** The outcome one `check` event carries. */
+export function checkOutcome(event: TraceEvent): CheckOutcome {
+  return {
+    // A run in another language than English carries its check's name in that language as `msg`.
+    name: event.msg ?? String(event.data?.name ?? '?'),
+    ok: event.data?.ok === true,
+    detail: String(event.data?.detail ?? ''),
+  };
 }
 
 /** `✓ max concurrency 3 ≤ limit 3`, one line per check. */

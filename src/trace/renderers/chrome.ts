@@ -23,13 +23,34 @@ export interface ChromeTrace {
   otherData: Record<string, unknown>;
 }
 
-/** Writes the whole Chrome trace as one JSON document when the input ends. */
+/**
+ * Writes the Chrome trace as one JSON document, streamed: each Chrome event
+ * is written as the trace event that makes it arrives (nothing keeps the
+ * trace: only the open slices of each track and each run's header), and the
+ * document is closed when the input ends. The bytes are those of
+ * `JSON.stringify(toChromeTrace(events))`.
+ */
 export function createChromeRenderer({ write }: RenderSettings): Renderer {
-  const events: TraceEvent[] = [];
+  let first = true;
+  const converter = new ChromeConverter({
+    push(event) {
+      write(`${first ? '{"traceEvents":[' : ','}${JSON.stringify(event)}`);
+      first = false;
+    },
+  });
   return {
-    event: (event) => events.push(event),
-    end: () => write(`${JSON.stringify(toChromeTrace(events))}\n`),
+    event: (event) => converter.add(event),
+    end: () => {
+      const { displayTimeUnit, otherData } = converter.finish();
+      const tail = `],"displayTimeUnit":${JSON.stringify(displayTimeUnit)},"otherData":${JSON.stringify(otherData)}}`;
+      write(`${first ? '{"traceEvents":[' : ''}${tail}\n`);
+    },
   };
+}
+
+/** Where converted events go, in order. */
+interface ChromeSink {
+  push(event: ChromeEvent): void;
 }
 
 /** Events that close a blocking slice (waiting, sleeping) but say nothing about the task otherwise. */
@@ -64,31 +85,44 @@ interface Slice {
  * `B` has its `E` on the same track, in order.
  */
 export function toChromeTrace(events: readonly TraceEvent[]): ChromeTrace {
-  const out: ChromeEvent[] = [];
-  const runs: Record<string, unknown>[] = [];
-  let pid = 0;
-  let tracks = new Map<string, Track>();
-  let lastTs = 0;
-  const closeRun = (): void => {
-    for (const track of tracks.values()) track.closeAll(lastTs);
-  };
-  for (const event of events) {
-    if (event.type === 'run.start' || pid === 0) {
-      closeRun();
-      pid++;
-      tracks = new Map();
-      runs.push({ demo: event.demo, ...(event.type === 'run.start' ? event.data : {}) });
+  const traceEvents: ChromeEvent[] = [];
+  const converter = new ChromeConverter(traceEvents);
+  for (const event of events) converter.add(event);
+  return { traceEvents, ...converter.finish() };
+}
+
+/** `toChromeTrace`, one trace event at a time: Chrome events go to `out` as soon as they are known. */
+class ChromeConverter {
+  readonly #out: ChromeSink;
+  readonly #runs: Record<string, unknown>[] = [];
+  #pid = 0;
+  #tracks = new Map<string, Track>();
+  #lastTs = 0;
+
+  constructor(out: ChromeSink) {
+    this.#out = out;
+  }
+
+  add(event: TraceEvent): void {
+    const out = this.#out;
+    if (event.type === 'run.start' || this.#pid === 0) {
+      this.#closeRun();
+      this.#pid++;
+      this.#tracks = new Map();
+      this.#runs.push({ demo: event.demo, ...(event.type === 'run.start' ? event.data : {}) });
       const label = event.type === 'run.start' ? `${event.demo} (seed ${event.data?.seed})` : event.demo;
-      out.push({ name: 'process_name', ph: 'M', pid, args: { name: label } });
+      out.push({ name: 'process_name', ph: 'M', pid: this.#pid, args: { name: label } });
     }
+    const pid = this.#pid;
+    const tracks = this.#tracks;
     const ts = toMicros(event.t);
-    lastTs = ts;
-    if (event.type === 'run.end') Object.assign(runs.at(-1)!, { end: event.data });
+    this.#lastTs = ts;
+    if (event.type === 'run.end') Object.assign(this.#runs.at(-1)!, { end: event.data });
     if (event.type === 'check') {
       out.push({ name: `check: ${event.data?.name}`, ph: 'i', s: 'p', pid, ts, args: { ...event.data } });
-      continue;
+      return;
     }
-    if (event.type === 'run.start' || event.type === 'run.end') continue;
+    if (event.type === 'run.start' || event.type === 'run.end') return;
     const trackOf = (key: string, name: string, sortAfter = 0): Track => {
       let track = tracks.get(key);
       if (track === undefined) {
@@ -108,8 +142,16 @@ export function toChromeTrace(events: readonly TraceEvent[]): ChromeTrace {
       out.push({ name: event.resource, ph: 'C', pid, ts, args: counters(event.state) });
     }
   }
-  closeRun();
-  return { traceEvents: out, displayTimeUnit: 'ms', otherData: { generator: 'async-sync-demo', runs } };
+
+  /** Closes what is still open; returns the rest of the document. */
+  finish(): Omit<ChromeTrace, 'traceEvents'> {
+    this.#closeRun();
+    return { displayTimeUnit: 'ms', otherData: { generator: 'async-sync-demo', runs: this.#runs } };
+  }
+
+  #closeRun(): void {
+    for (const track of this.#tracks.values()) track.closeAll(this.#lastTs);
+  }
 }
 
 function toMicros(ms: number): number {
@@ -123,7 +165,7 @@ class Track {
   #blocking: Slice | undefined;
 
   constructor(
-    readonly out: ChromeEvent[],
+    readonly out: ChromeSink,
     readonly pid: number,
     readonly tid: number,
     name: string,

@@ -1,4 +1,4 @@
-import { analyse } from '../analysis.js';
+import { RunAnalyser } from '../analysis.js';
 import {
   describeEvent,
   describeState,
@@ -10,7 +10,7 @@ import {
 import { type TraceText, traceText } from '../messages.js';
 import type { TraceEvent } from '../types.js';
 import { indentOf, stringWidth, truncate, wrapLine } from '../wrap.js';
-import { type CheckOutcome, checkOutcomes, renderChecks } from './checks.js';
+import { type CheckOutcome, checkOutcome, renderChecks } from './checks.js';
 import { createStyle, type Style } from './style.js';
 import { renderSummary, renderThreads } from './summary.js';
 import { renderTimeline } from './timeline.js';
@@ -20,6 +20,12 @@ import type { Renderer, RenderSettings } from './types.js';
 export const COLLAPSE_AFTER = 20;
 
 const MAX_TASK_WIDTH = 24;
+
+/**
+ * Tasks whose intervals a run keeps for the timeline and summary rows (both
+ * show the first 20); the rest count only in the totals.
+ */
+const DETAILED_TASKS = 20;
 
 /** The events `describeEvent` has no line for: the run's frame, drawn in its own sections. */
 const UNDESCRIBED = new Set(['run.start', 'run.end', 'check']);
@@ -41,7 +47,9 @@ const ALWAYS_SHOWN = new Set(['event.set', 'event.clear', 'queue.shutdown']);
  * same kind in a run, further ones are counted instead, and the count is
  * printed as one line (`… 480 more: acquire ×240, release ×240`) before the
  * next shown line. Everything depends on the events alone, so rendering a
- * saved trace reproduces the live output byte for byte.
+ * saved trace reproduces the live output byte for byte. Nothing keeps the
+ * events: the timeline, summary, checks and verdict are built as they
+ * arrive (see `RunAnalyser`), so memory grows with the tasks, not the events.
  */
 export function createPrettyRenderer(settings: RenderSettings): Renderer {
   const style = createStyle(settings.colorLevel);
@@ -88,7 +96,13 @@ class RunView {
   readonly #style: Style;
   readonly #demo: string;
   readonly #seed: unknown;
-  readonly #events: TraceEvent[] = [];
+  readonly #analyser = new RunAnalyser({ detailed: DETAILED_TASKS });
+  readonly #checks: CheckOutcome[] = [];
+  /** Tasks that ended cancelled (for an interruption's verdict): the first few names, and how many. */
+  readonly #cancelled: string[] = [];
+  #cancelledCount = 0;
+  #cleanups = 0;
+  #lastT: number | undefined;
   readonly #colours = new Map<string, number>();
   readonly #shownByKey = new Map<string, number>();
   #hidden: { count: number; byType: Map<string, number>; to: number; first: TraceEvent } | undefined;
@@ -107,7 +121,14 @@ class RunView {
   }
 
   add(event: TraceEvent): void {
-    this.#events.push(event);
+    this.#analyser.add(event);
+    this.#lastT = event.t;
+    if (event.type === 'check') this.#checks.push(checkOutcome(event));
+    else if (event.type === 'cleanup') this.#cleanups++;
+    else if (event.type === 'task.end' && event.data?.status === 'cancelled') {
+      if (this.#cancelled.length < 4) this.#cancelled.push(event.task);
+      this.#cancelledCount++;
+    }
     this.#colourOf(event.task);
     if (this.#settings.quiet || UNDESCRIBED.has(event.type)) return;
     // Counted before it is described: after Ctrl-C over 10^5 tasks, most events are only counted.
@@ -157,12 +178,12 @@ class RunView {
   close(end: TraceEvent | undefined): void {
     this.#flushHidden();
     const s = this.#style;
-    const checks = checkOutcomes(this.#events);
+    const checks = this.#checks;
     const status = end?.data?.status;
     this.status = typeof status === 'string' ? status : 'unfinished';
     const sections: string[] = [];
     if (!this.#settings.quiet && status !== 'interrupted' && end !== undefined) {
-      const run = analyse(this.#events);
+      const run = this.#analyser.finish();
       const t = this.text;
       const label = (name: string, width?: number): string => this.#label(name, width);
       const fit = this.#settings.fit ? this.#settings.width : undefined;
@@ -195,7 +216,7 @@ class RunView {
     this.#flushHidden();
     const s = this.#style;
     const seed = this.#seed === undefined ? '' : s.dim(` (${this.text.seed(formatValue(this.#seed))})`);
-    const at = formatElapsed(this.#events.at(-1)?.t ?? 0);
+    const at = formatElapsed(this.#lastT ?? 0);
     const line = `${s.warn('⚠')} ${this.text.abandoned(s.bold(this.#demo), at, this.#interruption())}${seed}`;
     this.#write(`\n${this.#fitBlock(line)}\n`);
   }
@@ -225,7 +246,7 @@ class RunView {
     const seed = this.#seed === undefined ? '' : s.dim(` (${t.seed(formatValue(this.#seed))})`);
     const demo = s.bold(this.#demo);
     if (end === undefined) {
-      const last = this.#events.at(-1)?.t ?? 0;
+      const last = this.#lastT ?? 0;
       return `${s.warn('…')} ${t.stopsWithoutEnd(demo, formatElapsed(last))}${seed}`;
     }
     const elapsed = formatSeconds(Number(end.data?.elapsed ?? end.t));
@@ -244,15 +265,12 @@ class RunView {
   }
 
   #interruption(): string {
-    const cancelled: string[] = [];
-    let cleanups = 0;
-    for (const event of this.#events) {
-      if (event.type === 'task.end' && event.data?.status === 'cancelled') cancelled.push(event.task);
-      if (event.type === 'cleanup') cleanups++;
-    }
-    if (cancelled.length === 0) return this.text.noTaskRunning;
-    const names = cancelled.length > 4 ? `${cancelled.slice(0, 3).join(', ')}, …` : cancelled.join(', ');
-    return this.text.cancelledTasks(cancelled.length, names, cleanups);
+    const cancelled = this.#cancelled;
+    const count = this.#cancelledCount;
+    const cleanups = this.#cleanups;
+    if (count === 0) return this.text.noTaskRunning;
+    const names = count > 4 ? `${cancelled.slice(0, 3).join(', ')}, …` : cancelled.join(', ');
+    return this.text.cancelledTasks(count, names, cleanups);
   }
 
   /** True when the event is counted rather than shown. */

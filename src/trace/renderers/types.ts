@@ -20,7 +20,15 @@ export interface RenderSettings {
   quiet?: boolean;
 }
 
-/** Consumes a trace one event at a time; `end()` flushes whatever is owed (sections, a whole file). */
+/**
+ * Consumes a trace one event at a time; `end()` flushes whatever is owed
+ * (sections, a whole file). Nothing upstream keeps the trace (the CLI runs
+ * with `keepEvents: false`): a renderer keeps only what its output needs,
+ * built as events arrive. A view that truly needs every event (an HTML
+ * replay) is a renderer like the others — registered in `index.ts`, fed by
+ * `event()` — and keeps its own compact copy (the NDJSON lines, or columns
+ * of interned task and type names), so only runs that ask for it pay for it.
+ */
 export interface Renderer {
   event(event: TraceEvent): void;
   end(): void;

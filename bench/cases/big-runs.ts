@@ -1,0 +1,170 @@
+/**
+ * Case 10: big traced runs — what a `--virtual --json` demo run costs per
+ * task, against the output floor, and the peak memory of whole CLI runs.
+ *
+ * - Cost: the semaphore demo (limit 10) at 10³, 10⁴ and 10⁵ workers, run as
+ *   the CLI runs it (`runDemo` streaming, `keepEvents: false`, the NDJSON
+ *   renderer writing to /dev/null in 64 KiB batches), against the output
+ *   floor: the same events, prepared in an array beforehand, serialised and
+ *   written the same way. Both are timed per task; the ratio says what
+ *   running, tracing and checking the demo add to writing its trace, and the
+ *   ns per task across sizes says whether that cost stays flat.
+ * - Memory: peak RSS of the built CLI on the two big runs of issue 14, each
+ *   in its own process (`process.resourceUsage().maxRSS`, reported by a
+ *   preloaded hook when the process exits).
+ */
+import { spawnSync } from 'node:child_process';
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { DEMOS as Demos } from '../../src/demos/registry.js';
+import type { runDemo as RunDemo } from '../../src/demos/runner.js';
+import type { createJsonRenderer as CreateJson } from '../../src/trace/renderers/json.js';
+import type { TraceEvent } from '../../src/trace/types.js';
+import {
+  type CaseResult,
+  caseArgs,
+  compare,
+  emit,
+  type Group,
+  type Metric,
+  type Variant,
+} from '../harness.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const { quick } = caseArgs();
+const { runDemo } = (await import(`${root}dist/demos/runner.js`)) as { runDemo: typeof RunDemo };
+const { DEMOS } = (await import(`${root}dist/demos/registry.js`)) as { DEMOS: typeof Demos };
+const { createJsonRenderer } = (await import(`${root}dist/trace/renderers/json.js`)) as {
+  createJsonRenderer: typeof CreateJson;
+};
+const semaphore = DEMOS.find((demo) => demo.name === 'semaphore')!;
+
+const SIZES = quick ? [1_000, 10_000, 100_000] : [1_000, 10_000, 100_000];
+const LIMIT = 10;
+
+/** Writes to /dev/null in 64 KiB batches, as the CLI's Output does on a pipe or file. */
+class Sink {
+  readonly #fd = openSync('/dev/null', 'w');
+  #buffer = '';
+  readonly write = (text: string): void => {
+    this.#buffer += text;
+    if (this.#buffer.length >= 65_536) this.flush();
+  };
+  flush(): void {
+    if (this.#buffer !== '') writeSync(this.#fd, this.#buffer);
+    this.#buffer = '';
+  }
+  close(): void {
+    this.flush();
+    closeSync(this.#fd);
+  }
+}
+
+const settings = (listener: (event: TraceEvent) => void) => ({
+  seed: 1,
+  virtual: true,
+  speed: 1,
+  signal: new AbortController().signal,
+  listeners: [listener],
+  keepEvents: false,
+});
+
+async function tracedRun(workers: number, sink: Sink): Promise<string | undefined> {
+  const renderer = createJsonRenderer({ write: sink.write, colorLevel: 0, width: 80, ascii: true });
+  const result = await runDemo(semaphore, { workers, limit: LIMIT }, settings(renderer.event));
+  renderer.end();
+  sink.flush();
+  return result.status === 'ok' ? undefined : `the run ended ${result.status}`;
+}
+
+const groups: Group[] = [];
+const sink = new Sink();
+for (const workers of SIZES) {
+  // The floor's input: the very events of this run, recorded once, untimed.
+  const prepared: TraceEvent[] = [];
+  await runDemo(
+    semaphore,
+    { workers, limit: LIMIT },
+    settings((event) => prepared.push(event)),
+  );
+  const rounds = workers >= 100_000 ? (quick ? 3 : 5) : quick ? 5 : 9;
+  const variants: Variant[] = [
+    {
+      name: 'output floor: the same NDJSON lines from a prepared array',
+      role: 'floor',
+      key: 'floor',
+      async sample() {
+        for (const event of prepared) sink.write(`${JSON.stringify(event)}\n`);
+        sink.flush();
+        return { ops: workers };
+      },
+    },
+    {
+      name: `semaphore --virtual --json, ${workers.toLocaleString('en-US')} workers`,
+      role: 'ours',
+      key: 'traced',
+      async sample() {
+        const broken = await tracedRun(workers, sink);
+        return broken === undefined ? { ops: workers } : { ops: workers, broken };
+      },
+    },
+  ];
+  groups.push(
+    await compare(
+      `Traced run vs. output floor, ${workers.toLocaleString('en-US')} tasks (${prepared.length.toLocaleString('en-US')} events)`,
+      'task',
+      variants[0]!.name,
+      variants,
+      { rounds, warmup: 1, gc: 'full' },
+    ),
+  );
+}
+sink.close();
+
+/** Peak RSS (MB) of one CLI process, reported by a hook preloaded into it. */
+function peakRss(args: string[]): { mb?: number; note?: string } {
+  const hook = `${tmpdir()}/async-sync-demo-maxrss.cjs`;
+  writeFileSync(
+    hook,
+    "process.on('exit', () => require('node:fs').writeSync(2, '\\nmaxrss ' + process.resourceUsage().maxRSS + '\\n'));\n",
+  );
+  const child = spawnSync(process.execPath, ['--require', hook, `${root}bin/async-sync-demo.js`, ...args], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+    maxBuffer: 1 << 24,
+  });
+  const kb = /maxrss (\d+)/.exec(child.stderr.toString())?.[1];
+  if (child.status !== 0 || kb === undefined) {
+    return { note: `exited with ${child.status}: ${child.stderr.toString().slice(0, 200)}` };
+  }
+  return { mb: Number(kb) / 1024 };
+}
+
+const metrics: Metric[] = [];
+for (const [key, args, limit] of [
+  ['rss-semaphore', ['semaphore', '--workers', '100000', '--virtual', '--json'], 250],
+  ['rss-gather', ['gather', '--jobs', '100000', '--virtual'], 400],
+] as const) {
+  const { mb, note } = peakRss([...args]);
+  metrics.push({
+    name: `peak RSS: async-sync-demo ${args.join(' ')} > /dev/null`,
+    key,
+    ...(mb === undefined ? {} : { value: mb }),
+    unit: 'MB',
+    note: note ?? `target < ${limit} MB`,
+  });
+}
+
+const result: CaseResult = {
+  id: '10',
+  title: 'Big traced runs (issue 14)',
+  groups,
+  metrics,
+  notes: [
+    `Cost: CPU time per task of the semaphore demo (limit ${LIMIT}, seed 1) run in this process as the CLI runs it — streaming, nothing kept, NDJSON written to /dev/null in 64 KiB batches — against serialising and writing the same events from a prepared array. Rounds alternate the two, starting variant rotated, full GC before each sample.`,
+    'Memory: peak RSS of the built CLI, one process per command, stdout to /dev/null.',
+  ],
+};
+emit(result);

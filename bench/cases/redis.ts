@@ -1,0 +1,276 @@
+/**
+ * Case 11: a semaphore shared through Redis — async-sync-demo/redis against
+ * redis-semaphore (the most used Node package for it, on its defaults: it
+ * polls every 10 ms), both on ioredis and the same private redis-server on a
+ * loopback port. Wall time (a round trip is waiting, not CPU).
+ *
+ * - uncontended acquire + release, against two PINGs (the round-trip floor);
+ * - hand-off: from a holder's release() to the next waiter's acquire resolving;
+ * - fairness: waiters queued one by one, granted in that order or not;
+ * - throughput: 8 processes contending for 3 permits, acquisitions per second.
+ *
+ * Variants alternate in every round, the starting one rotating.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { Semaphore as PeerSemaphore } from 'redis-semaphore';
+import { RedisSemaphore } from '../../dist/redis/index.js';
+import { startRedis } from '../../test/redis/server.js';
+import {
+  type CaseResult,
+  caseArgs,
+  emit,
+  type Group,
+  type Metric,
+  median,
+  quantile,
+  type Row,
+} from '../harness.js';
+
+const { quick } = caseArgs();
+const rounds = quick ? 5 : 15;
+const server = await startRedis();
+const client = new Redis(server.url);
+const peerClient = new Redis(server.url);
+let keys = 0;
+
+type Lib = 'ours' | 'peer';
+const LIBS: Lib[] = ['ours', 'peer'];
+
+/** One semaphore of `permits` on a fresh key, with acquire → release-function. */
+function semaphore(lib: Lib, permits: number) {
+  const key = `bench${++keys}`;
+  if (lib === 'ours') {
+    const sem = new RedisSemaphore({ client, key, permits });
+    return {
+      acquire: async () => {
+        const held = await sem.acquire();
+        return () => held.release();
+      },
+      close: () => sem.close(),
+    };
+  }
+  return {
+    acquire: async () => {
+      const sem = new PeerSemaphore(peerClient, key, permits, { acquireTimeout: 60_000 });
+      await sem.acquire();
+      return () => sem.release();
+    },
+    close: async () => {},
+  };
+}
+
+const rotate = <T>(items: T[], round: number): T[] => items.map((_, k) => items[(k + round) % items.length]);
+
+// ---- uncontended ------------------------------------------------------------
+async function uncontended(): Promise<Group> {
+  const ops = quick ? 200 : 500;
+  const variants = ['floor', ...LIBS] as const;
+  const times = new Map<string, number[]>(variants.map((v) => [v, []]));
+  for (let round = 0; round < rounds + 1; round++) {
+    for (const v of rotate([...variants], round)) {
+      const sem = v === 'floor' ? undefined : semaphore(v, 5);
+      const t0 = performance.now();
+      for (let i = 0; i < ops; i++) {
+        if (sem === undefined) {
+          await client.ping();
+          await client.ping();
+        } else await (await sem.acquire())();
+      }
+      const us = ((performance.now() - t0) * 1000) / ops;
+      await sem?.close();
+      if (round > 0) times.get(v)?.push(us);
+    }
+  }
+  return group(
+    'Uncontended acquire + release (µs per pair)',
+    'acquire+release',
+    'two PINGs (two round trips)',
+    times,
+    {
+      floor: ['2 × PING', 'floor'],
+      ours: ['async-sync-demo/redis RedisSemaphore(5)', 'ours'],
+      peer: ['redis-semaphore Semaphore(5)', 'peer'],
+    },
+  );
+}
+
+// ---- hand-off ---------------------------------------------------------------
+async function handOff(): Promise<Group> {
+  const hops = quick ? 30 : 60;
+  const times = new Map<string, number[]>(LIBS.map((v) => [v, []]));
+  for (let round = 0; round < rounds + 1; round++) {
+    for (const lib of rotate([...LIBS], round)) {
+      const sem = semaphore(lib, 1);
+      let release = await sem.acquire();
+      let total = 0;
+      for (let i = 0; i < hops; i++) {
+        const next = sem.acquire();
+        await new Promise((resolve) => setTimeout(resolve, 2)); // the waiter is queued
+        const t0 = performance.now();
+        await release();
+        release = await next;
+        total += performance.now() - t0;
+      }
+      await release();
+      await sem.close();
+      if (round > 0) times.get(lib)?.push((total * 1000) / hops);
+    }
+  }
+  return group(
+    'Hand-off: release() to the next waiter holding (µs)',
+    'hand-off',
+    'async-sync-demo/redis',
+    times,
+    {
+      ours: ['async-sync-demo/redis (granted in Redis, pushed over pub/sub)', 'floor'],
+      peer: ['redis-semaphore (polls every 10 ms)', 'peer'],
+    },
+  );
+}
+
+// ---- fairness ---------------------------------------------------------------
+async function fairness(lib: Lib): Promise<{ inOrder: number; total: number }> {
+  const waiters = 20;
+  const sem = semaphore(lib, 1);
+  const first = await sem.acquire();
+  const granted: number[] = [];
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < waiters; i++) {
+    pending.push(
+      sem.acquire().then(async (release) => {
+        granted.push(i);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        await release();
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 3)); // arrivals one by one, in a known order
+  }
+  await first();
+  await Promise.all(pending);
+  await sem.close();
+  let inOrder = 0;
+  for (let i = 0; i < granted.length; i++) if (granted[i] === i) inOrder++;
+  return { inOrder, total: waiters };
+}
+
+// ---- throughput -------------------------------------------------------------
+const worker = fileURLToPath(new URL('./redis-worker.mjs', import.meta.url));
+
+function contend(lib: Lib, processes: number, ms: number): Promise<number> {
+  const key = `tp${++keys}`;
+  const runs = Array.from(
+    { length: processes },
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const child = spawn(process.execPath, [worker, server.url, lib, key, '3', String(ms)], {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        let out = '';
+        child.stdout.on('data', (chunk) => {
+          out += chunk;
+        });
+        child.on('exit', (code) =>
+          code === 0 ? resolve(Number(out.trim())) : reject(new Error(`worker ${code}`)),
+        );
+      }),
+  );
+  return Promise.all(runs).then((counts) => (counts.reduce((a, b) => a + b, 0) * 1000) / ms);
+}
+
+function group(
+  title: string,
+  unit: string,
+  floor: string,
+  times: Map<string, number[]>,
+  names: Record<string, [string, Row['role']]>,
+): Group {
+  const base = times.get(Object.keys(names)[0]) ?? [];
+  return {
+    title,
+    unit,
+    floor: names[Object.keys(names)[0]][0],
+    rows: Object.entries(names).map(([key, [name, role]]) => {
+      const ns = times.get(key) ?? [];
+      const ratios = ns.map((t, r) => t / base[r]).sort((a, b) => a - b);
+      return {
+        name,
+        role,
+        key: `redis-${unit}-${key}`,
+        status: 'ok',
+        rounds: ns.length,
+        ns: median(ns) * 1000,
+        ratio: quantile(ratios, 0.5),
+        p25: quantile(ratios, 0.25),
+        p75: quantile(ratios, 0.75),
+      } satisfies Row;
+    }),
+  };
+}
+
+const groups = [await uncontended(), await handOff()];
+const metrics: Metric[] = [];
+const row = (g: Group, role: string) => g.rows.find((r) => r.key?.endsWith(`-${role}`))?.ns ?? Number.NaN;
+const roundTrip = row(groups[0], 'floor') / 2;
+metrics.push(
+  {
+    name: 'uncontended, async-sync-demo/redis against redis-semaphore',
+    key: 'redis-uncontended-vs-peer',
+    value: Number((row(groups[0], 'ours') / row(groups[0], 'peer')).toFixed(2)),
+    unit: '×',
+    note: 'median µs per acquire+release, ours ÷ theirs (target ≤ 1.2)',
+  },
+  {
+    name: 'hand-off, async-sync-demo/redis, in round trips',
+    key: 'redis-handoff-rtt',
+    value: Number((row(groups[1], 'ours') / roundTrip).toFixed(2)),
+    unit: 'round trips',
+    note: `one round trip (a PING) took ${(roundTrip / 1000).toFixed(0)} µs (target ≤ 2)`,
+  },
+  {
+    name: 'hand-off, redis-semaphore against async-sync-demo/redis',
+    key: 'redis-handoff-vs-peer',
+    value: Number((row(groups[1], 'peer') / row(groups[1], 'ours')).toFixed(1)),
+    unit: '×',
+    note: 'how many times faster our hand-off is (target ≥ 5)',
+  },
+);
+for (const lib of LIBS) {
+  const { inOrder, total } = await fairness(lib);
+  metrics.push({
+    name: `fairness, ${lib === 'ours' ? 'async-sync-demo/redis' : 'redis-semaphore'}: grants in arrival order`,
+    key: `redis-fair-${lib}`,
+    value: (100 * inOrder) / total,
+    unit: '%',
+    note: `${inOrder} of ${total} waiters granted in the order they queued`,
+  });
+}
+const ms = quick ? 1000 : 2000;
+const throughput = new Map<Lib, number[]>(LIBS.map((lib) => [lib, []]));
+for (let round = 0; round < (quick ? 2 : 3); round++) {
+  for (const lib of rotate([...LIBS], round)) throughput.get(lib)?.push(await contend(lib, 8, ms));
+}
+for (const lib of LIBS) {
+  metrics.push({
+    name: `throughput, 8 processes on 3 permits, ${lib === 'ours' ? 'async-sync-demo/redis' : 'redis-semaphore'}`,
+    key: `redis-tp-${lib}`,
+    value: Math.round(median(throughput.get(lib) ?? [])),
+    unit: 'acquisitions/s',
+  });
+}
+
+client.disconnect();
+peerClient.disconnect();
+await server.stop();
+
+const result: CaseResult = {
+  id: '11',
+  title: 'A semaphore shared through Redis',
+  groups,
+  metrics,
+  notes: [
+    `A private redis-server on a loopback port; both libraries on ioredis. ${rounds} rounds, wall time, the variant order rotating each round. Hand-off: a waiter queued 2 ms before the holder's release(); timed from release() to the waiter's acquire() resolving.`,
+  ],
+};
+emit(result);

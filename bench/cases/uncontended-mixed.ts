@@ -1,0 +1,144 @@
+/**
+ * Case 1m: uncontended acquire + release in a "real" process — one where other
+ * code also resolves promises with objects of many shapes (`{}`, `[]`, class
+ * instances, …), so every `then` lookup V8 does while resolving a promise with
+ * an object has seen many maps. Issue 14 ("uncontended acquire in a real
+ * process") suspected the `Held` handle `acquire()` resolves with.
+ */
+
+import { AsyncSemaphore } from '@esfx/async-semaphore';
+import { Sema } from 'async-sema';
+import { caseArgs, compare, emit, type Variant } from '../harness.js';
+import { loadLibrary } from '../lib.js';
+
+const { quick } = caseArgs();
+const lib = await loadLibrary();
+const n = quick ? 50_000 : 100_000;
+const opts = quick
+  ? { rounds: 7, warmup: 1, gc: 'minor' as const }
+  : { rounds: 15, warmup: 2, gc: 'minor' as const };
+
+class Point {
+  constructor(
+    readonly x: number,
+    readonly y: number,
+  ) {}
+}
+/** What the rest of a program resolves promises with. */
+const shapes: (() => unknown)[] = [
+  () => ({}),
+  () => [],
+  () => ({ a: 1 }),
+  () => ({ value: 1, done: false }),
+  () => [1, 2],
+  () => new Point(1, 2),
+  () => new Map(),
+  () => ({ id: 1, name: 'x', tags: [] }),
+  () => Object.create(null),
+  () => new Error('x'),
+];
+
+/** Resolves and awaits promises with every shape, many times (run before and between samples). */
+async function otherCode(): Promise<void> {
+  for (let i = 0; i < 2_000; i++) {
+    for (const make of shapes) await Promise.resolve(make());
+    for (const make of shapes) await new Promise((resolve) => resolve(make()));
+  }
+}
+await otherCode();
+
+function loop(
+  name: string,
+  role: Variant['role'],
+  body: (n: number) => Promise<void>,
+  key?: string,
+): Variant {
+  return {
+    name,
+    role,
+    key,
+    async sample() {
+      await body(n);
+      return { ops: n };
+    },
+    async prime() {
+      await otherCode();
+      await body(n / 10);
+    },
+  };
+}
+
+const sem = new lib.Semaphore(1);
+const lock = new lib.Lock();
+const sema = new Sema(1);
+const esfx = new AsyncSemaphore(1);
+const variants: Variant[] = [
+  loop('await null', 'floor', async (n) => {
+    for (let i = 0; i < n; i++) await null;
+  }),
+  loop('await Promise.resolve({})', 'floor', async (n) => {
+    for (let i = 0; i < n; i++) await Promise.resolve({});
+  }),
+  loop(
+    'Semaphore: held = await acquire(); held.release()',
+    'ours',
+    async (n) => {
+      for (let i = 0; i < n; i++) {
+        const held = await sem.acquire();
+        held.release();
+      }
+    },
+    'mixed-sem-held',
+  ),
+  loop(
+    'Semaphore: await acquire(); sem.release()',
+    'ours',
+    async (n) => {
+      for (let i = 0; i < n; i++) {
+        await sem.acquire();
+        sem.release();
+      }
+    },
+    'mixed-sem-release',
+  ),
+  loop(
+    'Lock: held = await acquire(); held.release()',
+    'ours',
+    async (n) => {
+      for (let i = 0; i < n; i++) {
+        const held = await lock.acquire();
+        held.release();
+      }
+    },
+    'mixed-lock-held',
+  ),
+  loop('async-sema Sema(1)', 'peer', async (n) => {
+    for (let i = 0; i < n; i++) {
+      await sema.acquire();
+      sema.release();
+    }
+  }),
+  loop('@esfx/async-semaphore AsyncSemaphore(1)', 'peer', async (n) => {
+    for (let i = 0; i < n; i++) {
+      await esfx.wait();
+      esfx.release();
+    }
+  }),
+];
+
+emit({
+  id: '1m',
+  title: 'Uncontended acquire + release in a process that resolves promises with many shapes',
+  groups: [
+    await compare(
+      'Uncontended acquire + release, mixed process',
+      'acquire+release',
+      'await null',
+      variants,
+      opts,
+    ),
+  ],
+  notes: [
+    `${n.toLocaleString('en-US')} sequential operations per sample. Before the case and before each sample, other code resolves and awaits promises with ${shapes.length} object shapes ({}, [], class instances, …), as any real program does.`,
+  ],
+});

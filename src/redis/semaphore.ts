@@ -1,0 +1,621 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { CancelledError, cancelledBy, InvalidStateError } from '../primitives/errors.js';
+import { checkFunction, checkInteger, checkOptionsObject, checkSignal, show } from '../primitives/options.js';
+import type { Tracer } from '../trace/types.js';
+import { ACQUIRE, CANCEL, INSPECT, POLL, RELEASE, RENEW } from './scripts.js';
+
+/**
+ * The part of an ioredis client this module uses. Any `ioredis` `Redis`
+ * instance (v5 or v6) fits; the type is spelled out so that the package's
+ * types do not depend on ioredis being installed.
+ */
+export interface RedisClientLike {
+  evalsha(sha: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  duplicate(): RedisClientLike;
+  subscribe(...channels: string[]): Promise<unknown>;
+  on(event: 'message', listener: (channel: string, message: string) => void): unknown;
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  connect(): Promise<void>;
+  quit(): Promise<unknown>;
+  disconnect(): void;
+  readonly status: string;
+}
+
+/** Options of `RedisSemaphore` (and, without `permits`, of `RedisLock`). */
+export interface RedisSemaphoreOptions {
+  /** An existing ioredis client (not closed by `close()`); or give `url`. */
+  client?: RedisClientLike;
+  /** A Redis URL (`redis://127.0.0.1:6379/0`); the semaphore opens and closes its own connections (needs the `ioredis` package). */
+  url?: string;
+  /** The semaphore's name in Redis: every process using the same key (and Redis) shares its permits. */
+  key: string;
+  /** How many holders at once, across every process (default 1). Every process must use the same number. */
+  permits?: number;
+  /**
+   * How long a permit stays held without renewal, in ms (default 10,000). A
+   * holder renews it in the background every `leaseMs / 3`; a holder whose
+   * process dies loses it after at most `leaseMs`. A waiter whose process
+   * dies leaves the line after at most `leaseMs` too.
+   */
+  leaseMs?: number;
+  /**
+   * How long one Redis call may take before it counts as failed, in ms
+   * (default `min(leaseMs / 3, 5000)`): an acquire that cannot reach Redis
+   * in time rejects with `RedisUnavailableError`.
+   */
+  timeoutMs?: number;
+  /** Shown in traces and `toString()` (default: the key). */
+  name?: string;
+  /** Receives wait / acquire / release events, like the local primitives. */
+  tracer?: Tracer;
+}
+
+/** Redis could not be reached (or did not answer in time); `cause` says why. Nothing was acquired. */
+export class RedisUnavailableError extends Error {
+  override name = 'RedisUnavailableError';
+}
+
+/** A permit held through Redis. */
+export interface RedisHeld extends Disposable, AsyncDisposable {
+  /**
+   * A number that grows with every grant of this key: pass it to the
+   * resource you guard so it can refuse a write from an older holder whose
+   * lease ran out (a fencing token).
+   */
+  readonly fence: number;
+  /**
+   * Aborted when the lease could not be renewed in time (Redis unreachable,
+   * restarted without the key, or the process was paused past the lease):
+   * someone else may be admitted, so stop the work. Its reason is a
+   * `LeaseLostError`.
+   */
+  readonly lost: AbortSignal;
+  /**
+   * The number Redis gave this acquisition when it had to queue (grants follow
+   * this order across every process); undefined when it was granted at once.
+   */
+  readonly arrival: number | undefined;
+  /** Gives the permit back (retried until the lease would have run out). Idempotent. */
+  release(): Promise<void>;
+}
+
+/** The reason of `RedisHeld.lost`. */
+export class LeaseLostError extends Error {
+  override name = 'LeaseLostError';
+}
+
+type Reply = [number, number] | [number, number, number] | [number];
+
+interface Waiter {
+  resolve(fence: number): void;
+  reject(error: unknown): void;
+}
+
+interface Script {
+  readonly source: string;
+  readonly sha: string;
+}
+
+function script(source: string): Script {
+  return { source, sha: createHash('sha1').update(source).digest('hex') };
+}
+
+const SCRIPTS = {
+  acquire: script(ACQUIRE),
+  poll: script(POLL),
+  release: script(RELEASE),
+  renew: script(RENEW),
+  cancel: script(CANCEL),
+  inspect: script(INSPECT),
+};
+
+/** A one-shot promise with its settle functions (Node 20 has no Promise.withResolvers). */
+function deferred<T>(): { promise: Promise<T>; resolve(value: T): void; reject(error: unknown): void } {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+/**
+ * From `async-sync-demo/redis`: a semaphore whose permits are shared by every process that uses the same
+ * Redis and key — the process-local `Semaphore`'s semantics across machines.
+ *
+ * - At most `permits` holders at once, across all processes, while Redis is
+ *   up: each step is one atomic Lua script, timed by Redis's clock.
+ * - Strict FIFO across processes: waiters are granted in the order Redis
+ *   saw them arrive; nobody barges.
+ * - Woken, not polling: a release grants the permit to the head of the line
+ *   inside Redis and publishes it; the waiter's process resumes it about one
+ *   round trip later. A slow heartbeat (every `leaseMs / 3`) keeps the
+ *   waiter's place and re-checks, in case a message was lost.
+ * - Leases: a holder's lease is renewed in the background; a holder or
+ *   waiter whose process died is dropped after `leaseMs`. `held.lost` fires
+ *   when renewal failed, and `held.fence` grows with every grant.
+ * - Cancellation: aborting a waiting acquire removes its place atomically;
+ *   an abort that lands after the grant passes the permit on.
+ *
+ * Needs one Redis primary (not a cluster's failover, not Redlock): see the
+ * README's "Beyond one process".
+ *
+ * @example
+ * ```ts
+ * const sem = new RedisSemaphore({ url: 'redis://127.0.0.1:6379', key: 'api', permits: 5 });
+ * await sem.run(() => callTheApi());
+ * await sem.close();
+ * ```
+ */
+export class RedisSemaphore {
+  readonly name: string;
+  readonly key: string;
+  readonly permits: number;
+  readonly leaseMs: number;
+  readonly timeoutMs: number;
+  readonly #keys: string[];
+  readonly #channel: string;
+  readonly #tracer: Tracer | undefined;
+  readonly #url: string | undefined;
+  readonly #ownsClient: boolean;
+  #client: RedisClientLike | undefined;
+  #subscriber: RedisClientLike | undefined;
+  #ready: Promise<void> | undefined;
+  #closed = false;
+  /** Local waiters by token, resumed by the grant channel. */
+  readonly #waiting = new Map<string, Waiter>();
+  /** Local holds, oldest first: `release()` on the semaphore gives back the oldest. */
+  readonly #holding = new Set<Hold>();
+  /** Releases and cancels still trying to reach Redis. */
+  readonly #pending = new Set<Promise<unknown>>();
+
+  constructor(options: RedisSemaphoreOptions, kind = 'RedisSemaphore') {
+    checkOptionsObject(options, kind);
+    const { client, url, key } = options;
+    if (typeof key !== 'string' || key === '') {
+      throw new TypeError(`${kind}: options.key must be a non-empty string, got ${show(key)}`);
+    }
+    if ((client === undefined) === (url === undefined)) {
+      throw new TypeError(`${kind}: give exactly one of options.client (an ioredis client) and options.url`);
+    }
+    if (url !== undefined && typeof url !== 'string') {
+      throw new TypeError(
+        `${kind}: options.url must be a string like redis://127.0.0.1:6379, got ${show(url)}`,
+      );
+    }
+    const permits = options.permits ?? 1;
+    checkInteger(permits, kind, 'permits', 1);
+    const leaseMs = options.leaseMs ?? 10_000;
+    checkInteger(leaseMs, kind, 'leaseMs', 100);
+    const timeoutMs = options.timeoutMs ?? Math.min(Math.floor(leaseMs / 3), 5000);
+    checkInteger(timeoutMs, kind, 'timeoutMs', 1);
+    this.key = key;
+    this.permits = permits;
+    this.leaseMs = leaseMs;
+    this.timeoutMs = timeoutMs;
+    this.name = options.name ?? key;
+    this.#tracer = options.tracer;
+    this.#url = url;
+    this.#ownsClient = client === undefined;
+    this.#client = client;
+    const prefix = `asd:{${key}}`;
+    this.#keys = ['holders', 'line', 'alive', 'info', 'counters'].map((part) => `${prefix}:${part}`);
+    this.#channel = `${prefix}:grants`;
+  }
+
+  /**
+   * Waits for a permit, in FIFO order across every process, and resolves to
+   * its handle (`await using held = await sem.acquire()` works).
+   * @throws CancelledError when `options.signal` aborts first (a permit granted
+   *   meanwhile passes on to the next waiter).
+   * @throws RedisUnavailableError when Redis cannot be reached; nothing is held then.
+   */
+  async acquire(options: { signal?: AbortSignal } = {}): Promise<RedisHeld> {
+    checkOptionsObject(options, `${this.constructor.name}.acquire`);
+    const signal = options.signal;
+    checkSignal(signal, `${this.constructor.name}.acquire`);
+    if (signal?.aborted) throw cancelledBy(signal);
+    this.#checkOpen();
+    await this.#connect();
+    const token = randomUUID();
+    const granted = deferred<number>();
+    this.#waiting.set(token, granted);
+    let reply: Reply;
+    try {
+      reply = (await this.#call('acquire', token, this.leaseMs)) as Reply;
+    } catch (error) {
+      this.#waiting.delete(token);
+      // The script may have run although its answer never came: take the place back.
+      this.#retryInBackground('cancel', token);
+      throw error;
+    }
+    if (reply[0] === 1) {
+      this.#waiting.delete(token);
+      return this.#granted(token, reply[1] as number, undefined, signal);
+    }
+    this.#emit('wait');
+    return this.#waitForGrant(token, granted, reply[2], signal);
+  }
+
+  async #waitForGrant(
+    token: string,
+    granted: ReturnType<typeof deferred<number>>,
+    arrival: number | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<RedisHeld> {
+    const aborted = deferred<never>();
+    const onAbort = () => aborted.reject(cancelledBy(signal as AbortSignal));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let heartbeat: NodeJS.Timeout | undefined;
+    const beat = async () => {
+      try {
+        const reply = (await this.#call('poll', token, this.leaseMs)) as Reply;
+        if (reply[0] === 1) granted.resolve(reply[1] as number);
+        else if (reply[0] === -1) {
+          // Redis forgot this waiter (restarted, or took it for dead): queue again, at the back.
+          const again = (await this.#call('acquire', token, this.leaseMs)) as Reply;
+          if (again[0] === 1) granted.resolve(again[1] as number);
+        }
+      } catch {
+        // Unreachable for now: the next beat tries again; Redis drops us only after leaseMs.
+      }
+      if (this.#waiting.has(token)) heartbeat = setTimeout(beat, this.#beatMs());
+    };
+    heartbeat = setTimeout(beat, this.#beatMs());
+    try {
+      const fence = await Promise.race([granted.promise, aborted.promise]);
+      return await this.#granted(token, fence, arrival, signal);
+    } catch (error) {
+      // Leave the line (or pass on a permit granted meanwhile) before rejecting, so a
+      // caller that sees CancelledError sees it gone from Redis too, when Redis answers.
+      if (error instanceof CancelledError) await this.#cancel(token);
+      throw error;
+    } finally {
+      clearTimeout(heartbeat);
+      this.#waiting.delete(token);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async #granted(
+    token: string,
+    fence: number,
+    arrival: number | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<RedisHeld> {
+    if (signal?.aborted) {
+      // Granted, but the caller gave up first: the permit passes on.
+      await this.#cancel(token);
+      throw cancelledBy(signal);
+    }
+    const hold = new Hold(this, token, fence, arrival, Date.now() + this.leaseMs);
+    this.#holding.add(hold);
+    this.#emit('acquire');
+    return hold;
+  }
+
+  /**
+   * Gives back the oldest permit this process holds (asyncio style). Prefer
+   * the handle's own `release()`.
+   * @throws InvalidStateError when this process holds none.
+   */
+  release(): Promise<void> {
+    const oldest = this.#holding.values().next();
+    if (oldest.done) {
+      throw new InvalidStateError(
+        `release() called on ${this.constructor.name} "${this.name}" that this process does not hold`,
+      );
+    }
+    return oldest.value.release();
+  }
+
+  /** Acquires, runs `fn(held)` and releases in `finally`; resolves to what `fn` returns. */
+  async run<T>(
+    fn: (held: RedisHeld) => T | PromiseLike<T>,
+    options?: { signal?: AbortSignal },
+  ): Promise<Awaited<T>> {
+    checkFunction(fn, `${this.constructor.name}.run`);
+    const held = await this.acquire(options);
+    try {
+      return await fn(held);
+    } finally {
+      await held.release();
+    }
+  }
+
+  /** Whether an acquire now would wait: every permit is held (asks Redis). */
+  async locked(): Promise<boolean> {
+    const { holders } = await this.inspect();
+    return holders >= this.permits;
+  }
+
+  /** The state in Redis, across every process: holders and the length of the line. */
+  async inspect(): Promise<{ holders: number; waiting: number }> {
+    this.#checkOpen();
+    await this.#connect();
+    const [holders, waiting] = (await this.#call('inspect')) as [number, number];
+    return { holders, waiting };
+  }
+
+  /** This process's view: its holds and its waiters (no round trip). */
+  statistics(): { permits: number; holding: number; waiting: number } {
+    return { permits: this.permits, holding: this.#holding.size, waiting: this.#waiting.size };
+  }
+
+  toString(): string {
+    const s = this.statistics();
+    return `${this.constructor.name}(${JSON.stringify(this.name)}, key=${this.key}, permits=${s.permits}, holding=${s.holding}, waiting=${s.waiting})`;
+  }
+
+  /**
+   * Waits for pending releases to reach Redis, then closes the connections
+   * this semaphore opened (a client passed in stays open; its duplicate used
+   * for grants is closed). Waiting acquires reject with `CancelledError`.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const [token, waiter] of this.#waiting) {
+      this.#retryInBackground('cancel', token);
+      waiter.reject(new CancelledError(`${this.constructor.name} "${this.name}" was closed`));
+    }
+    await Promise.allSettled([...this.#holding].map((hold) => hold.release()));
+    await Promise.allSettled(this.#pending);
+    await this.#ready?.catch(() => {});
+    const quit = (c: RedisClientLike | undefined) => c?.quit().catch(() => c.disconnect());
+    await quit(this.#subscriber);
+    if (this.#ownsClient) await quit(this.#client);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /** @internal Called by a hold's `release()`. */
+  async releaseHold(hold: Hold): Promise<void> {
+    this.#holding.delete(hold);
+    this.#emit('release');
+    await this.#retry('release', hold.token, hold.deadline);
+  }
+
+  /** @internal Called by a hold's renewal timer: true while the lease is held. */
+  async renew(token: string): Promise<boolean> {
+    return ((await this.#call('renew', token, this.leaseMs)) as number) === 1;
+  }
+
+  /** @internal */
+  forget(hold: Hold): void {
+    this.#holding.delete(hold);
+  }
+
+  #beatMs(): number {
+    return Math.max(50, Math.floor(this.leaseMs / 3));
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new InvalidStateError(`${this.constructor.name} "${this.name}" is closed`);
+  }
+
+  #emit(type: string): void {
+    this.#tracer?.emit(type, { resource: this.name, state: this.statistics() });
+  }
+
+  /** Opens the connections once: the command client and the subscriber for grants. */
+  #connect(): Promise<void> {
+    this.#ready ??= this.#open();
+    return this.#ready;
+  }
+
+  async #open(): Promise<void> {
+    try {
+      if (this.#client === undefined) {
+        const { Redis } = await loadIoredis();
+        this.#client = new Redis(this.#url as string, {
+          lazyConnect: true,
+          connectTimeout: this.timeoutMs,
+          maxRetriesPerRequest: 1,
+          enableOfflineQueue: false,
+          retryStrategy: (times: number) => Math.min(times * 100, 1000),
+        }) as unknown as RedisClientLike;
+        this.#client.on('error', () => {}); // reported through the calls that fail
+        await withTimeout(this.#client.connect(), this.timeoutMs, 'connect');
+      }
+      const subscriber = this.#client.duplicate();
+      this.#subscriber = subscriber;
+      subscriber.on('error', () => {});
+      subscriber.on('message', (channel, message) => {
+        if (channel !== this.#channel) return;
+        const space = message.indexOf(' ');
+        const waiter = this.#waiting.get(message.slice(0, space));
+        waiter?.resolve(Number(message.slice(space + 1)));
+      });
+      if (subscriber.status === 'wait') await withTimeout(subscriber.connect(), this.timeoutMs, 'connect');
+      await withTimeout(subscriber.subscribe(this.#channel), this.timeoutMs, 'subscribe');
+    } catch (error) {
+      this.#ready = undefined;
+      throw this.#unavailable(error);
+    }
+  }
+
+  #unavailable(error: unknown): RedisUnavailableError {
+    if (error instanceof RedisUnavailableError) return error;
+    const where = this.#url ?? 'the given client';
+    const why = error instanceof Error ? error.message : String(error);
+    return new RedisUnavailableError(
+      `${this.constructor.name} "${this.name}": Redis at ${where} is unavailable (${why}); nothing was acquired`,
+      { cause: error },
+    );
+  }
+
+  /** Runs one script with the semaphore's keys: EVALSHA, loading it on NOSCRIPT. */
+  async #call(name: keyof typeof SCRIPTS, ...args: (string | number)[]): Promise<unknown> {
+    const { source, sha } = SCRIPTS[name];
+    const client = this.#client as RedisClientLike;
+    const argv = [...this.#keys, this.permits, this.#channel, ...args];
+    try {
+      return await withTimeout(
+        client.evalsha(sha, this.#keys.length, ...argv).catch((error: unknown) => {
+          if (error instanceof Error && error.message.startsWith('NOSCRIPT')) {
+            return client.eval(source, this.#keys.length, ...argv);
+          }
+          throw error;
+        }),
+        this.timeoutMs,
+        name,
+      );
+    } catch (error) {
+      throw this.#unavailable(error);
+    }
+  }
+
+  /** Retries `name` until it succeeds or `deadline` (ms, local clock) passes: after that Redis frees it anyway. */
+  async #retry(name: 'release' | 'cancel', token: string, deadline: number): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.#call(name, token);
+        return;
+      } catch {
+        if (Date.now() >= deadline || this.#client === undefined) return;
+        await sleep(Math.min(50 * 2 ** attempt, 1000));
+      }
+    }
+  }
+
+  /** One try at the cancel script; if Redis does not answer, retried in the background until the lease would end. */
+  async #cancel(token: string): Promise<void> {
+    try {
+      await this.#call('cancel', token);
+    } catch {
+      this.#retryInBackground('cancel', token);
+    }
+  }
+
+  #retryInBackground(name: 'release' | 'cancel', token: string): void {
+    if (this.#client === undefined) return;
+    const pending = this.#retry(name, token, Date.now() + this.leaseMs);
+    this.#pending.add(pending);
+    pending.finally(() => this.#pending.delete(pending));
+  }
+}
+
+/** One acquisition: renews its lease in the background until released. */
+class Hold implements RedisHeld {
+  readonly token: string;
+  readonly fence: number;
+  readonly arrival: number | undefined;
+  /** When the lease runs out by this process's clock, counted from before the grant was asked for. */
+  deadline: number;
+  readonly #owner: RedisSemaphore;
+  readonly #lost = new AbortController();
+  #timer: NodeJS.Timeout | undefined;
+  #released: Promise<void> | undefined;
+
+  constructor(
+    owner: RedisSemaphore,
+    token: string,
+    fence: number,
+    arrival: number | undefined,
+    deadline: number,
+  ) {
+    this.#owner = owner;
+    this.token = token;
+    this.fence = fence;
+    this.arrival = arrival;
+    this.deadline = deadline;
+    this.#schedule();
+  }
+
+  get lost(): AbortSignal {
+    return this.#lost.signal;
+  }
+
+  #schedule(): void {
+    this.#timer = setTimeout(() => this.#renew(), Math.max(10, Math.floor(this.#owner.leaseMs / 3)));
+    this.#timer.unref();
+  }
+
+  async #renew(): Promise<void> {
+    const asked = Date.now();
+    try {
+      if (await this.#owner.renew(this.token)) {
+        if (this.#released) return;
+        this.deadline = asked + this.#owner.leaseMs;
+        this.#schedule();
+        return;
+      }
+      this.#lose('the lease ran out or Redis lost the key; another holder may have been admitted');
+    } catch (error) {
+      if (this.#released) return;
+      if (Date.now() < this.deadline - this.#owner.timeoutMs) {
+        this.#schedule();
+        return;
+      }
+      this.#lose(`the lease could not be renewed before it ran out (${(error as Error).message})`);
+    }
+  }
+
+  #lose(why: string): void {
+    if (this.#released) return;
+    this.#owner.forget(this);
+    this.#lost.abort(new LeaseLostError(`${this.#owner.name}: permit (fence ${this.fence}) lost: ${why}`));
+  }
+
+  release(): Promise<void> {
+    if (this.#released === undefined) {
+      clearTimeout(this.#timer);
+      this.#released = this.#lost.signal.aborted ? Promise.resolve() : this.#owner.releaseHold(this);
+    }
+    return this.#released;
+  }
+
+  [Symbol.dispose](): void {
+    void this.release();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.release();
+  }
+}
+
+/**
+ * From `async-sync-demo/redis`: a mutual-exclusion lock shared through Redis: a `RedisSemaphore` with one
+ * permit. `release()` on the lock throws `InvalidStateError` when this
+ * process does not hold it.
+ */
+export class RedisLock extends RedisSemaphore {
+  constructor(options: Omit<RedisSemaphoreOptions, 'permits'>) {
+    checkOptionsObject(options, 'RedisLock');
+    super({ ...options, permits: 1 }, 'RedisLock');
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer to ${what} within ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+async function loadIoredis(): Promise<{ Redis: new (url: string, options: object) => unknown }> {
+  try {
+    return (await import('ioredis')) as unknown as { Redis: new (url: string, options: object) => unknown };
+  } catch (error) {
+    throw new RedisUnavailableError(
+      'async-sync-demo/redis needs the ioredis package for a url: npm install ioredis (or pass options.client)',
+      { cause: error },
+    );
+  }
+}

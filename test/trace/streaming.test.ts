@@ -1,0 +1,129 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { analyse, coveredTime, RunAnalyser, type TaskLife } from '../../src/trace/analysis.js';
+import { createChromeRenderer, toChromeTrace } from '../../src/trace/renderers/chrome.js';
+import type { TraceEvent } from '../../src/trace/types.js';
+import { TraceBuilder } from './fixtures.js';
+
+/**
+ * A random run: tasks start, wait, acquire and release two resources, block,
+ * end, in any order — except that a task does nothing after its `task.end`.
+ */
+const traceArb = fc
+  .array(
+    fc.record({
+      task: fc.integer({ min: 1, max: 30 }),
+      type: fc.constantFrom(
+        'task.start',
+        'task.end',
+        'wait',
+        'acquire',
+        'release',
+        'sleep',
+        'busy',
+        'log',
+        'cancel',
+      ),
+      resource: fc.constantFrom('a', 'b'),
+      dt: fc.constantFrom(0, 0, 1, 2.5, 10),
+      status: fc.constantFrom('ok', 'error', 'cancelled'),
+    }),
+    { maxLength: 300 },
+  )
+  .map((steps) => {
+    const b = new TraceBuilder().start();
+    let t = 0;
+    const ended = new Set<string>();
+    for (const step of steps) {
+      t += step.dt;
+      b.at(t);
+      const task = `w-${step.task}`;
+      if (ended.has(task)) continue;
+      if (step.type === 'task.end') ended.add(task);
+      if (step.type === 'task.end') b.ev('task.end', task, { data: { status: step.status } });
+      else if (step.type === 'busy') b.ev('busy', task, { data: { ms: step.dt } });
+      else b.ev(step.type, task, { resource: step.resource });
+    }
+    return b.end('ok').events;
+  });
+
+/** What the summary's totals read from a task: its span, status and waiting time. */
+const totals = (life: TaskLife) => ({
+  name: life.name,
+  start: life.start,
+  end: life.end,
+  status: life.status,
+  waiting: coveredTime(life.waits),
+});
+
+const nonEmpty = (life: TaskLife): TaskLife => ({
+  ...life,
+  waits: life.waits.filter((span) => span.to > span.from),
+  holds: life.holds.filter((span) => span.to > span.from),
+});
+
+/** The analysis as it was before it streamed: every interval, empty ones included. */
+function reference(events: readonly TraceEvent[]) {
+  return analyse(events);
+}
+
+describe('RunAnalyser (streamed analysis)', () => {
+  it('detailed tasks keep exactly the intervals analyse gives, the rest keep their totals', () => {
+    fc.assert(
+      fc.property(traceArb, fc.integer({ min: 0, max: 12 }), (events, detailed) => {
+        const analyser = new RunAnalyser({ detailed });
+        for (const event of events) analyser.add(event);
+        const streamed = analyser.finish();
+        const whole = reference(events);
+        expect(streamed.duration).toBe(whole.duration);
+        expect(streamed.tasks.map((task) => task.name)).toEqual(whole.tasks.map((task) => task.name));
+        expect(streamed.tasks.map(totals)).toEqual(whole.tasks.map(totals));
+        expect(streamed.tasks.slice(0, detailed)).toEqual(whole.tasks.slice(0, detailed).map(nonEmpty));
+        for (const task of streamed.tasks.slice(detailed)) {
+          expect(task.holds).toEqual([]);
+          expect(task.waits.length).toBeLessThanOrEqual(1);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('keeps no interval of no length (a run whose time never moves keeps none at all)', () => {
+    const b = new TraceBuilder().start();
+    for (let i = 0; i < 1000; i++) {
+      b.ev('wait', 'w', { resource: 'lock' }).ev('acquire', 'w', { resource: 'lock' });
+      b.ev('release', 'w', { resource: 'lock' });
+    }
+    const analyser = new RunAnalyser();
+    for (const event of b.end('ok').events) analyser.add(event);
+    const [life] = analyser.finish().tasks;
+    expect(life?.waits).toEqual([]);
+    expect(life?.holds).toEqual([]);
+  });
+});
+
+describe('Chrome renderer (streamed)', () => {
+  const render = (events: readonly TraceEvent[]): string => {
+    let text = '';
+    const renderer = createChromeRenderer({
+      write: (t) => (text += t),
+      colorLevel: 0,
+      width: 80,
+      ascii: true,
+    });
+    for (const event of events) renderer.event(event);
+    renderer.end();
+    return text;
+  };
+
+  it('writes the bytes of JSON.stringify(toChromeTrace(events)), for one run, several, or none', () => {
+    fc.assert(
+      fc.property(fc.array(traceArb, { maxLength: 3 }), (runs) => {
+        const events = runs.flat();
+        expect(render(events)).toBe(`${JSON.stringify(toChromeTrace(events))}\n`);
+      }),
+      { numRuns: 100 },
+    );
+    expect(render([])).toBe(`${JSON.stringify(toChromeTrace([]))}\n`);
+  });
+});
