@@ -178,6 +178,12 @@ export const DEMOS: readonly AnyDemoInfo[] = [
       },
     },
     // No timed waits: the tasks only yield to each other, so the run is as fast as the CPU.
+    validate: ({ tasks, increments }, lang) => {
+      if (tasks * increments <= MAX_INCREMENTS) return undefined;
+      return lang === 'ko'
+        ? `--tasks × --increments는 최대 ${MAX_INCREMENTS}입니다 (실행 시간과 트레이스가 함께 늘어남), 받은 값: ${tasks} × ${increments} = ${tasks * increments}`
+        : `--tasks × --increments must be at most ${MAX_INCREMENTS} (a run's time and its trace grow with it), got ${tasks} × ${increments} = ${tasks * increments}`;
+    },
     estimate: () => 0,
     load: () => import('./lock.js'),
   }),
