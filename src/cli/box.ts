@@ -1,4 +1,3 @@
-import { stripVTControlCharacters } from 'node:util';
 import { stringWidth, wrapLine } from '../trace/wrap.js';
 
 /**
@@ -17,8 +16,8 @@ export function boxTable(
   rows: readonly (readonly string[])[],
   maxWidth?: number,
 ): string {
-  const width = (cell: string) =>
-    maxWidth === undefined ? [...stripVTControlCharacters(cell)].length : stringWidth(cell);
+  // Display columns (a Korean character takes two), on a terminal and in a pipe alike.
+  const width = (cell: string) => stringWidth(cell);
   const widths = head.map((_, i) => Math.max(width(head[i]!), ...rows.map((row) => width(row[i]!))) + 2);
   const total = () => widths.reduce((sum, w) => sum + w, 0) + widths.length + 1;
   if (maxWidth !== undefined && total() > maxWidth) {

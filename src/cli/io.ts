@@ -1,5 +1,7 @@
+import type { Lang } from '../trace/lang.js';
 import type { RenderSettings } from '../trace/renderers/types.js';
 import { type ColorLevel, colorLevel } from './color.js';
+import { CLI_TEXT, type CliText } from './messages.js';
 import { Output } from './output.js';
 
 /** The process's terminal, as decided once at start-up and handed to every command. */
@@ -13,6 +15,9 @@ export interface Io {
   readonly env: NodeJS.ProcessEnv;
   readonly stdin: NodeJS.ReadStream;
   readonly stderr: NodeJS.WriteStream;
+  /** The language of every text (`--lang`, else the environment's), and the CLI's words in it. */
+  readonly lang: Lang;
+  readonly text: CliText;
 }
 
 /** Decides colour for both streams from `args`, the environment and what each terminal supports (`detected`). */
@@ -20,6 +25,7 @@ export function createIo(
   args: readonly string[],
   detected: { stdout: number; stderr: number },
   proc: Pick<NodeJS.Process, 'stdout' | 'stderr' | 'stdin' | 'env'> = process,
+  lang: Lang = 'en',
 ): Io {
   proc.stderr.on('error', () => {});
   return {
@@ -32,6 +38,8 @@ export function createIo(
     env: proc.env,
     stdin: proc.stdin,
     stderr: proc.stderr,
+    lang,
+    text: CLI_TEXT[lang],
   };
 }
 

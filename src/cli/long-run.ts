@@ -1,3 +1,5 @@
+import { CLI_TEXT, type CliText } from './messages.js';
+
 /**
  * The guard before a long real-clock run. A demo's `estimate` says how long
  * its run takes; on the real clock that is wall time (divided by `--speed`).
@@ -29,24 +31,21 @@ export function longRun(
   what: string,
   demoMs: number,
   { virtual, speed, yes }: { virtual: boolean; speed: number; yes: boolean },
+  text: CliText = CLI_TEXT.en,
 ): LongRunDecision {
   const wallMs = demoMs / speed;
   if (virtual || wallMs <= WARN_AFTER_MS) return { action: 'run' };
-  const clock = speed === 1 ? 'on the real clock' : `on the real clock at --speed ${speed}`;
+  const clock = text.onRealClock(speed);
   const faster = fasterSpeed(demoMs, speed);
-  const then = faster === undefined ? undefined : { speed: faster, takes: duration(demoMs / faster) };
+  const then = faster === undefined ? undefined : { speed: faster, takes: duration(demoMs / faster, text) };
+  const takes = duration(wallMs, text);
   if (wallMs > CONFIRM_AFTER_MS && !yes) {
-    const speedUp = then === undefined ? '' : ` or --speed ${then.speed} (about ${then.takes})`;
     return {
       action: 'refuse',
-      message: `${what} would take about ${duration(wallMs)} ${clock}, more than ${duration(CONFIRM_AFTER_MS)}: add --yes to run it anyway, or use --virtual (instant)${speedUp}`,
+      message: text.refuse(what, takes, clock, duration(CONFIRM_AFTER_MS, text), then),
     };
   }
-  const speedUp = then === undefined ? '' : `, --speed ${then.speed} in about ${then.takes}`;
-  return {
-    action: 'warn',
-    message: `${what} will take about ${duration(wallMs)} ${clock}; --virtual runs it at once${speedUp}`,
-  };
+  return { action: 'warn', message: text.warn(what, takes, clock, then) };
 }
 
 /** The smallest suggested speed above `speed` that brings the run under the warning, else the largest; none when at the top. */
@@ -56,10 +55,11 @@ function fasterSpeed(demoMs: number, speed: number): number | undefined {
 }
 
 /** `100_000_000` → `27 h 47 min`, `333_000` → `5 min 33 s`, `42_000` → `42 s`: two units at most, rounded. */
-export function duration(ms: number): string {
+export function duration(ms: number, text: CliText = CLI_TEXT.en): string {
+  const { s: sec, min, h } = text.duration;
   const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return s % 60 === 0 ? `${s / 60} min` : `${Math.floor(s / 60)} min ${s % 60} s`;
+  if (s < 60) return sec(s);
+  if (s < 3600) return s % 60 === 0 ? min(s / 60) : `${min(Math.floor(s / 60))} ${sec(s % 60)}`;
   const m = Math.round(ms / 60_000);
-  return m % 60 === 0 ? `${m / 60} h` : `${Math.floor(m / 60)} h ${m % 60} min`;
+  return m % 60 === 0 ? h(m / 60) : `${h(Math.floor(m / 60))} ${min(m % 60)}`;
 }

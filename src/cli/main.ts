@@ -1,7 +1,9 @@
 import { CommanderError } from 'commander';
+import { isLang, LANGS, type Lang, langFromEnv } from '../trace/lang.js';
 import { red, terminalLevel } from './color.js';
 import { Interrupted, RunFailed, UsageError } from './errors.js';
 import { createIo, type Io } from './io.js';
+import { CLI_TEXT } from './messages.js';
 import { BIN, buildProgram } from './program.js';
 import { unknownDemo } from './suggest.js';
 
@@ -15,12 +17,20 @@ const COMMANDS = ['list', 'all', 'render', 'code', 'help'];
  */
 export async function main(argv: readonly string[]): Promise<void> {
   const args = argv.slice(2);
-  const io = createIo(args, {
-    stdout: terminalLevel(process.stdout, process.env),
-    stderr: terminalLevel(process.stderr, process.env),
-  });
+  const lang = langOf(args, process.env);
+  const io = createIo(
+    args,
+    {
+      stdout: terminalLevel(process.stdout, process.env),
+      stderr: terminalLevel(process.stderr, process.env),
+    },
+    process,
+    typeof lang === 'string' ? lang : langFromEnv(process.env),
+  );
   try {
-    if (args.length === 0) {
+    if (typeof lang !== 'string') throw lang.error;
+    // No arguments (or only a language): what the tool is and how to call it.
+    if (args.every((arg, i) => arg === '--lang' || arg.startsWith('--lang=') || args[i - 1] === '--lang')) {
       await (await import('./commands/list.js')).shortHelp(io);
       return;
     }
@@ -28,7 +38,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     // `help <name>` and `<name> …` must name a command: say which demo was meant, as commander would not.
     const name = args[0] === 'help' && args[1] !== undefined ? args[1] : args[0]!;
     const known = name === 'help' || program.commands.some((command) => command.name() === name);
-    if (!name.startsWith('-') && !known) throw unknownDemo(name, COMMANDS);
+    if (!name.startsWith('-') && !known) throw unknownDemo(name, COMMANDS, io.text);
     await program.parseAsync(args, { from: 'user' });
   } catch (err) {
     await fail(err, io, args);
@@ -42,7 +52,9 @@ async function fail(err: unknown, io: Io, args: readonly string[]): Promise<void
     return;
   }
   const report = (message: string, hint?: string): void => {
-    io.err(`${red('error:', io.errLevel)} ${message}\n${hint === undefined ? '' : `Try '${hint}'.\n`}`);
+    io.err(
+      `${red(io.text.error, io.errLevel)} ${message}\n${hint === undefined ? '' : `${io.text.tryHint(hint)}\n`}`,
+    );
   };
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') {
@@ -53,7 +65,10 @@ async function fail(err: unknown, io: Io, args: readonly string[]): Promise<void
       process.exitCode = err.exitCode;
       return;
     }
-    report(err.message.replace(/^error: /, ''), `${BIN}${commandOf(args)} --help`);
+    report(
+      io.text.commander(err.code, err.message.replace(/^error: /, '')),
+      `${BIN}${commandOf(args)} --help`,
+    );
     process.exitCode = 2;
     return;
   }
@@ -70,6 +85,31 @@ async function fail(err: unknown, io: Io, args: readonly string[]): Promise<void
   const detail = io.env.DEBUG && err instanceof Error && err.stack ? err.stack : String(err);
   report(detail);
   process.exitCode = 1;
+}
+
+/**
+ * The language asked for: the last `--lang <l>` / `--lang=<l>` before `--`,
+ * else the environment's (`LC_ALL`, `LC_MESSAGES`, `LANG`). A value other
+ * than `en` or `ko` is a usage error, said in the environment's language.
+ */
+export function langOf(args: readonly string[], env: NodeJS.ProcessEnv): Lang | { error: UsageError } {
+  let asked: string | undefined;
+  let given = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') break;
+    if (arg === '--lang') {
+      given = true;
+      asked = args[++i];
+    } else if (arg.startsWith('--lang=')) {
+      given = true;
+      asked = arg.slice('--lang='.length);
+    }
+  }
+  if (!given) return langFromEnv(env);
+  if (isLang(asked)) return asked;
+  const text = CLI_TEXT[langFromEnv(env)];
+  return { error: new UsageError(text.mustBe('--lang', text.accepted.oneOf(LANGS.join(', ')), asked ?? '')) };
 }
 
 /** ` semaphore` when the arguments name a command, else nothing. */

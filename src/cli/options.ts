@@ -5,8 +5,10 @@
  */
 import type { OptionSpec } from '../demos/contract.js';
 import type { AnyDemoInfo } from '../demos/registry.js';
+import type { Lang } from '../trace/lang.js';
 import { FORMATS, type FormatName, isFormat } from '../trace/renderers/index.js';
 import { UsageError } from './errors.js';
+import { CLI_TEXT, type CliText } from './messages.js';
 
 /** `poolSize` → `--pool-size`. */
 export function flagName(name: string): string {
@@ -29,16 +31,16 @@ export function optionFlags(name: string, spec: OptionSpec): string {
 }
 
 /** What an option accepts, for help and errors: `an integer from 1 to 100000`. */
-export function accepted(spec: OptionSpec): string {
+export function accepted(spec: OptionSpec, text: CliText = CLI_TEXT.en): string {
   switch (spec.kind) {
     case 'boolean':
-      return 'no value';
+      return text.accepted.none;
     case 'choice':
-      return `one of ${spec.choices.join(', ')}`;
+      return text.accepted.oneOf(spec.choices.join(', '));
     case 'int':
-      return `an integer from ${spec.min} to ${spec.max}`;
+      return text.accepted.integer(spec.min, spec.max);
     case 'number':
-      return `a number from ${spec.min} to ${spec.max}`;
+      return text.accepted.number(spec.min, spec.max);
   }
 }
 
@@ -46,27 +48,37 @@ const INTEGER = /^[+-]?\d+$/;
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 /** Parses one option's raw value; commander hands booleans over already parsed. */
-export function parseOption(name: string, spec: OptionSpec, raw: unknown): unknown {
+export function parseOption(
+  name: string,
+  spec: OptionSpec,
+  raw: unknown,
+  text: CliText = CLI_TEXT.en,
+): unknown {
   if (raw === undefined) return spec.default;
   if (spec.kind === 'boolean') return raw === true;
-  const text = String(raw);
+  const words = text;
+  const value = String(raw);
   const wrong = (): never => {
-    throw new UsageError(`${flagName(name)} must be ${accepted(spec)}, got '${text}'`);
+    throw new UsageError(words.mustBe(flagName(name), accepted(spec, words), value));
   };
-  if (spec.kind === 'choice') return spec.choices.includes(text) ? text : wrong();
-  const value = spec.kind === 'int' ? (INTEGER.test(text) ? Number(text) : Number.NaN) : Number(text);
-  if (spec.kind === 'number' && !DECIMAL.test(text)) wrong();
-  if (!Number.isFinite(value) || value < spec.min || value > spec.max) wrong();
-  return value;
+  if (spec.kind === 'choice') return spec.choices.includes(value) ? value : wrong();
+  const n = spec.kind === 'int' ? (INTEGER.test(value) ? Number(value) : Number.NaN) : Number(value);
+  if (spec.kind === 'number' && !DECIMAL.test(value)) wrong();
+  if (!Number.isFinite(n) || n < spec.min || n > spec.max) wrong();
+  return n;
 }
 
 /** A demo's option values from commander's raw ones (defaults where absent). */
-export function demoOptions(info: AnyDemoInfo, raw: Record<string, unknown>): Record<string, unknown> {
+export function demoOptions(
+  info: AnyDemoInfo,
+  raw: Record<string, unknown>,
+  lang: Lang = 'en',
+): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(info.options as Record<string, OptionSpec>)) {
-    values[name] = parseOption(name, spec, raw[name]);
+    values[name] = parseOption(name, spec, raw[name], CLI_TEXT[lang]);
   }
-  const problem = info.validate?.(values);
+  const problem = info.validate?.(values, lang);
   if (problem !== undefined) throw new UsageError(problem);
   return values;
 }
@@ -94,40 +106,38 @@ export const MAX_SPEED = 100;
 const SPEED: OptionSpec = { kind: 'number', default: 1, min: 0.01, max: MAX_SPEED, description: '' };
 
 /** Validates the common options; `randomSeed()` supplies a seed when none was given. */
-export function commonOptions(raw: Record<string, unknown>, randomSeed: () => number): CommonOptions {
+export function commonOptions(
+  raw: Record<string, unknown>,
+  randomSeed: () => number,
+  text: CliText = CLI_TEXT.en,
+): CommonOptions {
   const format = raw.format === undefined ? 'pretty' : String(raw.format);
   if (!isFormat(format)) {
-    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got '${format}'`);
+    throw new UsageError(text.mustBe('--format', text.accepted.oneOf(FORMATS.join(', ')), format));
   }
   if (raw.json === true && raw.format !== undefined && format !== 'json') {
-    throw new UsageError(
-      `--json and --format ${format} conflict: --json means --format json; give one of them`,
-    );
+    throw new UsageError(text.jsonFormatConflict(format));
   }
   const output = raw.json === true ? 'json' : format;
   if (raw.quiet === true && output !== 'pretty') {
     const given = raw.json === true ? '--json' : `--format ${format}`;
-    throw new UsageError(
-      `--quiet and ${given} conflict: --quiet shortens the pretty output; a ${output} trace always holds every event`,
-    );
+    throw new UsageError(text.quietConflict(given, output));
   }
   if (raw.virtual === true && raw.speed !== undefined) {
-    throw new UsageError(
-      '--virtual and --speed conflict: --speed scales the real clock, and virtual time does not pass, it jumps',
-    );
+    throw new UsageError(text.virtualSpeedConflict);
   }
   return {
     format: output,
-    seed: raw.seed === undefined ? randomSeed() : (parseOption('seed', SEED, raw.seed) as number),
-    speed: parseOption('speed', SPEED, raw.speed) as number,
+    seed: raw.seed === undefined ? randomSeed() : (parseOption('seed', SEED, raw.seed, text) as number),
+    speed: parseOption('speed', SPEED, raw.speed, text) as number,
     virtual: raw.virtual === true,
     quiet: raw.quiet === true,
     yes: raw.yes === true,
   };
 }
 
-/** Help lines of the common options, with what they accept. */
-export const COMMON_HELP = {
+/** Help lines of the common options, with what they accept, in each language. */
+const COMMON_HELP_EN = {
   format: `output: ${FORMATS.join(', ')} (default pretty)`,
   html: 'also write the run as a self-contained, interactive HTML replay to <file> (no file: a temporary one, opened in the browser at a terminal)',
   json: 'NDJSON events on stdout, one per line (same as --format json; not with another --format)',
@@ -137,4 +147,19 @@ export const COMMON_HELP = {
   color: 'no colour (also NO_COLOR=1); FORCE_COLOR=1 forces it',
   quiet: 'only the checks and the verdict (pretty output only: not with --json or --format json|chrome|html)',
   yes: 'run even if the real clock would take more than an hour (the demo estimates it)',
+};
+
+export const COMMON_HELP: Readonly<Record<Lang, typeof COMMON_HELP_EN>> = {
+  en: COMMON_HELP_EN,
+  ko: {
+    format: `출력: ${FORMATS.join(', ')} (기본 pretty)`,
+    json: '표준 출력에 NDJSON 이벤트, 한 줄에 하나 (--format json과 같음; 다른 --format과 함께 쓸 수 없음)',
+    html: '실행을 독립된 인터랙티브 HTML 리플레이로 <file>에도 저장 (파일을 주지 않으면 임시 파일에 쓰고 터미널에서는 브라우저로 엶)',
+    seed: `난수 시드, 0부터 ${MAX_SEED}까지의 정수 (기본: 무작위, 출력됨)`,
+    speed: `실제 시계의 배속, 0.01부터 ${MAX_SPEED}까지의 수 (기본 1; 10 = 열 배 빠르게; --virtual과 함께 쓸 수 없음)`,
+    virtual: '가상 시계: 즉시 끝나고, 같은 --seed면 바이트 단위로 똑같이 재현됨',
+    color: '색 없이 (NO_COLOR=1도 같음); FORCE_COLOR=1은 색을 강제',
+    quiet: '검사와 판정만 (pretty 출력 전용: --json, --format json|chrome|html과 함께 쓸 수 없음)',
+    yes: '실제 시계로 한 시간이 넘게 걸려도 실행 (데모가 추정함)',
+  },
 };

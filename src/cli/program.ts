@@ -1,26 +1,27 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import type { OptionSpec } from '../demos/contract.js';
+import { infoText, type OptionSpec } from '../demos/contract.js';
 import { type AnyDemoInfo, DEMOS } from '../demos/registry.js';
 import { indentOf, wrapLine } from '../trace/wrap.js';
 import type { Io } from './io.js';
+import type { CliText } from './messages.js';
 import { COMMON_HELP, optionFlags } from './options.js';
 
 export const BIN = 'async-sync-demo';
 
-const EXAMPLES = `
-Examples:
-  $ ${BIN} semaphore                       run a demo, live
+const examples = (t: CliText): string => `
+${t.examples}
+  $ ${BIN} semaphore                       ${t.exampleLines.live}
   $ ${BIN} semaphore --workers 1000 --limit 10 --virtual
   $ ${BIN} semaphore --json | jq -c 'select(.type == "acquire")'
-  $ ${BIN} semaphore --format chrome > trace.json   # open in ui.perfetto.dev
-  $ ${BIN} semaphore --html run.html       also write an interactive HTML replay of the run
+  $ ${BIN} semaphore --format chrome > trace.json   ${t.exampleLines.perfetto}
+  $ ${BIN} semaphore --html run.html       ${t.exampleLines.html}
   $ ${BIN} semaphore --json --virtual --seed 7 > run.ndjson && ${BIN} render run.ndjson
-  $ ${BIN} all --virtual --quiet           every demo, checks only
-  $ ${BIN} code semaphore                  the demo as a short program to copy
-  $ ${BIN} code semaphore --full           the demo's whole module
+  $ ${BIN} all --virtual --quiet           ${t.exampleLines.checksOnly}
+  $ ${BIN} code semaphore                  ${t.exampleLines.code}
+  $ ${BIN} code semaphore --full           ${t.exampleLines.full}
 
-Exit status: 0 ok, 1 a check failed or a demo crashed, 2 usage error, 130 interrupted.`;
+${t.exitStatus}`;
 
 /**
  * Help for a terminal: commander wraps descriptions to the width; what it
@@ -48,11 +49,14 @@ function version(): string {
  * renderer and no worker pool.
  */
 export function buildProgram(io: Io): Command {
+  const t = io.text;
+  const help = COMMON_HELP[io.lang];
   const program = new Command(BIN)
-    .description("Python asyncio's synchronization patterns, run and traced in Node.js.")
-    .version(version(), '-V, --version', 'print the version')
-    .helpOption('-h, --help', 'show help')
-    .helpCommand('help [command]', 'show help for a command or demo')
+    .description(t.description)
+    .version(version(), '-V, --version', t.versionOption)
+    .helpOption('-h, --help', t.helpOption)
+    .helpCommand('help [command]', t.helpCommand)
+    .option('--lang <lang>', t.lang)
     .exitOverride()
     .configureOutput({
       writeOut: io.out.isTTY ? (text) => io.out.write(fitHelp(text, io.out.columns)) : io.out.write,
@@ -61,35 +65,41 @@ export function buildProgram(io: Io): Command {
       // Errors are reported once, by main's handler.
       outputError: () => {},
     })
-    .addHelpText('after', EXAMPLES);
+    .addHelpText('after', examples(t));
   // On a narrow terminal commander would give up wrapping descriptions (below 40 columns left for them).
-  if (io.out.isTTY) program.configureHelp({ minWidthToWrap: 12 });
+  // Headings stay commander's English keys (so the help command joins the commands); Korean shows them translated.
+  const titles = t.helpTitles;
+  program.configureHelp({
+    ...(io.out.isTTY ? { minWidthToWrap: 12 } : {}),
+    ...(Object.keys(titles).length > 0 ? { styleTitle: (title: string) => titles[title] ?? title } : {}),
+  });
 
   program.commandsGroup('Commands:');
   program
     .command('list')
-    .description('list every demo: name, pattern, what it shows')
-    .option('--json', 'a JSON array, for machines')
-    .option('--no-color', COMMON_HELP.color)
+    .description(t.listDescription)
+    .option('--json', t.listJson)
+    .option('--no-color', help.color)
+    .option('--lang <lang>', t.lang)
     .action(lazy(io, async () => (await import('./commands/list.js')).listCommand));
-  addRunOptions(
-    program.command('all').description('run every demo in turn (demo options at their defaults)'),
-  ).action(lazy(io, async () => (await import('./commands/run.js')).allCommand));
+  addRunOptions(program.command('all').description(t.allDescription), io).action(
+    lazy(io, async () => (await import('./commands/run.js')).allCommand),
+  );
   program
     .command('render')
-    .argument('[file]', 'an NDJSON trace (default: stdin)')
-    .description(
-      'render a saved NDJSON trace: pretty (lines, timeline, summary, checks), a Chrome trace or the HTML replay',
-    )
-    .option('--format <format>', 'pretty, chrome or html (default pretty)')
-    .option('--no-color', COMMON_HELP.color)
+    .argument('[file]', t.renderFile)
+    .description(t.renderDescription)
+    .option('--format <format>', t.renderFormat)
+    .option('--no-color', help.color)
+    .option('--lang <lang>', t.lang)
     .action(lazy(io, async () => (await import('./commands/render.js')).renderCommand));
   program
     .command('code')
-    .argument('<demo>', "a demo name, or 'testing'")
-    .description("print a demo's standalone example (the tutorial's sample in TypeScript)")
-    .option('--full', "the demo's whole module instead (instrumented, with its checks)")
-    .option('--no-color', COMMON_HELP.color)
+    .argument('<demo>', t.codeDemo)
+    .description(t.codeDescription)
+    .option('--full', t.codeFull)
+    .option('--no-color', help.color)
+    .option('--lang <lang>', t.lang)
     .action(lazy(io, async () => (await import('./commands/code.js')).codeCommand));
 
   program.commandsGroup('Demos:');
@@ -98,43 +108,48 @@ export function buildProgram(io: Io): Command {
 }
 
 function addDemo(program: Command, info: AnyDemoInfo, io: Io): void {
+  const text = infoText(info, io.lang);
+  const t = io.text;
   const command = program
     .command(info.name)
-    .summary(info.title)
-    .description(`${info.title} (${info.pattern}).\n\n${info.explanation.join('\n')}`);
+    .summary(text.title)
+    .description(`${text.title} (${text.pattern}).\n\n${text.explanation.join('\n')}`);
   command.optionsGroup('Demo options:');
+  const descriptions = text.options as Record<string, string>;
   for (const [name, spec] of Object.entries(info.options as Record<string, OptionSpec>)) {
-    const option = new Option(optionFlags(name, spec), describe(spec));
+    const option = new Option(optionFlags(name, spec), describe(spec, descriptions[name]!, t));
     command.addOption(option);
   }
-  addRunOptions(command);
-  command.addHelpText('after', `\nExample:\n  $ ${BIN} ${info.name} --virtual --seed 1`);
+  addRunOptions(command, io);
+  command.addHelpText('after', `\n${t.example}\n  $ ${BIN} ${info.name} --virtual --seed 1`);
   command.action(lazy(io, async () => (await import('./commands/run.js')).demoCommand(info)));
 }
 
-function describe(spec: OptionSpec): string {
+function describe(spec: OptionSpec, description: string, t: CliText): string {
   switch (spec.kind) {
     case 'boolean':
-      return spec.description;
+      return description;
     case 'choice':
-      return `${spec.description}: ${spec.choices.join(', ')} (default ${spec.default})`;
+      return t.optionHelp.choice(description, spec.choices.join(', '), spec.default);
     default:
-      return `${spec.description}, ${spec.min}–${spec.max} (default ${spec.default})`;
+      return t.optionHelp.range(description, spec.min, spec.max, spec.default);
   }
 }
 
-function addRunOptions(command: Command): Command {
+function addRunOptions(command: Command, io: Io): Command {
+  const help = COMMON_HELP[io.lang];
   return command
     .optionsGroup('Common options:')
-    .option('--format <format>', COMMON_HELP.format)
-    .option('--json', COMMON_HELP.json)
-    .option('--html [file]', COMMON_HELP.html)
-    .option('--seed <n>', COMMON_HELP.seed)
-    .option('--speed <x>', COMMON_HELP.speed)
-    .option('--virtual', COMMON_HELP.virtual)
-    .option('--no-color', COMMON_HELP.color)
-    .option('--quiet', COMMON_HELP.quiet)
-    .option('--yes', COMMON_HELP.yes);
+    .option('--format <format>', help.format)
+    .option('--json', help.json)
+    .option('--html [file]', help.html)
+    .option('--seed <n>', help.seed)
+    .option('--speed <x>', help.speed)
+    .option('--virtual', help.virtual)
+    .option('--no-color', help.color)
+    .option('--quiet', help.quiet)
+    .option('--yes', help.yes)
+    .option('--lang <lang>', io.text.lang);
 }
 
 /** An action that imports its implementation on first use and hands it commander's arguments. */

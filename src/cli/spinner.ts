@@ -5,6 +5,7 @@ import { formatElapsed } from '../trace/format.js';
 import type { TraceEvent } from '../trace/types.js';
 import { truncate } from '../trace/wrap.js';
 import type { ColorLevel } from './color.js';
+import { CLI_TEXT, type CliText } from './messages.js';
 
 /** How often the clock in the spinner's text moves on while no event comes. */
 const TICK_MS = 100;
@@ -27,7 +28,10 @@ export class LiveSpinner {
   #last = 0;
   #ticker: NodeJS.Timeout | undefined;
 
-  constructor(stream: NodeJS.WriteStream, level: ColorLevel) {
+  readonly #words: CliText;
+
+  constructor(stream: NodeJS.WriteStream, level: ColorLevel, text: CliText = CLI_TEXT.en) {
+    this.#words = text;
     // ora paints with chalk's shared instance: hold it to the level decided for stderr.
     chalk.level = level;
     this.#stream = stream;
@@ -80,7 +84,7 @@ export class LiveSpinner {
         ? this.#last
         : Math.max(this.#last, (performance.now() - this.#real.origin) * this.#real.speed);
     // The frame and its space take two columns; a wrapped spinner line would leave debris when redrawn.
-    const text = `${this.#demo}  ${running} running · ${waiting} waiting  ${formatElapsed(now)}`;
+    const text = this.#words.spinner(this.#demo, running, waiting, formatElapsed(now));
     return truncate(text, (this.#stream.columns || 80) - 3);
   }
 }

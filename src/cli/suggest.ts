@@ -1,11 +1,15 @@
 import { DEMOS } from '../demos/registry.js';
 import { UsageError } from './errors.js';
+import { CLI_TEXT, type CliText } from './messages.js';
 
 /** `unknown demo 'semafore' — did you mean 'semaphore'?`, guessing among demos and `extra` names. */
-export function unknownDemo(name: string, extra: readonly string[] = []): UsageError {
+export function unknownDemo(
+  name: string,
+  extra: readonly string[] = [],
+  text: CliText = CLI_TEXT.en,
+): UsageError {
   const guess = closest(name, [...DEMOS.map((info) => info.name), ...extra]);
-  const hint = guess === undefined ? '' : ` — did you mean '${guess}'?`;
-  return new UsageError(`unknown demo '${name}'${hint}`, 'async-sync-demo list');
+  return new UsageError(text.unknownDemo(name, guess), 'async-sync-demo list');
 }
 
 /** The candidate closest to `input` by edit distance, if it is close enough to be a typo. */

@@ -30,6 +30,7 @@
 import { gather } from '../primitives/gather.js';
 import { Semaphore } from '../primitives/semaphore.js';
 import { threadName } from '../trace/format.js';
+import { TRACE_TEXT } from '../trace/messages.js';
 import type { TraceEvent } from '../trace/types.js';
 import { finishedOk, maxConcurrency, seconds, timingSlack } from './checks.js';
 import { type DemoContext, type DemoExecutor, defineDemo } from './contract.js';
@@ -50,7 +51,7 @@ const WORKER = 'worker-';
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 /** Every human-readable text of this demo, as functions of their values (one place, for translation). */
-export const TEXT = {
+const en = {
   setup: (workers: number, limit: number, cpu: number, poolSize: number, releaseEarly: boolean) =>
     releaseEarly
       ? `${workers} workers: an API call (0–${MAX_LATENCY_MS / 1000} s) under Semaphore(${limit}); the permit goes back, then ${cpu} s of CPU on the executor (${plural(poolSize, 'worker thread')})`
@@ -112,7 +113,71 @@ export const TEXT = {
   earlyOk: (cost: string) =>
     `${cost}: the permit came back before the CPU work, so calls went on and jobs piled up in the executor`,
   earlyHeld: (task: string) => `${task} still held its permit when its job was submitted`,
-} as const;
+};
+
+const ko: typeof en = {
+  setup: (workers, limit, cpu, poolSize, releaseEarly) =>
+    releaseEarly
+      ? `워커 ${workers}개: Semaphore(${limit}) 아래에서 API 호출(0–${MAX_LATENCY_MS / 1000}초); 허가를 돌려준 뒤 익스큐터(워커 스레드 ${poolSize}개)에서 CPU ${cpu}초`
+      : `워커 ${workers}개가 각자 Semaphore(${limit})의 허가를 쥔 채 API 호출(0–${MAX_LATENCY_MS / 1000}초)과 익스큐터(워커 스레드 ${poolSize}개)의 CPU ${cpu}초를 합니다`,
+  gil: () =>
+    '파이썬은 이 CPU 부분에 프로세스 풀이 필요합니다(GIL). Node 워커 스레드는 각자 V8 isolate를 가지므로 병렬로 계산합니다',
+  modelled: (cpu) =>
+    `가상 시계: 작업마다 ${cpu}초를 모델링합니다 (그동안 워커 슬롯을 차지함). 스레드는 실제로 형식적인 cpuWork(0)만 돌립니다`,
+  scaled: (workers, cpu, poolSize, wouldTake, ms) =>
+    `작업 ${workers}개 × ${cpu}초를 워커 스레드 ${poolSize}개로 하면 ${Math.round(wouldTake)}초가 걸립니다: 대신 작업마다 실제 CPU ${ms}ms만 씁니다 (--virtual은 ${cpu}초 전체를 모델링)`,
+  done: (workers, took, sequential) =>
+    `${workers}개 모두 ${seconds(took)} 만에 완료; 하나씩 했다면 ${seconds(sequential)}: API 호출끼리, 그리고 처리와 겹쳤습니다`,
+  cpuMeasured: (used, wall) =>
+    `측정한 CPU: 프로세스(메인과 워커 스레드)가 실제 시간 ${seconds(wall)} 동안 CPU ${seconds(used)} 사용`,
+  cpuModelled: (total, poolSize) =>
+    `모델링한 CPU: 워커 슬롯 ${poolSize}개에서 작업 시간 ${seconds(total)} (가상 시계: 실제 CPU는 쓰지 않음)`,
+  cleanup: {
+    queued: 'API 대기열에서 빠짐',
+    calling: 'API 호출 중단, 허가 반환',
+    processing: '처리 취소: 실행 중인 작업의 워커 스레드는 종료되고, 큐에 있던 작업은 시작하지 않음',
+  },
+  checkApi: '동시에 쥔 허가 수',
+  apiOver: (max, limit) => `${max} > 제한 ${limit}`,
+  apiUnder: (max, expected) => `${max}, ${expected}에 도달하지 못함`,
+  apiOk: (max, limit) => `${max} ≤ 제한 ${limit}`,
+  checkThreads: '처리가 워커 스레드에서 실행됨',
+  onMain: (job) => `작업 ${job}: 메인 스레드에서 실행됨`,
+  jobEnded: (job, status) => `작업 ${job}의 종료 상태: ${status}`,
+  jobsRan: (ran, workers) => `작업 ${ran}/${workers}개 실행`,
+  tooMany: (most, poolSize) => `풀 크기 ${poolSize}에 작업 ${most}개가 동시에 실행됨`,
+  threadsOk: (workers, on, most) =>
+    `작업 ${workers}개를 ${on}에서, 동시에 최대 ${most}개, 메인 스레드에서는 없음`,
+  threads: (n) => `스레드 ${n}개`,
+  checkDone: '모든 워커 완료',
+  count: (done, of) => `${done}/${of}`,
+  checkTotal: '전체 시간이 순차 합보다 훨씬 짧음',
+  noWork: 'API를 호출하고 처리한 워커가 없음',
+  noOverlap: (total, sequential) =>
+    `${seconds(total)}, 하나씩 한 ${seconds(sequential)}보다 빠르지 않음: 겹친 것이 없음`,
+  busy: (total, limits, sequential) =>
+    `기계가 바쁨: ${seconds(total)}, 제한이 허용하는 ${seconds(limits)}보다 길지만 (타이머 지연 허용치 3 × 100ms), 하나씩 한 ${seconds(sequential)}보다는 짧음`,
+  totalOver: (total, limits, sequential, best) =>
+    `${seconds(total)}, 제한이 허용하는 ${seconds(limits)}보다 김 (하나씩 ${seconds(sequential)}; ${best})`,
+  totalOk: (total, sequential, speedup, best) =>
+    `${seconds(total)}, 하나씩이면 ${seconds(sequential)} (${speedup}); ${best}`,
+  bestProcessing: (best, jobTime, poolSize) =>
+    `최선 ${seconds(best)}: 풀 크기 ${poolSize}에서 작업 시간 ${seconds(jobTime)}`,
+  bestApi: (best, latency, limit) =>
+    `최선 ${seconds(best)}: API 호출 ${seconds(latency)}, 동시에 ${limit}개씩`,
+  bestAlone: (best) => `최선 ${seconds(best)}: 가장 느린 호출과 그 처리`,
+  checkCost: '허가를 쥐는 비용',
+  cost: (total, calls, queued) =>
+    `전체 ${seconds(total)}, 동시 API 호출 최대 ${calls}개, 익스큐터 큐 최대 ${queued}`,
+  holdOk: (cost, inFlight) =>
+    `${cost}, 익스큐터 안의 작업은 최대 ${inFlight}개: 허가가 진행 중인 작업 수를 묶어 두고, 보유자가 계산하는 동안 API 자리는 비어 있음`,
+  holdOver: (inFlight, limit) =>
+    `익스큐터에 동시에 작업 ${inFlight}개 > 허가 ${limit}개: CPU 작업 동안 허가를 쥐고 있지 않았음`,
+  earlyOk: (cost) => `${cost}: CPU 작업 전에 허가를 돌려줘서 호출은 계속되고 작업은 익스큐터에 쌓임`,
+  earlyHeld: (task) => `${task}: 작업을 제출할 때 아직 허가를 쥐고 있었음`,
+};
+
+export const TEXT = { en, ko };
 
 /** Each worker's API call: from its `acquire` of the semaphore to its job's `executor.submit` (or its `release`, if earlier). */
 function apiCalls(events: readonly TraceEvent[]): Map<string, { start: number; end?: number }> {
@@ -161,14 +226,20 @@ function endToEnd(events: readonly TraceEvent[]): number | undefined {
 }
 
 /** The shortest possible run and what sets it: the API calls through the semaphore, the CPU through the pool, or one worker's own time. */
-function atBest(latency: number[], cpu: number[], limit: number, poolSize: number): string {
+function atBest(
+  latency: number[],
+  cpu: number[],
+  limit: number,
+  poolSize: number,
+  t: typeof en = en,
+): string {
   const api = sum(latency) / limit;
   const processing = sum(cpu) / poolSize;
   const alone = Math.max(...latency) + Math.min(...cpu);
   const best = Math.max(api, processing, alone);
-  if (best === processing) return TEXT.bestProcessing(best, sum(cpu), poolSize);
-  if (best === api) return TEXT.bestApi(best, sum(latency), limit);
-  return TEXT.bestAlone(best);
+  if (best === processing) return t.bestProcessing(best, sum(cpu), poolSize);
+  if (best === api) return t.bestApi(best, sum(latency), limit);
+  return t.bestAlone(best);
 }
 
 const sum = (list: number[]): number => list.reduce((a, b) => a + b, 0);
@@ -190,48 +261,56 @@ function jobs(events: readonly TraceEvent[]): Map<number, { start?: TraceEvent; 
 export default defineDemo<ApiLimitOptions>({
   checks: [
     {
-      name: TEXT.checkApi,
-      verify(events, { workers, limit }) {
+      name: TEXT.en.checkApi,
+      ko: '동시에 쥔 허가 수',
+      verify(events, { workers, limit }, lang = 'en') {
+        const t = TEXT[lang];
         const max = maxConcurrency(events, API);
         const expected = Math.min(workers, limit);
-        if (max > limit) return { ok: false, detail: TEXT.apiOver(max, limit) };
-        if (max < expected) return { ok: false, detail: TEXT.apiUnder(max, expected) };
-        return { ok: true, detail: TEXT.apiOk(max, limit) };
+        if (max > limit) return { ok: false, detail: t.apiOver(max, limit) };
+        if (max < expected) return { ok: false, detail: t.apiUnder(max, expected) };
+        return { ok: true, detail: t.apiOk(max, limit) };
       },
     },
     {
-      name: TEXT.checkThreads,
-      verify(events, { workers, poolSize }) {
+      name: TEXT.en.checkThreads,
+      ko: '처리가 워커 스레드에서 실행됨',
+      verify(events, { workers, poolSize }, lang = 'en') {
+        const t = TEXT[lang];
         const spans = [...jobs(events).values()];
         const starts = spans.flatMap((span) => (span.start === undefined ? [] : [span.start]));
         const main = starts.find((event) => !(Number(event.data?.threadId) >= 1));
-        if (main !== undefined) return { ok: false, detail: TEXT.onMain(main.data?.job) };
+        if (main !== undefined) return { ok: false, detail: t.onMain(main.data?.job) };
         const notOk = spans.find((span) => span.end?.data?.status !== 'ok');
         if (notOk !== undefined) {
           const job = notOk.start?.data?.job ?? notOk.end?.data?.job;
-          return { ok: false, detail: TEXT.jobEnded(job, String(notOk.end?.data?.status ?? 'never')) };
+          return { ok: false, detail: t.jobEnded(job, String(notOk.end?.data?.status ?? 'never')) };
         }
-        if (starts.length !== workers) return { ok: false, detail: TEXT.jobsRan(starts.length, workers) };
+        if (starts.length !== workers) return { ok: false, detail: t.jobsRan(starts.length, workers) };
         const most = maxConcurrency(events, POOL, 'executor.start', 'executor.end');
-        const threads = [...new Set(starts.map((event) => threadName(event.data)))];
-        if (most > poolSize) return { ok: false, detail: TEXT.tooMany(most, poolSize) };
-        const on = threads.length <= 4 ? threads.join(', ') : TEXT.threads(threads.length);
-        return { ok: true, detail: TEXT.threadsOk(workers, on, most) };
+        const threads = [...new Set(starts.map((event) => threadName(event.data, TRACE_TEXT[lang])))];
+        if (most > poolSize) return { ok: false, detail: t.tooMany(most, poolSize) };
+        const on = threads.length <= 4 ? threads.join(', ') : t.threads(threads.length);
+        return { ok: true, detail: t.threadsOk(workers, on, most) };
       },
     },
     {
-      name: TEXT.checkDone,
-      verify(events, { workers }) {
+      name: TEXT.en.checkDone,
+      ko: '모든 워커 완료',
+      verify(events, { workers }, lang = 'en') {
+        const t = TEXT[lang];
         const done = finishedOk(events, WORKER);
-        return { ok: done === workers, detail: TEXT.count(done, workers) };
+        return { ok: done === workers, detail: t.count(done, workers) };
       },
     },
     {
-      name: TEXT.checkCost,
-      verify(events, { limit, releaseEarly }) {
+      name: TEXT.en.checkCost,
+      ko: '허가를 쥐는 비용',
+      verify(events, { limit, releaseEarly }, lang = 'en') {
+        const t = TEXT[lang];
         const total = endToEnd(events);
-        if (total === undefined) return { ok: false, detail: TEXT.noWork };
-        const cost = TEXT.cost(total, peakCalls(events), peakQueue(events));
+        if (total === undefined) return { ok: false, detail: t.noWork };
+        const cost = t.cost(total, peakCalls(events), peakQueue(events));
         if (releaseEarly) {
           // Each permit must be back before its holder's job is submitted.
           const held = new Set<string>();
@@ -239,25 +318,27 @@ export default defineDemo<ApiLimitOptions>({
             if (event.resource === API && event.type === 'acquire') held.add(event.task);
             if (event.resource === API && event.type === 'release') held.delete(event.task);
             if (event.type === 'executor.submit' && held.has(event.task))
-              return { ok: false, detail: TEXT.earlyHeld(event.task) };
+              return { ok: false, detail: t.earlyHeld(event.task) };
           }
-          return { ok: true, detail: TEXT.earlyOk(cost) };
+          return { ok: true, detail: t.earlyOk(cost) };
         }
         // Held across the job, a permit bounds the jobs submitted and not ended: at most `limit` of them.
         const inFlight = maxConcurrency(events, POOL, 'executor.submit', 'executor.end');
-        if (inFlight > limit) return { ok: false, detail: TEXT.holdOver(inFlight, limit) };
-        return { ok: true, detail: TEXT.holdOk(cost, inFlight) };
+        if (inFlight > limit) return { ok: false, detail: t.holdOver(inFlight, limit) };
+        return { ok: true, detail: t.holdOk(cost, inFlight) };
       },
     },
     {
-      name: TEXT.checkTotal,
-      verify(events, { limit, poolSize, releaseEarly }) {
+      name: TEXT.en.checkTotal,
+      ko: '전체 시간이 순차 합보다 훨씬 짧음',
+      verify(events, { limit, poolSize, releaseEarly }, lang = 'en') {
+        const t = TEXT[lang];
         // As the calls and jobs really took (on a busy real clock, timers fire later than asked).
         const latency = [...apiCalls(events).values()].map(({ start, end }) => (end ?? start) - start);
         const cpu = [...jobs(events).values()].map((span) => (span.end?.t ?? 0) - (span.start?.t ?? 0));
         const total = endToEnd(events);
         if (latency.length === 0 || cpu.length === 0 || total === undefined)
-          return { ok: false, detail: TEXT.noWork };
+          return { ok: false, detail: t.noWork };
         const sequential = sum(latency) + sum(cpu);
         // List scheduling: each stage ends within its work shared by its lanes, plus its longest item.
         // Holding the permit across the job makes one stage of both: call + queue + job, `limit` at a time.
@@ -267,21 +348,21 @@ export default defineDemo<ApiLimitOptions>({
           : sum(held) / limit + Math.max(...held);
         const limits = Math.min(sequential, bound);
         const slack = timingSlack(events);
-        const best = atBest(latency, cpu, limit, poolSize);
+        const best = atBest(latency, cpu, limit, poolSize, t);
         if (total <= limits + 3 * slack + 0.001) {
           const speedup = total > 0 ? `${(sequential / total).toFixed(1)}×` : '∞×';
-          return { ok: true, detail: TEXT.totalOk(total, sequential, speedup, best) };
+          return { ok: true, detail: t.totalOk(total, sequential, speedup, best) };
         }
         // Real clock, late but still overlapped: a busy machine, not a broken demo.
-        if (slack > 0 && total < sequential)
-          return { ok: true, detail: TEXT.busy(total, limits, sequential) };
-        if (slack > 0) return { ok: false, detail: TEXT.noOverlap(total, sequential) };
-        return { ok: false, detail: TEXT.totalOver(total, limits, sequential, best) };
+        if (slack > 0 && total < sequential) return { ok: true, detail: t.busy(total, limits, sequential) };
+        if (slack > 0) return { ok: false, detail: t.noOverlap(total, sequential) };
+        return { ok: false, detail: t.totalOver(total, limits, sequential, best) };
       },
     },
   ],
 
   async run(ctx) {
+    const t = TEXT[ctx.lang];
     const { workers, limit, poolSize, releaseEarly } = ctx.options;
     const api = new Semaphore(limit, { name: API, tracer: ctx.tracer });
     const pool = await ctx.executor({ maxWorkers: poolSize, name: POOL });
@@ -296,11 +377,11 @@ export default defineDemo<ApiLimitOptions>({
     await gather(tasks);
     const took = ctx.clock.now() - start;
     const sequential = latencies.reduce((a, b) => a + b, 0) + workers * cpuMs;
-    ctx.log(TEXT.done(workers, took, sequential));
+    ctx.log(t.done(workers, took, sequential));
     const cpuAfter = measuredCpu();
-    if (ctx.virtual) ctx.log(TEXT.cpuModelled(workers * cpuMs, poolSize));
+    if (ctx.virtual) ctx.log(t.cpuModelled(workers * cpuMs, poolSize));
     else if (cpuBefore !== undefined && cpuAfter !== undefined)
-      ctx.log(TEXT.cpuMeasured(cpuAfter - cpuBefore, took));
+      ctx.log(t.cpuMeasured(cpuAfter - cpuBefore, took));
   },
 });
 
@@ -327,15 +408,16 @@ function holdTimes(events: readonly TraceEvent[], resource: string): Map<string,
 
 /** Narrates the setup; returns each job's CPU time in the run's ms (see `cpuPlan`). */
 function plan(ctx: DemoContext<ApiLimitOptions>): number {
+  const t = TEXT[ctx.lang];
   const { workers, limit, poolSize, cpu, releaseEarly } = ctx.options;
-  ctx.log(TEXT.setup(workers, limit, cpu, poolSize, releaseEarly));
-  ctx.log(TEXT.gil());
+  ctx.log(t.setup(workers, limit, cpu, poolSize, releaseEarly));
+  ctx.log(t.gil());
   if (ctx.virtual) {
-    ctx.log(TEXT.modelled(cpu));
+    ctx.log(t.modelled(cpu));
     return cpu * 1000;
   }
   const { ms, wouldTake } = cpuPlan(ctx.options, false);
-  if (wouldTake !== undefined) ctx.log(TEXT.scaled(workers, cpu, poolSize, wouldTake, ms));
+  if (wouldTake !== undefined) ctx.log(t.scaled(workers, cpu, poolSize, wouldTake, ms));
   return ms;
 }
 
@@ -348,7 +430,8 @@ async function worker(
   releaseEarly: boolean,
   signal: AbortSignal,
 ): Promise<void> {
-  let stage: keyof typeof TEXT.cleanup = 'queued';
+  const t = TEXT[ctx.lang];
+  let stage: keyof typeof en.cleanup = 'queued';
   const call = async (): Promise<void> => {
     stage = 'calling';
     await ctx.sleep(latency, { signal, note: 'API call' });
@@ -371,6 +454,6 @@ async function worker(
       );
     }
   } finally {
-    if (signal.aborted) ctx.cleanup(TEXT.cleanup[stage]);
+    if (signal.aborted) ctx.cleanup(t.cleanup[stage]);
   }
 }

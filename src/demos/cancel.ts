@@ -23,6 +23,7 @@
  */
 import { CancelledError, isCancellation } from '../primitives/errors.js';
 import type { Task } from '../primitives/task.js';
+import type { Lang } from '../trace/lang.js';
 import type { TraceEvent } from '../trace/types.js';
 import { judgeTime, relation as relationTo, seconds, timingNoise, toleranceText, unsure } from './checks.js';
 import { type CheckResult, type DemoContext, defineDemo } from './contract.js';
@@ -73,16 +74,89 @@ function stories(events: readonly TraceEvent[]): Map<string, Story> {
   return byTask;
 }
 
+/** Every text of this demo, as functions of their values. */
+const en = {
+  inTrace: (found: number, tasks: number) => `${found}/${tasks} workers in the trace`,
+  ended: (task: string, status: string) => `${task} ended ${status}`,
+  endedNotOk: (task: string, status: string) => `${task} ended ${status}, not ok`,
+  noRaise: (task: string) => `awaiting ${task} did not raise CancelledError with cancelled() true`,
+  raised: (tasks: number) =>
+    `${tasks === 1 ? 'await task' : `each of ${tasks} awaits`} raised CancelledError; cancelled() is true`,
+  neverCancelled: (task: string) => `${task} was never cancelled`,
+  noValue: (task: string) => `awaiting ${task} did not return a value with cancelled() false`,
+  returned: (tasks: number, partial: string) =>
+    `${tasks === 1 ? 'the task' : `each of ${tasks} tasks`} returned '${partial}'; cancelled() is false`,
+  neverCleaned: (task: string) => `${task} never cleaned up`,
+  resumedEarly: (task: string) => `the caller resumed before ${task} finished its cleanup`,
+  cleanedFirst: (tasks: number) =>
+    `${tasks === 1 ? 'the finally block' : `all ${tasks} finally blocks`} finished before await task returned`,
+  neverResumed: 'the caller never resumed',
+  elapsed: (elapsed: string, relation: string, after: string, cleanup: string, work: string) =>
+    `${elapsed} ${relation} ${after} + ${cleanup} cleanup, not the ${work} of work`,
+  cancelledAfter: (task: string) => `${task} was cancelled after it had finished`,
+  doneFirst: 'the work was done first: cancel() returned false, nothing to clean up',
+  setup: (tasks: number, work: string, after: string) =>
+    `${tasks === 1 ? 'a task' : `${tasks} tasks`} with ${work} of work; main cancels after ${after}`,
+  letWork: 'let them work',
+  requested: 'cancel() only requests it: the task runs its finally block, and await waits for that',
+  tooLate: 'cancel() returned false: the work was already done',
+  longWork: 'long work',
+  swallowed: (partial: string) => `--swallow: caught the cancellation, returns '${partial}' instead`,
+  closing: 'finally: closing the connection…',
+  cleanup: 'cleanup',
+  closed: 'connection closed',
+  gotValue: (task: string, value: string, cancelled: boolean) =>
+    `await ${task} → '${value}'; cancelled() is ${cancelled}`,
+  gotError: (task: string, cancelled: boolean) =>
+    `await ${task} raised CancelledError; cancelled() is ${cancelled}`,
+};
+
+const ko: typeof en = {
+  inTrace: (found, tasks) => `트레이스에 워커 ${found}/${tasks}개`,
+  ended: (task, status) => `${task}의 종료 상태: ${status}`,
+  endedNotOk: (task, status) => `${task}의 종료 상태: ${status} (ok가 아님)`,
+  noRaise: (task) => `await ${task}: cancelled()가 true인 CancelledError가 발생하지 않음`,
+  raised: (tasks) =>
+    `${tasks === 1 ? 'await task' : `await ${tasks}개 모두`} → CancelledError 발생; cancelled()는 true`,
+  neverCancelled: (task) => `${task}: 한 번도 취소되지 않음`,
+  noValue: (task) => `await ${task}: cancelled()가 false인 값이 돌아오지 않음`,
+  returned: (tasks, partial) =>
+    `${tasks === 1 ? '태스크가' : `태스크 ${tasks}개 모두`} '${partial}' 반환; cancelled()는 false`,
+  neverCleaned: (task) => `${task}: 정리하지 않음`,
+  resumedEarly: (task) => `${task}의 정리가 끝나기 전에 호출한 쪽이 재개됨`,
+  cleanedFirst: (tasks) =>
+    `${tasks === 1 ? 'finally 블록이' : `finally 블록 ${tasks}개 모두`} await task가 돌아오기 전에 끝남`,
+  neverResumed: '호출한 쪽이 재개되지 않음',
+  elapsed: (elapsed, relation, after, cleanup, work) =>
+    `${elapsed} ${relation} ${after} + 정리 ${cleanup}, 작업 시간 ${work}만큼 걸리지 않음`,
+  cancelledAfter: (task) => `${task}: 끝난 뒤에 취소됨`,
+  doneFirst: '작업이 먼저 끝남: cancel()은 false를 반환했고 정리할 것이 없음',
+  setup: (tasks, work, after) =>
+    `${tasks === 1 ? '태스크 하나' : `태스크 ${tasks}개`}가 ${work}짜리 작업을 하고, main은 ${after} 뒤에 취소합니다`,
+  letWork: '작업하게 둠',
+  requested: 'cancel()은 요청일 뿐입니다: 태스크가 finally 블록을 실행하고, await는 그것을 기다립니다',
+  tooLate: 'cancel()이 false를 반환: 작업이 이미 끝났습니다',
+  longWork: '긴 작업',
+  swallowed: (partial) => `--swallow: 취소를 잡고 대신 '${partial}' 반환`,
+  closing: 'finally: 연결을 닫는 중…',
+  cleanup: '정리',
+  closed: '연결 닫힘',
+  gotValue: (task, value, cancelled) => `await ${task} → '${value}'; cancelled()는 ${cancelled}`,
+  gotError: (task, cancelled) => `await ${task} → CancelledError 발생; cancelled()는 ${cancelled}`,
+};
+
+export const TEXT = { en, ko };
+
 /** Passes with `ok` when `wrong` finds nothing wrong with any of the `tasks` workers. */
 function everyWorker(
   events: readonly TraceEvent[],
   tasks: number,
   wrong: (task: string, story: Story) => string | undefined,
   ok: string,
+  lang: Lang = 'en',
 ): CheckResult {
   const workers = [...stories(events)].filter(([task]) => task.startsWith(WORKER));
-  if (workers.length !== tasks)
-    return { ok: false, detail: `${workers.length}/${tasks} workers in the trace` };
+  if (workers.length !== tasks) return { ok: false, detail: TEXT[lang].inTrace(workers.length, tasks) };
   for (const [task, story] of workers) {
     const problem = wrong(task, story);
     if (problem !== undefined) return { ok: false, detail: problem };
@@ -94,62 +168,69 @@ export default defineDemo<CancelOptions>({
   checks: [
     {
       name: 'the task ended cancelled',
+      ko: '태스크가 취소된 채 끝남',
       when: (options) => inTime(options) && !options.swallow,
-      verify: (events, { tasks }) =>
+      verify: (events, { tasks }, lang = 'en') =>
         everyWorker(
           events,
           tasks,
           (task, { end, outcome }) => {
             if (end?.data?.status !== 'cancelled')
-              return `${task} ended ${String(end?.data?.status ?? 'never')}`;
+              return TEXT[lang].ended(task, String(end?.data?.status ?? 'never'));
             if (outcome?.data?.outcome !== 'CancelledError' || outcome.data.cancelled !== true)
-              return `awaiting ${task} did not raise CancelledError with cancelled() true`;
+              return TEXT[lang].noRaise(task);
             return undefined;
           },
-          `${tasks === 1 ? 'await task' : `each of ${tasks} awaits`} raised CancelledError; cancelled() is true`,
+          TEXT[lang].raised(tasks),
+          lang,
         ),
     },
     {
       name: 'the cancellation was swallowed',
+      ko: '취소가 삼켜짐',
       when: (options) => inTime(options) && options.swallow,
-      verify: (events, { tasks }) =>
+      verify: (events, { tasks }, lang = 'en') =>
         everyWorker(
           events,
           tasks,
           (task, { cancel, end, outcome }) => {
-            if (cancel === undefined) return `${task} was never cancelled`;
+            if (cancel === undefined) return TEXT[lang].neverCancelled(task);
             if (end?.data?.status !== 'ok')
-              return `${task} ended ${String(end?.data?.status ?? 'never')}, not ok`;
+              return TEXT[lang].endedNotOk(task, String(end?.data?.status ?? 'never'));
             if (outcome?.data?.outcome !== 'result' || outcome.data.cancelled !== false)
-              return `awaiting ${task} did not return a value with cancelled() false`;
+              return TEXT[lang].noValue(task);
             return undefined;
           },
-          `${tasks === 1 ? 'the task' : `each of ${tasks} tasks`} returned '${PARTIAL}'; cancelled() is false`,
+          TEXT[lang].returned(tasks, PARTIAL),
+          lang,
         ),
     },
     {
       name: 'cleanup ran before the caller resumed',
+      ko: '호출한 쪽이 재개되기 전에 정리가 실행됨',
       when: inTime,
-      verify: (events, { tasks }) =>
+      verify: (events, { tasks }, lang = 'en') =>
         everyWorker(
           events,
           tasks,
           (task, { cancel, cleanup, outcomeIndex }) => {
             if (cleanup === undefined || cancel === undefined || cleanup < cancel)
-              return `${task} never cleaned up`;
-            if (outcomeIndex === undefined || outcomeIndex < cleanup)
-              return `the caller resumed before ${task} finished its cleanup`;
+              return TEXT[lang].neverCleaned(task);
+            if (outcomeIndex === undefined || outcomeIndex < cleanup) return TEXT[lang].resumedEarly(task);
             return undefined;
           },
-          `${tasks === 1 ? 'the finally block' : `all ${tasks} finally blocks`} finished before await task returned`,
+          TEXT[lang].cleanedFirst(tasks),
+          lang,
         ),
     },
     {
       name: 'elapsed',
+      ko: '경과 시간',
       when: inTime,
-      verify(events, { after, cleanup, work }) {
+      verify(events, { after, cleanup, work }, lang = 'en') {
+        const t = TEXT[lang];
         const outcomes = events.filter((event) => event.type === OUTCOME);
-        if (outcomes.length === 0) return { ok: false, detail: 'the caller never resumed' };
+        if (outcomes.length === 0) return { ok: false, detail: t.neverResumed };
         const elapsed = Math.max(...outcomes.map((event) => event.t));
         const expected = (after + cleanup) * 1000;
         const noise = timingNoise(events);
@@ -161,6 +242,17 @@ export default defineDemo<CancelOptions>({
         const ok = verdict === 'expected';
         const relation = ok ? relationTo(elapsed, expected, noise) : '≠';
         const tolerance = noise.virtual ? '' : `; ${toleranceText(noise)}`;
+        if (lang === 'ko')
+          return {
+            ok,
+            detail: t.elapsed(
+              seconds(elapsed),
+              relation,
+              seconds(after * 1000),
+              seconds(cleanup * 1000),
+              seconds(work * 1000),
+            ),
+          };
         return {
           ok,
           detail: ok
@@ -177,54 +269,53 @@ export default defineDemo<CancelOptions>({
     },
     {
       name: 'a cancel after the end does nothing',
+      ko: '끝난 뒤의 취소는 아무 일도 하지 않음',
       when: (options) => !inTime(options),
-      verify: (events, { tasks }) =>
+      verify: (events, { tasks }, lang = 'en') =>
         everyWorker(
           events,
           tasks,
           (task, { cancel, cleanup, end }) => {
-            if (end?.data?.status !== 'ok') return `${task} ended ${String(end?.data?.status ?? 'never')}`;
-            if (cancel !== undefined || cleanup !== undefined)
-              return `${task} was cancelled after it had finished`;
+            if (end?.data?.status !== 'ok')
+              return TEXT[lang].ended(task, String(end?.data?.status ?? 'never'));
+            if (cancel !== undefined || cleanup !== undefined) return TEXT[lang].cancelledAfter(task);
             return undefined;
           },
-          'the work was done first: cancel() returned false, nothing to clean up',
+          TEXT[lang].doneFirst,
+          lang,
         ),
     },
   ],
 
   async run(ctx) {
     const { tasks, work, after } = ctx.options;
-    const who = tasks === 1 ? 'a task' : `${tasks} tasks`;
-    ctx.log(`${who} with ${seconds(work * 1000)} of work; main cancels after ${seconds(after * 1000)}`);
+    const t = TEXT[ctx.lang];
+    ctx.log(t.setup(tasks, seconds(work * 1000), seconds(after * 1000)));
     const workers: Task<string>[] = [];
     for (let i = 1; i <= tasks; i++) workers.push(ctx.task(`${WORKER}${i}`, (signal) => worker(ctx, signal)));
-    await ctx.sleep(after * 1000, { signal: ctx.signal, note: 'let them work' });
+    await ctx.sleep(after * 1000, { signal: ctx.signal, note: t.letWork });
     const requested = workers.filter((task) => task.cancel()).length;
-    ctx.log(
-      requested > 0
-        ? 'cancel() only requests it: the task runs its finally block, and await waits for that'
-        : 'cancel() returned false: the work was already done',
-    );
+    ctx.log(requested > 0 ? t.requested : t.tooLate);
     for (const task of workers) await observe(ctx, task);
   },
 });
 
 async function worker(ctx: DemoContext<CancelOptions>, signal: AbortSignal): Promise<string> {
   const { work, cleanup, swallow } = ctx.options;
+  const t = TEXT[ctx.lang];
   try {
-    await ctx.sleep(work * 1000, { signal, note: 'long work' });
+    await ctx.sleep(work * 1000, { signal, note: t.longWork });
     return 'finished';
   } catch (err) {
     if (!swallow || !isCancellation(err)) throw err;
-    ctx.log(`--swallow: caught the cancellation, returns '${PARTIAL}' instead`);
+    ctx.log(t.swallowed(PARTIAL));
     return PARTIAL;
   } finally {
     if (signal.aborted) {
-      ctx.log('finally: closing the connection…');
+      ctx.log(t.closing);
       // No signal here: the cleanup must not be cut short by the cancellation it handles.
-      await ctx.sleep(cleanup * 1000, { note: 'cleanup' });
-      ctx.cleanup('connection closed');
+      await ctx.sleep(cleanup * 1000, { note: t.cleanup });
+      ctx.cleanup(t.closed);
     }
   }
 }
@@ -235,15 +326,9 @@ async function observe(ctx: DemoContext<CancelOptions>, task: Task<string>): Pro
     ctx.tracer.emit(OUTCOME, { data: { task: task.name, ...data, cancelled: task.cancelled() }, msg });
   try {
     const value = await task;
-    outcome(
-      { outcome: 'result', value },
-      `await ${task.name} → '${value}'; cancelled() is ${task.cancelled()}`,
-    );
+    outcome({ outcome: 'result', value }, TEXT[ctx.lang].gotValue(task.name, value, task.cancelled()));
   } catch (err) {
     if (!(err instanceof CancelledError) || ctx.signal.aborted) throw err;
-    outcome(
-      { outcome: 'CancelledError' },
-      `await ${task.name} raised CancelledError; cancelled() is ${task.cancelled()}`,
-    );
+    outcome({ outcome: 'CancelledError' }, TEXT[ctx.lang].gotError(task.name, task.cancelled()));
   }
 }

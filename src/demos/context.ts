@@ -7,6 +7,7 @@ import { RealClock } from '../primitives/real-clock.js';
 import { createTask, type Task } from '../primitives/task.js';
 import { checkMs } from '../primitives/task-args.js';
 import { VirtualClock } from '../primitives/virtual-clock.js';
+import type { Lang } from '../trace/lang.js';
 import type { Recorder } from '../trace/recorder.js';
 import { blockingJob, runBlocking } from './blocking.js';
 import type { DemoContext } from './contract.js';
@@ -28,7 +29,7 @@ export interface RunContext<O> {
  */
 export function createContext<O>(
   options: O,
-  parts: { clock: Clock; random: Random; recorder: Recorder; signal: AbortSignal },
+  parts: { clock: Clock; random: Random; recorder: Recorder; signal: AbortSignal; lang?: Lang },
 ): RunContext<O> {
   const { clock, random, recorder, signal } = parts;
   const live = new Set<Task<unknown>>();
@@ -45,6 +46,7 @@ export function createContext<O>(
 
   const ctx: DemoContext<O> = {
     options,
+    lang: parts.lang ?? 'en',
     clock,
     random,
     tracer: recorder,

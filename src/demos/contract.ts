@@ -12,6 +12,7 @@ import type { Executor } from '../node/executor.js';
 import type { Clock } from '../primitives/clock.js';
 import type { Random } from '../primitives/random.js';
 import type { Task } from '../primitives/task.js';
+import type { Lang } from '../trace/lang.js';
 import type { TraceEvent, Tracer } from '../trace/types.js';
 import type { BlockingCall, BlockingKind } from './blocking.js';
 
@@ -62,6 +63,14 @@ export type SpecFor<V> = [V] extends [boolean]
 /** Option specs keyed by the option's camelCase name (`poolSize` → `--pool-size`), in display order. */
 export type OptionSpecs<O> = { [K in keyof O]: SpecFor<O[K]> };
 
+/** A demo's words for `list` and `--help`, in one language: every option described. */
+export interface DemoInfoText<O> {
+  title: string;
+  pattern: string;
+  explanation: readonly string[];
+  options: { readonly [K in keyof O]: string };
+}
+
 /** What the registry knows about a demo without loading it. */
 export interface DemoInfo<O = Record<string, unknown>> {
   /** The command name (`semaphore`). */
@@ -73,12 +82,14 @@ export interface DemoInfo<O = Record<string, unknown>> {
   /** One to three lines shown in the run header and in `--help`. */
   explanation: readonly string[];
   options: OptionSpecs<O>;
+  /** The same words in Korean (`--lang ko`): title, pattern, explanation and every option's description. */
+  ko: DemoInfoText<O>;
   /**
    * Checks option values together, once each is within its own range: returns
    * what is wrong, naming the options and the limit (a usage error), or
    * `undefined`. E.g. a cap on `--tasks × --increments`.
    */
-  validate?(options: O): string | undefined;
+  validate?(options: O, lang?: Lang): string | undefined;
   /**
    * How long a run with these options takes on the real clock at speed 1, in
    * ms, from the demo's own model (random draws at their expected values): the
@@ -112,18 +123,22 @@ export interface CheckResult {
 
 /** A property of a run, computed from its events alone, so it can be tested on hand-made traces. */
 export interface Check<O = Record<string, unknown>> {
+  /** The check's name in English: stable, it is the `check` event's `data.name`. */
   name: string;
+  /** Its name in Korean. */
+  ko: string;
   /** Whether the check applies to a run with these options (default: always), e.g. only with `--no-lock`. */
   when?(options: O): boolean;
-  verify(events: readonly TraceEvent[], options: O): CheckResult;
+  /** `detail` is in `lang` (default English). */
+  verify(events: readonly TraceEvent[], options: O, lang?: Lang): CheckResult;
   /**
    * The same check fed one event at a time, keeping only what it needs
    * (counters, running maxima, per-task state), so a run that does not keep
    * its trace (the CLI) can check 10^5 tasks in bounded memory. It must give
-   * the result `verify` gives on the same events. Without it, such a run
-   * keeps every event for `verify`.
+   * the result `verify` gives on the same events (in `lang`, default English).
+   * Without it, such a run keeps every event for `verify`.
    */
-  follow?(options: O): CheckFollower;
+  follow?(options: O, lang?: Lang): CheckFollower;
 }
 
 /** A check in progress: sees each event of the run (from `run.start` to the last before the checks), then answers. */
@@ -148,6 +163,11 @@ export interface DemoModule<O = Record<string, unknown>> {
 export interface DemoContext<O = Record<string, unknown>> {
   /** The validated option values. */
   readonly options: O;
+  /**
+   * The run's language (`--lang`, else the environment's): pick the demo's
+   * catalogue with it (`TEXT[ctx.lang]`) for every text it logs.
+   */
+  readonly lang: Lang;
   readonly clock: Clock;
   /** Seeded by `--seed`: draw every random number from it. */
   readonly random: Random;
@@ -214,4 +234,16 @@ export interface DemoContext<O = Record<string, unknown>> {
 /** Declares a demo module with its option type checked against the registry entry. */
 export function defineDemo<O>(demo: DemoModule<O>): DemoModule<O> {
   return demo;
+}
+
+/** A demo's words in `lang`: English from the entry itself, Korean from its `ko`. */
+export function infoText<O>(info: DemoInfo<O>, lang: Lang): DemoInfoText<O> {
+  if (lang === 'ko') return info.ko;
+  const options = Object.fromEntries(
+    Object.entries(info.options as Record<string, OptionSpec>).map(([name, spec]) => [
+      name,
+      spec.description,
+    ]),
+  ) as { [K in keyof O]: string };
+  return { title: info.title, pattern: info.pattern, explanation: info.explanation, options };
 }

@@ -47,34 +47,79 @@ function wakeUps(events: readonly TraceEvent[]) {
   return woken;
 }
 
+/** Every text of this demo, as functions of their values. */
+const en = {
+  early: (task: string, at: string) => `${task} resumed at +${at} with no set since its wait`,
+  followsSet: 'every wake-up follows a set()',
+  neverSet: 'the event was never set',
+  resumed: (resumed: number, expected: number) => `${resumed}/${expected} waiters resumed`,
+  lateWake: (task: string, after: string) => `${task} resumed ${after} after the set`,
+  allResumed: (expected: number, at: string, clear: boolean) =>
+    `${expected}/${expected} resumed at +${at}, as the event was set${clear ? ' the first time' : ''}`,
+  neverWaited: (late: string) => `${late} never waited after clear()`,
+  noLaterSet: (late: string) => `${late} did not resume on a later set()`,
+  lateOk: (late: string, from: string, set: string) =>
+    `${late} waited from +${from} to the next set at +${set}`,
+  setup: (waiters: number, event: string, after: string) =>
+    `${waiters} waiters block on ${event}.wait(); the setter sets it after ${after}`,
+  arrivesLate: 'arrives late',
+  stoppedWaiting: (event: string) => `stopped waiting for ${event}`,
+  neverArrived: 'never arrived',
+  gettingReady: 'getting ready',
+  cleared: 'cleared: the waiters already woken still resume; a new wait() now blocks until the next set()',
+  gettingReadyAgain: 'getting ready again',
+  setterNeverSet: (event: string) => `${event} never set`,
+  stoppedAfter: (sets: number) => `stopped after ${sets} set()`,
+};
+
+const ko: typeof en = {
+  early: (task, at) => `${task}: wait 뒤로 set이 없었는데 +${at}에 재개됨`,
+  followsSet: '모든 깨어남이 set() 뒤에 일어남',
+  neverSet: '이벤트가 한 번도 set되지 않음',
+  resumed: (resumed, expected) => `대기자 ${resumed}/${expected}개 재개`,
+  lateWake: (task, after) => `${task}: set 뒤 ${after} 만에 재개됨`,
+  allResumed: (expected, at, clear) =>
+    `${expected}/${expected}개가 이벤트가 ${clear ? '처음 ' : ''}set된 +${at}에 재개됨`,
+  neverWaited: (late) => `${late}: clear() 뒤에 기다린 적 없음`,
+  noLaterSet: (late) => `${late}: 다음 set()에서 재개되지 않음`,
+  lateOk: (late, from, set) => `${late}: +${from}부터 다음 set인 +${set}까지 기다림`,
+  setup: (waiters, event, after) =>
+    `대기자 ${waiters}개가 ${event}.wait()에서 막히고, 설정자는 ${after} 뒤에 set합니다`,
+  arrivesLate: '늦게 도착',
+  stoppedWaiting: (event) => `${event} 기다리기를 멈춤`,
+  neverArrived: '도착하지 못함',
+  gettingReady: '준비 중',
+  cleared: 'clear됨: 이미 깨어난 대기자는 그대로 재개하고, 새 wait()는 다음 set()까지 막힙니다',
+  gettingReadyAgain: '다시 준비 중',
+  setterNeverSet: (event) => `${event}: set하지 못함`,
+  stoppedAfter: (sets) => `set() ${sets}번 뒤 멈춤`,
+};
+
+export const TEXT = { en, ko };
+
 export default defineDemo<EventOptions>({
   checks: [
     {
       name: 'no waiter resumes before the set',
-      verify(events) {
+      ko: 'set 전에 재개한 대기자 없음',
+      verify(events, _options, lang = 'en') {
+        const t = TEXT[lang];
         const early = wakeUps(events).find((wake) => !wake.afterSet);
-        if (early !== undefined) {
-          return {
-            ok: false,
-            detail: `${early.task} resumed at +${seconds(early.t)} with no set since its wait`,
-          };
-        }
+        if (early !== undefined) return { ok: false, detail: t.early(early.task, seconds(early.t)) };
         const sets = events.filter((event) => event.type === 'event.set' && event.resource === EVENT).length;
-        return {
-          ok: sets > 0,
-          detail: sets > 0 ? 'every wake-up follows a set()' : 'the event was never set',
-        };
+        return { ok: sets > 0, detail: sets > 0 ? t.followsSet : t.neverSet };
       },
     },
     {
       name: 'every waiter resumes after it',
-      verify(events, { waiters, clear, delay }) {
+      ko: '모든 대기자가 set 뒤에 재개됨',
+      verify(events, { waiters, clear, delay }, lang = 'en') {
+        const t = TEXT[lang];
         const noise = timingNoise(events);
         const woken = wakeUps(events).filter((wake) => wake.afterSet && wake.task.startsWith(WAITER));
         const expected = waiters;
         const names = new Set(woken.map((wake) => wake.task));
-        if (names.size !== expected)
-          return { ok: false, detail: `${names.size}/${expected} waiters resumed` };
+        if (names.size !== expected) return { ok: false, detail: t.resumed(names.size, expected) };
         // Woken by the set, a waiter resumes at once; one that missed it would wait for a later one, a delay on.
         const latest = woken.reduce((worst, wake) =>
           wake.t - wake.set! > worst.t - worst.set! ? wake : worst,
@@ -83,10 +128,10 @@ export default defineDemo<EventOptions>({
         const verdict = judgeTime(after, 0, delay * 1000, noise);
         if (verdict === 'unsure')
           return unsure(`${latest.task} resumed ${seconds(after)} after the set`, noise);
-        if (verdict === 'absent')
-          return { ok: false, detail: `${latest.task} resumed ${seconds(after)} after the set` };
+        if (verdict === 'absent') return { ok: false, detail: t.lateWake(latest.task, seconds(after)) };
         const at = woken[0]!.set!;
         const within = noise.virtual ? '' : `; the last ${seconds(after)} after it, ${toleranceText(noise)}`;
+        if (lang === 'ko') return { ok: true, detail: t.allResumed(expected, seconds(at), clear) };
         return {
           ok: true,
           detail: `${expected}/${expected} resumed at +${seconds(at)}, as the event was set${clear ? ' the first time' : ''}${within}`,
@@ -95,8 +140,10 @@ export default defineDemo<EventOptions>({
     },
     {
       name: 'a cleared event blocks a late waiter',
+      ko: 'clear된 이벤트는 늦게 온 대기자를 막음',
       when: ({ clear }) => clear,
-      verify(events) {
+      verify(events, _options, lang = 'en') {
+        const t = TEXT[lang];
         let cleared = -1;
         let waited: TraceEvent | undefined;
         events.forEach((event, index) => {
@@ -104,15 +151,10 @@ export default defineDemo<EventOptions>({
           if (event.type === 'event.clear') cleared = index;
           if (event.type === 'wait' && event.task === LATE && cleared >= 0) waited ??= event;
         });
-        if (waited === undefined) return { ok: false, detail: `${LATE} never waited after clear()` };
+        if (waited === undefined) return { ok: false, detail: t.neverWaited(LATE) };
         const wake = wakeUps(events).find((w) => w.task === LATE);
-        if (wake === undefined || !wake.afterSet) {
-          return { ok: false, detail: `${LATE} did not resume on a later set()` };
-        }
-        return {
-          ok: true,
-          detail: `${LATE} waited from +${seconds(waited.t)} to the next set at +${seconds(wake.set!)}`,
-        };
+        if (wake === undefined || !wake.afterSet) return { ok: false, detail: t.noLaterSet(LATE) };
+        return { ok: true, detail: t.lateOk(LATE, seconds(waited.t), seconds(wake.set!)) };
       },
     },
   ],
@@ -121,7 +163,7 @@ export default defineDemo<EventOptions>({
     const { waiters, delay, clear } = ctx.options;
     const ready = new Event({ name: EVENT, tracer: ctx.tracer });
     const delayMs = delay * 1000;
-    ctx.log(`${waiters} waiters block on ${EVENT}.wait(); the setter sets it after ${seconds(delayMs)}`);
+    ctx.log(TEXT[ctx.lang].setup(waiters, EVENT, seconds(delayMs)));
     const tasks = [];
     for (let i = 1; i <= waiters; i++) {
       tasks.push(ctx.task(`${WAITER}${i}`, (signal) => waiter(ctx, ready, signal)));
@@ -141,13 +183,14 @@ async function waiter(
   signal: AbortSignal,
   lateMs?: number,
 ): Promise<void> {
+  const t = TEXT[ctx.lang];
   let arrived = lateMs === undefined;
   try {
-    if (lateMs !== undefined) await ctx.sleep(lateMs, { signal, note: 'arrives late' });
+    if (lateMs !== undefined) await ctx.sleep(lateMs, { signal, note: t.arrivesLate });
     arrived = true;
     await ready.wait({ signal });
   } finally {
-    if (signal.aborted) ctx.cleanup(arrived ? `stopped waiting for ${EVENT}` : 'never arrived');
+    if (signal.aborted) ctx.cleanup(arrived ? t.stoppedWaiting(EVENT) : t.neverArrived);
   }
 }
 
@@ -157,18 +200,19 @@ async function setter(
   delayMs: number,
   signal: AbortSignal,
 ): Promise<void> {
+  const t = TEXT[ctx.lang];
   let sets = 0;
   try {
-    await ctx.sleep(delayMs, { signal, note: 'getting ready' });
+    await ctx.sleep(delayMs, { signal, note: t.gettingReady });
     ready.set();
     sets++;
     if (!ctx.options.clear) return;
     ready.clear();
-    ctx.log('cleared: the waiters already woken still resume; a new wait() now blocks until the next set()');
-    await ctx.sleep(delayMs, { signal, note: 'getting ready again' });
+    ctx.log(t.cleared);
+    await ctx.sleep(delayMs, { signal, note: t.gettingReadyAgain });
     ready.set();
     sets++;
   } finally {
-    if (signal.aborted) ctx.cleanup(sets === 0 ? `${EVENT} never set` : `stopped after ${sets} set()`);
+    if (signal.aborted) ctx.cleanup(sets === 0 ? t.setterNeverSet(EVENT) : t.stoppedAfter(sets));
   }
 }

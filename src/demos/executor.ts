@@ -24,6 +24,7 @@ import { type LoopLag, LoopLagMonitor } from '../node/loop-lag.js';
 import { Event } from '../primitives/event.js';
 import { gather } from '../primitives/gather.js';
 import { threadName } from '../trace/format.js';
+import { TRACE_TEXT } from '../trace/messages.js';
 import type { TraceEvent } from '../trace/types.js';
 import {
   BLOCKING_JOBS,
@@ -63,6 +64,154 @@ export const LAG = 'loop.lag';
 /** How long main hashes alone to learn one thread's rate (`--kind cpu`, real clock). */
 const CALIBRATION_MS = 100;
 
+const s_ = (n: number): string => (n === 1 ? '' : 's');
+
+/** Every text of this demo, as functions of their values. */
+const en = {
+  lag: (max: string, p99: string) => `; event-loop lag max ${max}, p99 ${p99}`,
+  neverTicked: 'the heartbeat never ticked',
+  noJob: 'no job ran on the executor',
+  gapTooLong: (max: string, beat: number) => `a gap of ${max} > the ${beat} ms beat: the loop was blocked`,
+  fewTicks: (during: number, ran: string, expected: number) =>
+    `${during} ticks while the jobs ran ${ran}, expected ${expected}`,
+  kept: (max: string, beat: number, during: number, lag: string) =>
+    `longest gap ${max} (beat ${beat} ms); ${during} ticks while the jobs ran${lag}`,
+  nothingBlocked: 'nothing blocked the main thread',
+  noTickAfter: 'no tick came after the block',
+  gapShorter: (gap: string, blocked: string) =>
+    `the longest gap, ${gap}, is shorter than the ${blocked} block`,
+  stalled: (gap: string, blocked: string, lag: string) =>
+    `no tick for ${gap} while the main thread was blocked ${blocked}${lag}`,
+  wrongResult: 'a wrong result',
+  returned: (returned: number, jobs: number) => `${returned}/${jobs} calls returned`,
+  sleptMs: 'the ms it slept',
+  hashedRounds: 'the rounds it hashed',
+  resultOk: (jobs: number, msg: string, returns: string) => `${jobs}/${jobs}: ${msg}, ${returns}`,
+  onMain: (job: unknown) => `job ${job} ran on the main thread`,
+  jobEnded: (job: unknown, status: string) => `job ${job} ended ${status}`,
+  startedEnded: (started: number, ended: number, jobs: number) =>
+    `${started} started, ${ended} ended of ${jobs} jobs`,
+  tooMany: (most: number, poolSize: number) => `${most} jobs at once on a pool of ${poolSize}`,
+  tooFew: (most: number, expected: number) => `at most ${most} at once, never ${expected}`,
+  tooSlow: (span: string, rounds: number, block: string) => `${span} for ${rounds} round(s) of ${block}`,
+  threads: (n: number) => `${n} threads`,
+  onThreads: (on: string) => `on ${on}, not the main thread`,
+  onThreadsMany: (on: string, most: number, span: string, jobs: number, block: string) =>
+    `on ${on}, ${most} at once: ${span} for ${jobs} × ${block}`,
+  ticks: 'the heartbeat ticks',
+  ticksOn: 'the heartbeat ticks on',
+  lagEvent: (max: string, p99: string, samples: number) =>
+    `event-loop lag (monitorEventLoopDelay): max ${max}, p99 ${p99}, over ${samples} samples`,
+  stalledInline: (longest: string) =>
+    `the heartbeat stalled ${longest}: while the main thread was blocked, no timer could fire`,
+  neverMissed: (longest: string, jobs: number) =>
+    `the heartbeat never missed a beat (longest gap ${longest}): the main thread stayed free while ${jobs === 1 ? 'the call' : 'the calls'} ran on worker threads`,
+  tryCpu: (poolSize: number) =>
+    `for CPU-bound work, try --kind cpu --jobs ${poolSize}: the threads run JavaScript in parallel`,
+  whatSleep: 'blockingSleep (Atomics.wait: the thread blocks, like synchronous I/O)',
+  whatCpu: 'cpuWork (hashing: the thread computes)',
+  setup: (beat: number, jobs: number, block: number, what: string) =>
+    `a heartbeat ticks every ${beat} ms on the main thread; ${jobs === 1 ? `a ${block} s call to ${what}` : `${jobs} calls of ${block} s to ${what}`}`,
+  inline: '--inline: called on the main thread, as a plain function call: nothing else runs until it returns',
+  offloaded: (poolSize: number) =>
+    `offloaded to the executor (${poolSize} worker thread${s_(poolSize)}), as run_in_executor: the main thread only awaits`,
+  gil: 'Python needs a process pool for CPU work (the GIL); each Node worker thread has its own V8 isolate, so threads compute in parallel',
+  virtualInline: (block: number, token: string) =>
+    `virtual clock: the ${block} s block is modelled (VirtualClock.busy moves time on, timers due meanwhile fire late); the real call is a token, ${token}`,
+  virtualPool: (block: number, token: string) =>
+    `virtual clock: the ${block} s are modelled (each job holds a worker slot that long) while a real worker thread runs a token, ${token}`,
+  inlineTook: (jobs: number, took: string, work: string) =>
+    `${jobs} calls took ${took}: one after the other, on the one main thread (${work})`,
+  allAtOnce: 'all at once',
+  roundsOf: (rounds: number, of: number) => `${rounds} rounds of ${of}`,
+  rateHint: " (on the real clock, each job's hashing rate shows whether real threads ran in parallel)",
+  slots: (poolSize: number, hint: string) => `${poolSize} modelled worker slot${s_(poolSize)}${hint}`,
+  threadCount: (poolSize: number) => `${poolSize} thread${s_(poolSize)}`,
+  jobsTook: (jobs: number, took: string, work: string, shape: string, lanes: string) =>
+    `${jobs} jobs took ${took} for ${work} of work: ${shape} on ${lanes}`,
+  ownCore: 'each thread had a core of its own: they computed in parallel',
+  sharedCores: 'the threads shared the cores (more threads than free cores)',
+  rates: (shown: string, solo: number, verdict: string) =>
+    `each job hashed at ${shown} of one thread's rate alone (${solo} M rounds/s): ${verdict}`,
+  tick: (n: number, gap: string, late: boolean) =>
+    `tick ${n}, ${gap} after the last${late ? ': it could not fire while the main thread was blocked' : ''}`,
+  heartbeatStopped: (n: number) => `heartbeat stopped after ${n} ticks`,
+  blockingInline: 'a blocking call, inline',
+  jobCancelled:
+    "job cancelled: a running job's worker thread is terminated (and replaced), a queued one never starts",
+};
+
+const ko: typeof en = {
+  lag: (max, p99) => `; 이벤트 루프 지연 최대 ${max}, p99 ${p99}`,
+  neverTicked: '하트비트가 한 번도 뛰지 않음',
+  noJob: '익스큐터에서 실행된 작업이 없음',
+  gapTooLong: (max, beat) => `간격 ${max} > 박자 ${beat} ms: 루프가 막혔음`,
+  fewTicks: (during, ran, expected) => `작업이 ${ran} 도는 동안 박동 ${during}번, 예상 ${expected}번`,
+  kept: (max, beat, during, lag) =>
+    `가장 긴 간격 ${max} (박자 ${beat} ms); 작업이 도는 동안 박동 ${during}번${lag}`,
+  nothingBlocked: '메인 스레드를 막은 것이 없음',
+  noTickAfter: '블로킹 뒤에 박동이 없음',
+  gapShorter: (gap, blocked) => `가장 긴 간격 ${gap} < 블로킹 ${blocked}`,
+  stalled: (gap, blocked, lag) => `메인 스레드가 ${blocked} 막힌 동안 ${gap} 동안 박동 없음${lag}`,
+  wrongResult: '잘못된 결과',
+  returned: (returned, jobs) => `호출 ${returned}/${jobs}개 반환`,
+  sleptMs: '잔 시간(ms)',
+  hashedRounds: '해싱한 라운드 수',
+  resultOk: (jobs, msg, returns) => `${jobs}/${jobs}: ${msg}, 반환값은 ${returns}`,
+  onMain: (job) => `작업 ${job}: 메인 스레드에서 실행됨`,
+  jobEnded: (job, status) => `작업 ${job}의 종료 상태: ${status}`,
+  startedEnded: (started, ended, jobs) => `작업 ${jobs}개 중 ${started}개 시작, ${ended}개 종료`,
+  tooMany: (most, poolSize) => `풀 크기 ${poolSize}에 작업 ${most}개가 동시에 실행됨`,
+  tooFew: (most, expected) => `동시에 최대 ${most}개, ${expected}개에 이르지 못함`,
+  tooSlow: (span, rounds, block) => `${block}짜리 ${rounds}라운드에 ${span} 걸림`,
+  threads: (n) => `스레드 ${n}개`,
+  onThreads: (on) => `${on}에서 실행, 메인 스레드가 아님`,
+  onThreadsMany: (on, most, span, jobs, block) => `${on}에서 동시에 ${most}개: ${jobs} × ${block}에 ${span}`,
+  ticks: '하트비트가 뜀',
+  ticksOn: '하트비트가 계속 뜀',
+  lagEvent: (max, p99, samples) =>
+    `이벤트 루프 지연 (monitorEventLoopDelay): 최대 ${max}, p99 ${p99}, 표본 ${samples}개`,
+  stalledInline: (longest) =>
+    `하트비트가 ${longest} 멈췄습니다: 메인 스레드가 막힌 동안 어떤 타이머도 실행될 수 없습니다`,
+  neverMissed: (longest, jobs) =>
+    `하트비트는 한 박자도 놓치지 않았습니다 (가장 긴 간격 ${longest}): ${jobs === 1 ? '호출이' : '호출들이'} 워커 스레드에서 도는 동안 메인 스레드는 자유로웠습니다`,
+  tryCpu: (poolSize) =>
+    `CPU 작업이라면 이렇게 해 보세요: --kind cpu --jobs ${poolSize} (스레드들이 JavaScript를 병렬로 실행합니다)`,
+  whatSleep: 'blockingSleep (Atomics.wait: 동기 I/O처럼 스레드가 막힘)',
+  whatCpu: 'cpuWork (해싱: 스레드가 계산함)',
+  setup: (beat, jobs, block, what) =>
+    `메인 스레드에서 ${beat} ms마다 하트비트가 뜁니다; ${block}초짜리 호출 ${jobs === 1 ? '하나' : `${jobs}개`}: ${what}`,
+  inline:
+    '--inline: 메인 스레드에서 평범한 함수 호출처럼 부릅니다: 돌아올 때까지 다른 것은 아무것도 돌지 않습니다',
+  offloaded: (poolSize) =>
+    `run_in_executor처럼 익스큐터(워커 스레드 ${poolSize}개)로 넘깁니다: 메인 스레드는 await만 합니다`,
+  gil: '파이썬은 CPU 작업에 프로세스 풀이 필요합니다(GIL). Node 워커 스레드는 각자 V8 isolate를 가지므로 병렬로 계산합니다',
+  virtualInline: (block, token) =>
+    `가상 시계: ${block}초 블로킹을 모델링합니다 (VirtualClock.busy가 시간을 옮기고, 그사이 만기된 타이머는 늦게 실행됨); 실제 호출은 형식적인 ${token}`,
+  virtualPool: (block, token) =>
+    `가상 시계: ${block}초를 모델링합니다 (작업마다 그만큼 워커 슬롯을 차지함); 실제 워커 스레드는 형식적인 호출 ${token}만 실행`,
+  inlineTook: (jobs, took, work) =>
+    `호출 ${jobs}개에 ${took}: 하나뿐인 메인 스레드에서 하나씩 차례로 (${work})`,
+  allAtOnce: '한꺼번에',
+  roundsOf: (rounds, of) => `${of}개씩 ${rounds}라운드`,
+  rateHint: ' (실제 시계에서는 작업별 해싱 속도로 스레드가 정말 병렬로 돌았는지 알 수 있음)',
+  slots: (poolSize, hint) => `모델링한 워커 슬롯 ${poolSize}개${hint}`,
+  threadCount: (poolSize) => `스레드 ${poolSize}개`,
+  jobsTook: (jobs, took, work, shape, lanes) =>
+    `작업 ${jobs}개, 작업량 ${work}에 ${took}: ${lanes}에서 ${shape}`,
+  ownCore: '스레드마다 코어를 하나씩 가짐: 병렬로 계산했음',
+  sharedCores: '스레드들이 코어를 나눠 씀 (남는 코어보다 스레드가 많음)',
+  rates: (shown, solo, verdict) =>
+    `각 작업의 해싱 속도는 스레드 하나만 돌 때(초당 ${solo}M 라운드)의 ${shown}: ${verdict}`,
+  tick: (n, gap, late) =>
+    `박동 ${n}, 지난번에서 ${gap}${late ? ': 메인 스레드가 막힌 동안 실행될 수 없었음' : ''}`,
+  heartbeatStopped: (n) => `박동 ${n}번 뒤 하트비트 멈춤`,
+  blockingInline: '블로킹 호출, 인라인',
+  jobCancelled: '작업 취소: 실행 중인 작업의 워커 스레드는 종료(후 교체)되고, 큐에 있던 작업은 시작하지 않음',
+};
+
+export const TEXT = { en, ko };
+
 /** The gaps from the heartbeat's start to its first tick and between its ticks, in order. */
 function gaps(events: readonly TraceEvent[]): { from: number; to: number }[] {
   const out: { from: number; to: number }[] = [];
@@ -92,8 +241,8 @@ function startupMs(events: readonly TraceEvent[]): number {
   return most;
 }
 
-function lagText(lag: LoopLag | undefined): string {
-  return lag === undefined ? '' : `; event-loop lag max ${ms(lag.maxMs)}, p99 ${ms(lag.p99Ms)}`;
+function lagText(lag: LoopLag | undefined, t: typeof en): string {
+  return lag === undefined ? '' : t.lag(ms(lag.maxMs), ms(lag.p99Ms));
 }
 
 const ms = (n: number): string => `${Math.round(n * 10) / 10} ms`;
@@ -102,15 +251,16 @@ export default defineDemo<ExecutorDemoOptions>({
   checks: [
     {
       name: 'the heartbeat kept ticking',
+      ko: '하트비트가 계속 뜀',
       when: ({ inline }) => !inline,
-      verify(events, { heartbeat, block }): CheckResult {
+      verify(events, { heartbeat, block }, lang = 'en'): CheckResult {
+        const t = TEXT[lang];
         const spans = gaps(events);
-        if (spans.length === 0) return { ok: false, detail: 'the heartbeat never ticked' };
+        if (spans.length === 0) return { ok: false, detail: t.neverTicked };
         const max = Math.max(...spans.map((gap) => gap.to - gap.from));
         const starts = events.filter((event) => event.type === 'executor.start').map((event) => event.t);
         const ends = events.filter((event) => event.type === 'executor.end').map((event) => event.t);
-        if (starts.length === 0 || ends.length === 0)
-          return { ok: false, detail: 'no job ran on the executor' };
+        if (starts.length === 0 || ends.length === 0) return { ok: false, detail: t.noJob };
         const [from, to] = [Math.min(...starts), Math.max(...ends)];
         const during = spans.filter((gap) => gap.to > from && gap.to < to).length;
         // Starting a worker thread costs the main thread a few wall ms, measured in the run as the
@@ -123,32 +273,39 @@ export default defineDemo<ExecutorDemoOptions>({
         if (verdict === 'absent')
           return {
             ok: false,
-            detail: noise.virtual
-              ? `a gap of ${seconds(max)} > the ${heartbeat} ms beat: the loop was blocked`
-              : `a gap of ${seconds(max)}, nearer ${against} than the ${heartbeat} ms beat: the loop was blocked`,
+            detail:
+              lang === 'ko'
+                ? t.gapTooLong(seconds(max), heartbeat)
+                : noise.virtual
+                  ? `a gap of ${seconds(max)} > the ${heartbeat} ms beat: the loop was blocked`
+                  : `a gap of ${seconds(max)}, nearer ${against} than the ${heartbeat} ms beat: the loop was blocked`,
           };
         // Virtual time is exact: every beat while the jobs ran must have ticked.
         const expected = Math.max(0, Math.floor((to - from) / heartbeat) - 1);
         if (noise.virtual && during < expected)
           return {
             ok: false,
-            detail: `${during} ticks while the jobs ran ${seconds(to - from)}, expected ${expected}`,
+            detail: t.fewTicks(during, seconds(to - from), expected),
           };
         const late = noise.virtual ? '' : `, far from ${against}; ${toleranceText(noise)}`;
+        if (lang === 'ko')
+          return { ok: true, detail: t.kept(seconds(max), heartbeat, during, lagText(lagOf(events), t)) };
         return {
           ok: true,
-          detail: `longest gap ${seconds(max)} (beat ${heartbeat} ms)${late}; ${during} ticks while the jobs ran${lagText(lagOf(events))}`,
+          detail: `longest gap ${seconds(max)} (beat ${heartbeat} ms)${late}; ${during} ticks while the jobs ran${lagText(lagOf(events), t)}`,
         };
       },
     },
     {
       name: 'the stall is visible',
+      ko: '멈춤이 드러남',
       when: ({ inline }) => inline,
-      verify(events, { block, heartbeat }): CheckResult {
+      verify(events, { block, heartbeat }, lang = 'en'): CheckResult {
+        const t = TEXT[lang];
         const busy = events.filter((event) => event.type === 'busy');
-        if (busy.length === 0) return { ok: false, detail: 'nothing blocked the main thread' };
+        if (busy.length === 0) return { ok: false, detail: t.nothingBlocked };
         const stall = gaps(events).find((gap) => gap.from <= busy[0]!.t && busy[0]!.t < gap.to);
-        if (stall === undefined) return { ok: false, detail: 'no tick came after the block' };
+        if (stall === undefined) return { ok: false, detail: t.noTickAfter };
         const blocked = busy
           .filter((event) => event.t >= stall.from && event.t < stall.to)
           .reduce((sum, event) => sum + Number(event.data?.ms), 0);
@@ -174,48 +331,55 @@ export default defineDemo<ExecutorDemoOptions>({
         if (verdict === 'absent') {
           return {
             ok: false,
-            detail: `the longest gap, ${seconds(gap)}, is shorter than the ${seconds(blocked)} block`,
+            detail:
+              lang === 'ko'
+                ? t.gapShorter(seconds(gap), seconds(blocked))
+                : `the longest gap, ${seconds(gap)}, is shorter than the ${seconds(blocked)} block`,
           };
         }
         const late = noise.virtual ? '' : `; ${toleranceText(noise)}`;
+        if (lang === 'ko')
+          return { ok: true, detail: t.stalled(seconds(gap), seconds(blocked), lagText(lagOf(events), t)) };
         return {
           ok: true,
-          detail: `no tick for ${seconds(gap)} while the main thread was blocked ${seconds(blocked)}${late}${lagText(lagOf(events))}`,
+          detail: `no tick for ${seconds(gap)} while the main thread was blocked ${seconds(blocked)}${late}${lagText(lagOf(events), t)}`,
         };
       },
     },
     {
       name: 'the result is correct',
-      verify(events, { jobs }): CheckResult {
+      ko: '결과가 올바름',
+      verify(events, { jobs }, lang = 'en'): CheckResult {
+        const t = TEXT[lang];
         const results = events.filter((event) => event.type === RESULT);
         const wrong = results.find(
           (event) => !isBlockingResult(event.data?.fn, event.data?.arg, event.data?.value),
         );
-        if (wrong !== undefined)
-          return { ok: false, detail: `${wrong.task}: ${wrong.msg ?? 'a wrong result'}` };
-        if (results.length !== jobs) return { ok: false, detail: `${results.length}/${jobs} calls returned` };
-        const returns =
-          results[0]!.data?.fn === BLOCKING_JOBS.sleep ? 'the ms it slept' : 'the rounds it hashed';
-        return { ok: true, detail: `${jobs}/${jobs}: ${results[0]!.msg}, ${returns}` };
+        if (wrong !== undefined) return { ok: false, detail: `${wrong.task}: ${wrong.msg ?? t.wrongResult}` };
+        if (results.length !== jobs) return { ok: false, detail: t.returned(results.length, jobs) };
+        const returns = results[0]!.data?.fn === BLOCKING_JOBS.sleep ? t.sleptMs : t.hashedRounds;
+        return { ok: true, detail: t.resultOk(jobs, String(results[0]!.msg), returns) };
       },
     },
     {
       name: 'ran on worker threads',
+      ko: '워커 스레드에서 실행됨',
       when: ({ inline }) => !inline,
-      verify(events, { jobs, poolSize, block }): CheckResult {
+      verify(events, { jobs, poolSize, block }, lang = 'en'): CheckResult {
+        const t = TEXT[lang];
         const starts = events.filter((event) => event.type === 'executor.start');
         const ends = events.filter((event) => event.type === 'executor.end');
         const main = starts.find((event) => !(Number(event.data?.threadId) >= 1));
-        if (main !== undefined) return { ok: false, detail: `job ${main.data?.job} ran on the main thread` };
+        if (main !== undefined) return { ok: false, detail: t.onMain(main.data?.job) };
         const failed = ends.find((event) => event.data?.status !== 'ok');
         if (failed !== undefined)
-          return { ok: false, detail: `job ${failed.data?.job} ended ${String(failed.data?.status)}` };
+          return { ok: false, detail: t.jobEnded(failed.data?.job, String(failed.data?.status)) };
         if (starts.length !== jobs || ends.length !== jobs)
-          return { ok: false, detail: `${starts.length} started, ${ends.length} ended of ${jobs} jobs` };
+          return { ok: false, detail: t.startedEnded(starts.length, ends.length, jobs) };
         const most = maxConcurrency(events, POOL, 'executor.start', 'executor.end');
         const expected = Math.min(jobs, poolSize);
-        if (most > poolSize) return { ok: false, detail: `${most} jobs at once on a pool of ${poolSize}` };
-        if (most < expected) return { ok: false, detail: `at most ${most} at once, never ${expected}` };
+        if (most > poolSize) return { ok: false, detail: t.tooMany(most, poolSize) };
+        if (most < expected) return { ok: false, detail: t.tooFew(most, expected) };
         const rounds = Math.ceil(jobs / poolSize);
         const span = Math.max(...ends.map((e) => e.t)) - Math.min(...starts.map((e) => e.t));
         const noise = timingNoise(events);
@@ -234,24 +398,28 @@ export default defineDemo<ExecutorDemoOptions>({
           return {
             ok: false,
             detail:
-              span < rounds * round
-                ? `${seconds(span)}, less than ${shape}: a job ended before its time`
-                : noise.virtual
-                  ? `${seconds(span)} for ${shape}`
-                  : `${seconds(span)} for ${shape}: nearer ${seconds((rounds + 1) * round)}, one round more`,
+              lang === 'ko'
+                ? t.tooSlow(seconds(span), rounds, seconds(block * 1000))
+                : span < rounds * round
+                  ? `${seconds(span)}, less than ${shape}: a job ended before its time`
+                  : noise.virtual
+                    ? `${seconds(span)} for ${shape}`
+                    : `${seconds(span)} for ${shape}: nearer ${seconds((rounds + 1) * round)}, one round more`,
           };
         }
         const late = noise.virtual
           ? ''
           : `: nearer ${shape} than ${rounds + 1} (${seconds((rounds + 1) * round)}); ${toleranceText(noise)}`;
-        const threads = [...new Set(starts.map((event) => threadName(event.data)))];
-        const on = threads.length <= 4 ? threads.join(', ') : `${threads.length} threads`;
+        const threads = [...new Set(starts.map((event) => threadName(event.data, TRACE_TEXT[lang])))];
+        const on = threads.length <= 4 ? threads.join(', ') : t.threads(threads.length);
         return {
           ok: true,
           detail:
             jobs === 1
-              ? `on ${on}, not the main thread`
-              : `on ${on}, ${most} at once: ${seconds(span)} for ${jobs} × ${seconds(block * 1000)}${late}`,
+              ? t.onThreads(on)
+              : lang === 'ko'
+                ? t.onThreadsMany(on, most, seconds(span), jobs, seconds(block * 1000))
+                : `on ${on}, ${most} at once: ${seconds(span)} for ${jobs} × ${seconds(block * 1000)}${late}`,
         };
       },
     },
@@ -259,6 +427,7 @@ export default defineDemo<ExecutorDemoOptions>({
 
   async run(ctx) {
     const { heartbeat: beat, inline, kind, jobs, poolSize } = ctx.options;
+    const t = TEXT[ctx.lang];
     narrate(ctx);
     const pool = inline ? undefined : await ctx.executor({ maxWorkers: poolSize, name: POOL });
     // Before the heartbeat starts, so this short block stalls nothing: one thread's hashing rate alone.
@@ -271,82 +440,55 @@ export default defineDemo<ExecutorDemoOptions>({
     try {
       const stop = new Event();
       const beating = ctx.task(HEARTBEAT, (signal) => heartbeat(ctx, stop, signal));
-      await ctx.sleep(beat * BEATS_BEFORE, { signal: ctx.signal, note: 'the heartbeat ticks' });
+      await ctx.sleep(beat * BEATS_BEFORE, { signal: ctx.signal, note: t.ticks });
       const started = ctx.clock.now();
       const calls = [];
       for (let i = 1; i <= jobs; i++) calls.push(ctx.task(`${JOB}${i}`, (signal) => call(ctx, pool, signal)));
       const values = await gather(calls);
       const took = ctx.clock.now() - started;
-      await ctx.sleep(beat * BEATS_AFTER, { signal: ctx.signal, note: 'the heartbeat ticks on' });
+      await ctx.sleep(beat * BEATS_AFTER, { signal: ctx.signal, note: t.ticksOn });
       stop.set();
       longest = await beating;
       if (jobs > 1) ctx.log(parallelism(ctx, took));
-      if (solo !== undefined) ctx.log(rates(values, solo));
+      if (solo !== undefined) ctx.log(rates(values, solo, t));
     } finally {
       lag = monitor?.stop();
     }
     if (lag !== undefined) {
       ctx.tracer.emit(LAG, {
         data: { ...lag },
-        msg: `event-loop lag (monitorEventLoopDelay): max ${ms(lag.maxMs)}, p99 ${ms(lag.p99Ms)}, over ${lag.samples} samples`,
+        msg: t.lagEvent(ms(lag.maxMs), ms(lag.p99Ms), lag.samples),
       });
     }
-    ctx.log(
-      inline
-        ? `the heartbeat stalled ${seconds(longest)}: while the main thread was blocked, no timer could fire`
-        : `the heartbeat never missed a beat (longest gap ${seconds(longest)}): the main thread stayed free while ${jobs === 1 ? 'the call' : 'the calls'} ran on worker threads`,
-    );
-    if (kind === 'sleep' && !inline)
-      ctx.log(
-        `for CPU-bound work, try --kind cpu --jobs ${poolSize}: the threads run JavaScript in parallel`,
-      );
+    ctx.log(inline ? t.stalledInline(seconds(longest)) : t.neverMissed(seconds(longest), jobs));
+    if (kind === 'sleep' && !inline) ctx.log(t.tryCpu(poolSize));
   },
 });
 
 function narrate(ctx: DemoContext<ExecutorDemoOptions>): void {
   const { block, heartbeat: beat, inline, kind, jobs, poolSize } = ctx.options;
-  const what =
-    kind === 'sleep'
-      ? 'blockingSleep (Atomics.wait: the thread blocks, like synchronous I/O)'
-      : 'cpuWork (hashing: the thread computes)';
-  const calls = jobs === 1 ? `a ${block} s call to ${what}` : `${jobs} calls of ${block} s to ${what}`;
-  ctx.log(`a heartbeat ticks every ${beat} ms on the main thread; ${calls}`);
-  ctx.log(
-    inline
-      ? '--inline: called on the main thread, as a plain function call: nothing else runs until it returns'
-      : `offloaded to the executor (${poolSize} worker thread${poolSize === 1 ? '' : 's'}), as run_in_executor: the main thread only awaits`,
-  );
-  if (kind === 'cpu')
-    ctx.log(
-      'Python needs a process pool for CPU work (the GIL); each Node worker thread has its own V8 isolate, so threads compute in parallel',
-    );
+  const t = TEXT[ctx.lang];
+  ctx.log(t.setup(beat, jobs, block, kind === 'sleep' ? t.whatSleep : t.whatCpu));
+  ctx.log(inline ? t.inline : t.offloaded(poolSize));
+  if (kind === 'cpu') ctx.log(t.gil);
   if (ctx.virtual) {
     const { fn, args } = blockingJob(kind, block * 1000, { virtual: true, speed: 1 });
     const token = `${fn}(${args[0]})`;
-    ctx.log(
-      inline
-        ? `virtual clock: the ${block} s block is modelled (VirtualClock.busy moves time on, timers due meanwhile fire late); the real call is a token, ${token}`
-        : `virtual clock: the ${block} s are modelled (each job holds a worker slot that long) while a real worker thread runs a token, ${token}`,
-    );
+    ctx.log(inline ? t.virtualInline(block, token) : t.virtualPool(block, token));
   }
 }
 
 /** How the jobs shared the pool, from what main measured. */
 function parallelism(ctx: DemoContext<ExecutorDemoOptions>, took: number): string {
   const { block, inline, jobs, poolSize, kind } = ctx.options;
+  const t = TEXT[ctx.lang];
   const work = `${jobs} × ${seconds(block * 1000)}`;
-  if (inline)
-    return `${jobs} calls took ${seconds(took)}: one after the other, on the one main thread (${work})`;
+  if (inline) return t.inlineTook(jobs, seconds(took), work);
   const rounds = Math.ceil(jobs / poolSize);
-  const shape = rounds === 1 ? 'all at once' : `${rounds} rounds of ${Math.min(jobs, poolSize)}`;
-  const hint =
-    kind === 'cpu'
-      ? " (on the real clock, each job's hashing rate shows whether real threads ran in parallel)"
-      : '';
-  const lanes = ctx.virtual
-    ? `${poolSize} modelled worker slot${poolSize === 1 ? '' : 's'}${hint}`
-    : `${poolSize} thread${poolSize === 1 ? '' : 's'}`;
-  return `${jobs} jobs took ${seconds(took)} for ${work} of work: ${shape} on ${lanes}`;
+  const shape = rounds === 1 ? t.allAtOnce : t.roundsOf(rounds, Math.min(jobs, poolSize));
+  const hint = kind === 'cpu' ? t.rateHint : '';
+  const lanes = ctx.virtual ? t.slots(poolSize, hint) : t.threadCount(poolSize);
+  return t.jobsTook(jobs, seconds(took), work, shape, lanes);
 }
 
 /**
@@ -354,17 +496,14 @@ function parallelism(ctx: DemoContext<ExecutorDemoOptions>, took: number): strin
  * parallelism; its hashing rate does. Compares each job's rate with one
  * thread's alone: near 100 % each had a core of its own.
  */
-function rates(calls: readonly BlockingCall[], solo: number): string {
+function rates(calls: readonly BlockingCall[], solo: number, t: typeof en): string {
   const percent = calls.map((call) => Math.round((100 * call.value) / call.args[0] / solo));
   const shown =
     percent.length <= 4
       ? percent.map((p) => `${p} %`).join(', ')
       : `${Math.min(...percent)}–${Math.max(...percent)} %`;
-  const verdict =
-    Math.min(...percent) >= 75
-      ? 'each thread had a core of its own: they computed in parallel'
-      : 'the threads shared the cores (more threads than free cores)';
-  return `each job hashed at ${shown} of one thread's rate alone (${Math.round(solo / 1000)} M rounds/s): ${verdict}`;
+  const verdict = Math.min(...percent) >= 75 ? t.ownCore : t.sharedCores;
+  return t.rates(shown, Math.round(solo / 1000), verdict);
 }
 
 /** Ticks every beat until `stop` is set; returns the longest gap between ticks. */
@@ -374,6 +513,7 @@ async function heartbeat(
   signal: AbortSignal,
 ): Promise<number> {
   const beat = ctx.options.heartbeat;
+  const t = TEXT[ctx.lang];
   let n = 0;
   let last = ctx.clock.now();
   let longest = 0;
@@ -388,12 +528,12 @@ async function heartbeat(
       const late = gap >= 2 * beat;
       ctx.tracer.emit(TICK, {
         data: { n, gap },
-        msg: `tick ${n}, ${seconds(gap)} after the last${late ? ': it could not fire while the main thread was blocked' : ''}`,
+        msg: t.tick(n, seconds(gap), late),
       });
     }
     return longest;
   } finally {
-    if (signal.aborted) ctx.cleanup(`heartbeat stopped after ${n} ticks`);
+    if (signal.aborted) ctx.cleanup(t.heartbeatStopped(n));
   }
 }
 
@@ -404,17 +544,15 @@ async function call(
   signal: AbortSignal,
 ): Promise<BlockingCall> {
   const { block, kind } = ctx.options;
+  const t = TEXT[ctx.lang];
   let result: BlockingCall;
   try {
     result =
       pool === undefined
-        ? ctx.busy(block * 1000, { kind, note: 'a blocking call, inline' })
+        ? ctx.busy(block * 1000, { kind, note: t.blockingInline })
         : await ctx.offload(pool, block * 1000, { kind, signal });
   } finally {
-    if (signal.aborted)
-      ctx.cleanup(
-        "job cancelled: a running job's worker thread is terminated (and replaced), a queued one never starts",
-      );
+    if (signal.aborted) ctx.cleanup(t.jobCancelled);
   }
   const [arg] = result.args;
   ctx.tracer.emit(RESULT, {

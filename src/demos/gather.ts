@@ -34,26 +34,100 @@ const ROUND_NAMES: Record<Round, string> = { gather: 'gather', wait: 'wait', 'as
 const jobName = (round: Round, n: number): string => `job-${n}/${ROUND_NAMES[round]}`;
 const runs = (round: Round) => (options: GatherOptions) => options.mode === round || options.mode === 'all';
 
+/** Every text of this demo, as functions of their values. */
+const en = {
+  setupAll: (jobs: number) =>
+    `${jobs} jobs with random delays of 0–2 s, collected three ways (the same delays each time)`,
+  setup: (jobs: number) => `${jobs} jobs with random delays of 0–2 s`,
+  gather: 'gather(): one result per job, in the order the jobs were passed, once all are done',
+  gathered: (results: string) => `gather → [${results}]: input order, after the slowest`,
+  wait: 'wait(FIRST_COMPLETED): returns as soon as one job is done; nothing is cancelled',
+  waited: (done: string, pending: number) =>
+    `wait → done [${done}], ${pending} still pending: react to the first, keep the rest`,
+  waitedRest: (later: number) => `wait → the other ${later} done too`,
+  asCompleted: 'asCompleted(): each result as soon as its job is done, fastest first',
+  yields: (n: number) => `asCompleted yields job-${n}`,
+  work: 'work',
+  abandoned: 'job abandoned',
+  more: (shown: string, more: number) => `${shown}, … ${more} more`,
+  gatherNothing: 'gather returned nothing',
+  notInOrder: (results: string, n: number) => `results [${results}] are not jobs 1…${n} in input order`,
+  gatherEarly: (job: string) => `gather returned before job-${job} was done`,
+  gatherOk: (n: number, at: string, slowest: number) =>
+    `${n} results in input order, returned at +${at} with the slowest, job-${slowest}`,
+  waitNothing: 'wait returned nothing',
+  notFastest: (done: string, fastest: string) => `first done [${done}], but the fastest job took ${fastest}`,
+  notOnce: (done: string, rest: string, n: number) =>
+    `first [${done}] and rest [${rest}] are not the ${n} jobs once each`,
+  waitOk: (done: string, fastest: string, rest: number) =>
+    `first done [${done}] (${fastest}, the fastest), then the other ${rest}`,
+  count: (yielded: number, n: number) => `${yielded} results for ${n} jobs`,
+  twice: (job: number) => `job-${job} yielded twice`,
+  misplaced: (index: number, job: number, first: number) =>
+    `result ${index} is job-${job}, but job-${first} finished first`,
+  afterSlower: (job: number, delay: string) => `job-${job} (${delay}) came after a slower job`,
+  ascending: (n: number, from: string, to: string) => `${n} results by ascending delay, ${from} … ${to}`,
+};
+
+const ko: typeof en = {
+  setupAll: (jobs) => `0–2초 무작위 지연을 가진 작업 ${jobs}개를 세 가지 방법으로 모읍니다 (매번 같은 지연)`,
+  setup: (jobs) => `0–2초 무작위 지연을 가진 작업 ${jobs}개`,
+  gather: 'gather(): 작업마다 결과 하나, 작업을 넘긴 순서대로, 모두 끝난 뒤에',
+  gathered: (results) => `gather → [${results}]: 입력 순서, 가장 느린 것 뒤에`,
+  wait: 'wait(FIRST_COMPLETED): 작업 하나가 끝나자마자 돌아옵니다. 취소되는 것은 없습니다',
+  waited: (done, pending) => `wait → 완료 [${done}], 대기 중 ${pending}개: 처음 것에 반응하고 나머지는 유지`,
+  waitedRest: (later) => `wait → 나머지 ${later}개도 완료`,
+  asCompleted: 'asCompleted(): 작업이 끝나는 대로 결과를 하나씩, 빠른 것부터',
+  yields: (n) => `asCompleted → job-${n}`,
+  work: '작업',
+  abandoned: '작업 중단',
+  more: (shown, more) => `${shown}, … 외 ${more}개`,
+  gatherNothing: 'gather가 아무것도 반환하지 않음',
+  notInOrder: (results, n) => `결과 [${results}]: 입력 순서의 작업 1…${n}과 다름`,
+  gatherEarly: (job) => `job-${job} 완료 전에 gather가 돌아옴`,
+  gatherOk: (n, at, slowest) =>
+    `결과 ${n}개가 입력 순서대로, 가장 느린 job-${slowest}와 함께 +${at}에 돌아옴`,
+  waitNothing: 'wait가 아무것도 반환하지 않음',
+  notFastest: (done, fastest) => `처음 완료 [${done}], 하지만 가장 빠른 작업은 ${fastest} 걸림`,
+  notOnce: (done, rest, n) => `처음 [${done}]과 나머지 [${rest}]가 작업 ${n}개를 한 번씩 담지 않음`,
+  waitOk: (done, fastest, rest) => `처음 완료 [${done}] (${fastest}, 가장 빠름), 그다음 나머지 ${rest}개`,
+  count: (yielded, n) => `작업 ${n}개에 결과 ${yielded}개`,
+  twice: (job) => `job-${job}: 두 번 나옴`,
+  misplaced: (index, job, first) => `${index}번째 결과는 job-${job}, 하지만 먼저 끝난 것은 job-${first}`,
+  afterSlower: (job, delay) => `job-${job} (${delay}): 더 느린 작업 뒤에 나옴`,
+  ascending: (n, from, to) => `결과 ${n}개가 지연 오름차순, ${from} … ${to}`,
+};
+
+export const TEXT = { en, ko };
+
 export default defineDemo<GatherOptions>({
   checks: [
     {
       name: 'gather: input order, after the slowest',
+      ko: 'gather: 입력 순서, 가장 느린 것 뒤에',
       when: runs('gather'),
-      verify: (events, { jobs }) => verifyGather(replay(new RoundRecord('gather'), events), jobs),
-      follow: ({ jobs }) => follow(new RoundRecord('gather'), (round) => verifyGather(round, jobs)),
+      verify: (events, { jobs }, lang = 'en') =>
+        verifyGather(replay(new RoundRecord('gather'), events), jobs, TEXT[lang]),
+      follow: ({ jobs }, lang = 'en') =>
+        follow(new RoundRecord('gather'), (round) => verifyGather(round, jobs, TEXT[lang])),
     },
     {
       name: 'wait: first done is the fastest',
+      ko: 'wait: 처음 끝난 것이 가장 빠른 것',
       when: runs('wait'),
-      verify: (events, { jobs }) => verifyWait(replay(new RoundRecord('wait'), events), jobs),
-      follow: ({ jobs }) => follow(new RoundRecord('wait'), (round) => verifyWait(round, jobs)),
+      verify: (events, { jobs }, lang = 'en') =>
+        verifyWait(replay(new RoundRecord('wait'), events), jobs, TEXT[lang]),
+      follow: ({ jobs }, lang = 'en') =>
+        follow(new RoundRecord('wait'), (round) => verifyWait(round, jobs, TEXT[lang])),
     },
     {
       name: 'asCompleted: fastest first',
+      ko: 'asCompleted: 빠른 것부터',
       when: runs('as-completed'),
-      verify: (events, { jobs }) => verifyAsCompleted(replay(new RoundRecord('as-completed'), events), jobs),
-      follow: ({ jobs }) =>
-        follow(new RoundRecord('as-completed'), (round) => verifyAsCompleted(round, jobs)),
+      verify: (events, { jobs }, lang = 'en') =>
+        verifyAsCompleted(replay(new RoundRecord('as-completed'), events), jobs, TEXT[lang]),
+      follow: ({ jobs }, lang = 'en') =>
+        follow(new RoundRecord('as-completed'), (round) => verifyAsCompleted(round, jobs, TEXT[lang])),
     },
   ],
 
@@ -62,11 +136,8 @@ export default defineDemo<GatherOptions>({
     // Drawn once, before any task exists: every round gets the same delays, whatever the mode.
     const delays = Array.from({ length: jobs }, () => ctx.random.int(0, WORK_MAX_MS));
     const rounds = mode === 'all' ? ROUNDS : [mode];
-    ctx.log(
-      rounds.length > 1
-        ? `${jobs} jobs with random delays of 0–2 s, collected three ways (the same delays each time)`
-        : `${jobs} jobs with random delays of 0–2 s`,
-    );
+    const t = TEXT[ctx.lang];
+    ctx.log(rounds.length > 1 ? t.setupAll(jobs) : t.setup(jobs));
     for (const round of rounds) {
       const tasks = delays.map((ms, i) =>
         ctx.task(jobName(round, i + 1), (signal) => job(ctx, i + 1, ms, signal)),
@@ -80,33 +151,36 @@ type Collect = (ctx: DemoContext<GatherOptions>, tasks: Task<number>[]) => Promi
 
 const COLLECT: Record<Round, Collect> = {
   async gather(ctx, tasks) {
-    ctx.log('gather(): one result per job, in the order the jobs were passed, once all are done');
+    const t = TEXT[ctx.lang];
+    ctx.log(t.gather);
     // No signal: on Ctrl-C the run cancels the jobs, and gather rejects with the first one's CancelledError.
     const results = await gather(tasks);
-    result(ctx, { mode: 'gather', results }, `gather → [${list(results)}]: input order, after the slowest`);
+    result(ctx, { mode: 'gather', results }, t.gathered(list(results, t)));
   },
 
   async wait(ctx, tasks) {
-    ctx.log('wait(FIRST_COMPLETED): returns as soon as one job is done; nothing is cancelled');
+    const t = TEXT[ctx.lang];
+    ctx.log(t.wait);
     const number = new Map(tasks.map((task, i) => [task, i + 1]));
     const first = await wait(tasks, { returnWhen: FIRST_COMPLETED, signal: ctx.signal });
     const done = [...first.done].map((task) => number.get(task)!);
     result(
       ctx,
       { mode: 'wait', step: 'first', done, pending: first.pending.size },
-      `wait → done [${list(done)}], ${first.pending.size} still pending: react to the first, keep the rest`,
+      t.waited(list(done, t), first.pending.size),
     );
     if (first.pending.size === 0) return;
     const rest = await wait(first.pending, { signal: ctx.signal });
     const later = [...rest.done].map((task) => number.get(task)!);
-    result(ctx, { mode: 'wait', step: 'rest', done: later }, `wait → the other ${later.length} done too`);
+    result(ctx, { mode: 'wait', step: 'rest', done: later }, t.waitedRest(later.length));
   },
 
   async 'as-completed'(ctx, tasks) {
-    ctx.log('asCompleted(): each result as soon as its job is done, fastest first');
+    const t = TEXT[ctx.lang];
+    ctx.log(t.asCompleted);
     let index = 0;
     for await (const n of asCompleted(tasks, { signal: ctx.signal, clock: ctx.clock })) {
-      result(ctx, { mode: 'as-completed', index: index++, result: n }, `asCompleted yields job-${n}`);
+      result(ctx, { mode: 'as-completed', index: index++, result: n }, t.yields(n));
     }
   },
 };
@@ -118,10 +192,10 @@ async function job(
   signal: AbortSignal,
 ): Promise<number> {
   try {
-    await ctx.sleep(ms, { signal, note: 'work' });
+    await ctx.sleep(ms, { signal, note: TEXT[ctx.lang].work });
     return n;
   } finally {
-    if (signal.aborted) ctx.cleanup('job abandoned');
+    if (signal.aborted) ctx.cleanup(TEXT[ctx.lang].abandoned);
   }
 }
 
@@ -130,9 +204,9 @@ function result(ctx: DemoContext<GatherOptions>, data: Record<string, unknown>, 
 }
 
 /** `job-1, job-2, …, job-9`: a few job numbers for a line of narration. */
-function list(numbers: readonly number[]): string {
+function list(numbers: readonly number[], t: typeof en): string {
   const shown = numbers.slice(0, 6).map((n) => `job-${n}`);
-  return numbers.length > 6 ? `${shown.join(', ')}, … ${numbers.length - 6} more` : shown.join(', ');
+  return numbers.length > 6 ? t.more(shown.join(', '), numbers.length - 6) : shown.join(', ');
 }
 
 /** What one round's check reads, one event at a time: its results and its jobs (the trace is not kept). */
@@ -178,30 +252,27 @@ function follow(round: RoundRecord, verify: (round: RoundRecord) => CheckResult)
   return { event: (event) => round.event(event), result: () => verify(round) };
 }
 
-function verifyGather(round: RoundRecord, n: number): CheckResult {
+function verifyGather(round: RoundRecord, n: number, t: typeof en): CheckResult {
   const [found] = round.results;
-  if (found === undefined) return { ok: false, detail: 'gather returned nothing' };
+  if (found === undefined) return { ok: false, detail: t.gatherNothing };
   const results = found.event.data?.results as number[];
   const { jobs } = round;
   const outOfOrder = results.findIndex((value, i) => value !== i + 1);
   if (results.length !== n || outOfOrder >= 0) {
-    return { ok: false, detail: `results [${list(results)}] are not jobs 1…${n} in input order` };
+    return { ok: false, detail: t.notInOrder(list(results, t), n) };
   }
   const unfinished = [...jobs].filter(([, job]) => job.endIndex < 0 || job.endIndex > found.index);
   if (jobs.size !== n || unfinished.length > 0) {
-    return { ok: false, detail: `gather returned before job-${unfinished[0]?.[0] ?? '?'} was done` };
+    return { ok: false, detail: t.gatherEarly(String(unfinished[0]?.[0] ?? '?')) };
   }
   const [slowest] = [...jobs].sort((a, b) => b[1].ms - a[1].ms)[0]!;
-  return {
-    ok: true,
-    detail: `${n} results in input order, returned at +${seconds(found.event.t)} with the slowest, job-${slowest}`,
-  };
+  return { ok: true, detail: t.gatherOk(n, seconds(found.event.t), slowest) };
 }
 
-function verifyWait(round: RoundRecord, n: number): CheckResult {
+function verifyWait(round: RoundRecord, n: number, t: typeof en): CheckResult {
   const steps = round.results;
   const first = steps.find((step) => step.event.data?.step === 'first')?.event.data;
-  if (first === undefined) return { ok: false, detail: 'wait returned nothing' };
+  if (first === undefined) return { ok: false, detail: t.waitNothing };
   const done = first.done as number[];
   const { jobs } = round;
   const fastest = Math.min(...[...jobs.values()].map((job) => job.ms));
@@ -214,41 +285,32 @@ function verifyWait(round: RoundRecord, n: number): CheckResult {
   );
   if (done.length > 0 && slower.length > 0 && !noise.virtual && excess <= noise.tolerance) {
     return unsure(
-      `first done [${list(done)}], ${seconds(excess)} slower than the fastest (${seconds(fastest)})`,
+      `first done [${list(done, t)}], ${seconds(excess)} slower than the fastest (${seconds(fastest)})`,
       noise,
     );
   }
   if (done.length === 0 || slower.length > 0) {
-    return { ok: false, detail: `first done [${list(done)}], but the fastest job took ${seconds(fastest)}` };
+    return { ok: false, detail: t.notFastest(list(done, t), seconds(fastest)) };
   }
   const rest = (steps.find((step) => step.event.data?.step === 'rest')?.event.data?.done ?? []) as number[];
   const all = new Set([...done, ...rest]);
   if (all.size !== n || done.length + rest.length !== n) {
-    return {
-      ok: false,
-      detail: `first [${list(done)}] and rest [${list(rest)}] are not the ${n} jobs once each`,
-    };
+    return { ok: false, detail: t.notOnce(list(done, t), list(rest, t), n) };
   }
-  return {
-    ok: true,
-    detail: `first done [${list(done)}] (${seconds(fastest)}, the fastest), then the other ${rest.length}`,
-  };
+  return { ok: true, detail: t.waitOk(list(done, t), seconds(fastest), rest.length) };
 }
 
-function verifyAsCompleted(round: RoundRecord, n: number): CheckResult {
+function verifyAsCompleted(round: RoundRecord, n: number, t: typeof en): CheckResult {
   const yielded = round.results.map((found) => found.event.data?.result as number);
   const { jobs } = round;
   const completion = [...jobs].sort((a, b) => a[1].endIndex - b[1].endIndex).map(([job]) => job);
-  if (yielded.length !== n) return { ok: false, detail: `${yielded.length} results for ${n} jobs` };
+  if (yielded.length !== n) return { ok: false, detail: t.count(yielded.length, n) };
   const seen = new Set<number>();
   const twice = yielded.find((job) => seen.size === seen.add(job).size);
-  if (twice !== undefined) return { ok: false, detail: `job-${twice} yielded twice` };
+  if (twice !== undefined) return { ok: false, detail: t.twice(twice) };
   const misplaced = yielded.findIndex((job, i) => job !== completion[i]);
   if (misplaced >= 0) {
-    return {
-      ok: false,
-      detail: `result ${misplaced + 1} is job-${yielded[misplaced]}, but job-${completion[misplaced]} finished first`,
-    };
+    return { ok: false, detail: t.misplaced(misplaced + 1, yielded[misplaced]!, completion[misplaced]!) };
   }
   const delays = yielded.map((job) => jobs.get(job)!.ms);
   const noise = timingNoise(round.starts);
@@ -263,11 +325,9 @@ function verifyAsCompleted(round: RoundRecord, n: number): CheckResult {
     );
   }
   if (descent >= 0) {
-    return {
-      ok: false,
-      detail: `job-${yielded[descent]} (${seconds(delays[descent]!)}) came after a slower job`,
-    };
+    return { ok: false, detail: t.afterSlower(yielded[descent]!, seconds(delays[descent]!)) };
   }
+  if (t !== en) return { ok: true, detail: t.ascending(n, seconds(delays[0]!), seconds(delays.at(-1)!)) };
   return {
     ok: true,
     detail: `${n} results by ascending delay, ${seconds(delays[0]!)} … ${seconds(delays.at(-1)!)}${noise.virtual ? '' : `; ${toleranceText(noise)}`}`,

@@ -39,6 +39,18 @@ export const DEMOS: readonly AnyDemoInfo[] = [
       'Task A sleeps 1 s, task B 2 s. Created as tasks they sleep at the same time:',
       'both are done after 2 s (the longest), not 3 s (the sum). --sequential: 3 s.',
     ],
+    ko: {
+      title: 'createTask로 태스크를 동시에 실행',
+      pattern: 'create_task 기초',
+      explanation: [
+        '태스크 A는 1초, B는 2초 sleep합니다. 태스크로 만들면 둘이 동시에 sleep해서',
+        '3초(합)가 아니라 2초(가장 긴 것) 만에 끝납니다. --sequential: 3초.',
+      ],
+      options: {
+        tasks: '태스크 수; n개 중 i번째 태스크는 i/n × 2초 sleep',
+        sequential: '다음 태스크를 만들기 전에 각 태스크를 await (sleep 시간이 더해짐)',
+      },
+    },
     options: {
       tasks: {
         kind: 'int',
@@ -67,6 +79,19 @@ export const DEMOS: readonly AnyDemoInfo[] = [
       'input order, after the slowest), wait(FIRST_COMPLETED) (react to the first one',
       'done, keep the rest) and asCompleted (each result as it comes, fastest first).',
     ],
+    ko: {
+      title: 'gather, wait, asCompleted로 결과 모으기',
+      pattern: 'gather / as_completed',
+      explanation: [
+        '같은 작업(0–2초 무작위 지연)을 세 가지로 모읍니다: gather(입력 순서대로, 가장',
+        '느린 것 뒤에), wait(FIRST_COMPLETED)(먼저 끝난 것에 반응하고 나머지는 유지),',
+        'asCompleted(끝나는 대로 하나씩, 빠른 것부터).',
+      ],
+      options: {
+        jobs: '작업 수',
+        mode: '보여 줄 수집 방식 (all: 같은 지연으로 차례대로 모두)',
+      },
+    },
     options: {
       jobs: { kind: 'int', default: 5, min: 1, max: 100_000, description: 'how many jobs' },
       mode: {
@@ -88,6 +113,18 @@ export const DEMOS: readonly AnyDemoInfo[] = [
       "Each worker needs one of the Semaphore's permits (--limit) to do its work:",
       'at most that many work at once; the others wait, first come, first served.',
     ],
+    ko: {
+      title: '세마포어로 동시 실행 수 제한',
+      pattern: '동시성 제한',
+      explanation: [
+        '각 워커는 세마포어의 허가(--limit) 하나를 얻어야 일할 수 있습니다:',
+        '동시에 그 수만큼만 일하고, 나머지는 먼저 온 순서대로 기다립니다.',
+      ],
+      options: {
+        workers: '워커 수',
+        limit: '세마포어 크기 (허가 수)',
+      },
+    },
     options: {
       workers: { kind: 'int', default: 10, min: 1, max: 100_000, description: 'how many workers' },
       limit: { kind: 'int', default: 3, min: 1, max: 100_000, description: 'the semaphore size (permits)' },
@@ -107,6 +144,21 @@ export const DEMOS: readonly AnyDemoInfo[] = [
       'Under a Lock no update is lost; --no-lock shows the lost updates, counted;',
       '--no-shared: each task counts alone and gather adds up — no lock needed.',
     ],
+    ko: {
+      title: '락으로 공유 상태 보호',
+      pattern: '상호 배제',
+      explanation: [
+        '태스크들이 카운터 하나를 올립니다: 읽고, 다른 태스크에 양보하고, +1을 씁니다.',
+        '락 아래에서는 갱신이 하나도 사라지지 않습니다. --no-lock: 사라진 갱신을 셉니다.',
+        '--no-shared: 각자 따로 세고 gather로 합칩니다 — 락이 필요 없습니다.',
+      ],
+      options: {
+        tasks: '태스크 수',
+        increments: `태스크당 증가 횟수 (태스크 수 × 증가 횟수 ≤ ${MAX_INCREMENTS.toLocaleString('en-US')}; 메모리는 일정하고, 증가 한 번마다 시간 ~15 µs, NDJSON 트레이스 ~570바이트가 늘어남)`,
+        lock: '락 없이 실행: 사라진 갱신을 셉니다',
+        shared: '공유하지 않기: 각 태스크가 따로 세고 gather로 합침 (락 불필요)',
+      },
+    },
     options: {
       tasks: { kind: 'int', default: 5, min: 1, max: 10_000, description: 'how many tasks' },
       increments: {
@@ -127,11 +179,13 @@ export const DEMOS: readonly AnyDemoInfo[] = [
         description: 'share nothing: each task counts alone, gather adds up (no lock needed)',
       },
     },
-    validate: ({ tasks, increments }) =>
-      tasks * increments > MAX_INCREMENTS
-        ? `--tasks × --increments must be at most ${MAX_INCREMENTS} (a run's time and its trace grow with it), got ${tasks} × ${increments} = ${tasks * increments}`
-        : undefined,
     // No timed waits: the tasks only yield to each other, so the run is as fast as the CPU.
+    validate: ({ tasks, increments }, lang) => {
+      if (tasks * increments <= MAX_INCREMENTS) return undefined;
+      return lang === 'ko'
+        ? `--tasks × --increments는 최대 ${MAX_INCREMENTS}입니다 (실행 시간과 트레이스가 함께 늘어남), 받은 값: ${tasks} × ${increments} = ${tasks * increments}`
+        : `--tasks × --increments must be at most ${MAX_INCREMENTS} (a run's time and its trace grow with it), got ${tasks} × ${increments} = ${tasks * increments}`;
+    },
     estimate: () => 0,
     load: () => import('./lock.js'),
   }),
@@ -144,6 +198,19 @@ export const DEMOS: readonly AnyDemoInfo[] = [
       'Waiters block on an Event until the setter sets it; set() wakes them all.',
       '--clear: clear() it right after; a latecomer then blocks until the next set().',
     ],
+    ko: {
+      title: '이벤트로 기다리는 태스크에 신호 보내기',
+      pattern: '신호 브로드캐스트',
+      explanation: [
+        '대기자들은 설정자가 이벤트를 set할 때까지 막혀 있고, set()은 모두를 깨웁니다.',
+        '--clear: 바로 clear()하면 늦게 온 대기자는 다음 set()까지 막힙니다.',
+      ],
+      options: {
+        waiters: '대기자 수',
+        delay: '설정자가 이벤트를 set하기 전까지의 초',
+        clear: 'set 뒤에 clear(): 늦게 온 대기자는 두 번째 set()까지 막힘',
+      },
+    },
     options: {
       waiters: { kind: 'int', default: 2, min: 1, max: 100_000, description: 'how many waiters' },
       delay: {
@@ -171,6 +238,20 @@ export const DEMOS: readonly AnyDemoInfo[] = [
       'A producer fills a Queue(maxsize 5) that 2 consumers drain: once it is full,',
       'put() waits (backpressure). One sentinel, passed on by each consumer, ends it.',
     ],
+    ko: {
+      title: '크기 제한 큐로 생산자와 소비자 연결',
+      pattern: '백프레셔가 있는 생산자–소비자',
+      explanation: [
+        '생산자가 Queue(maxsize 5)를 채우고 소비자 2개가 비웁니다: 큐가 가득 차면',
+        'put()이 기다립니다(백프레셔). 소비자마다 넘겨주는 센티널 하나가 끝을 알립니다.',
+      ],
+      options: {
+        items: '생산자가 만드는 항목 수',
+        consumers: '소비자 수',
+        maxsize: '큐 용량 (0 = 무제한: 백프레셔 없음)',
+        end: '소비자가 멈추는 방법: 하나를 돌려 넘기는 null, 소비자마다 null, queue.shutdown() (요즘 방식)',
+      },
+    },
     options: {
       items: {
         kind: 'int',
@@ -211,6 +292,23 @@ export const DEMOS: readonly AnyDemoInfo[] = [
       'thread (run_in_executor): it keeps its beat. --inline: it stalls for 2 s.',
       'Python needs processes for CPU work (GIL); Node threads run JS in parallel.',
     ],
+    ko: {
+      title: '익스큐터로 블로킹 작업을 이벤트 루프 밖으로',
+      pattern: 'run_in_executor',
+      explanation: [
+        '2초짜리 블로킹 호출이 워커 스레드에서 도는 동안(run_in_executor) 100ms마다',
+        '뛰는 하트비트는 박자를 지킵니다. --inline: 2초 동안 멈춥니다.',
+        '파이썬은 CPU 작업에 프로세스가 필요하지만(GIL), Node 스레드는 JS를 병렬로 돌립니다.',
+      ],
+      options: {
+        block: '블로킹 호출 하나가 걸리는 초',
+        heartbeat: '하트비트 간격 (밀리초)',
+        inline: '호출을 메인 스레드에서: 하트비트가 멈춤',
+        kind: '블로킹 호출: blockingSleep (Atomics.wait, 동기 I/O처럼) 또는 cpuWork (해싱)',
+        jobs: '블로킹 호출 수',
+        poolSize: '익스큐터의 워커 스레드 수',
+      },
+    },
     options: {
       block: {
         kind: 'number',
@@ -260,6 +358,22 @@ export const DEMOS: readonly AnyDemoInfo[] = [
       'of CPU on the executor, as the tutorial does: at most 5 in flight in all.',
       '--release-early: the permit goes back before the CPU work (the jobs queue up).',
     ],
+    ko: {
+      title: 'API 동시 호출 제한, 응답은 워커 스레드에서 처리',
+      pattern: '세마포어 + 익스큐터',
+      explanation: [
+        '튜토리얼처럼 각 워커는 API 호출과 익스큐터의 CPU 1초 동안 Semaphore(5)의',
+        '허가를 쥐고 있습니다: 전체에서 동시에 최대 5개.',
+        '--release-early: CPU 작업 전에 허가를 돌려줍니다 (작업이 큐에 쌓임).',
+      ],
+      options: {
+        workers: '워커 수',
+        limit: '세마포어 허가 수: 동시에 호출하거나 처리하는 워커',
+        poolSize: '익스큐터의 워커 스레드 수',
+        cpu: `응답 하나의 CPU 초 (실제 시계: 전체 ${REAL_BUDGET_S}초가 넘으면 줄여서)`,
+        releaseEarly: 'CPU 작업 전에 허가 반환: 빠르지만 익스큐터 큐가 늘어남',
+      },
+    },
     options: {
       workers: { kind: 'int', default: 20, min: 1, max: 10_000, description: 'how many workers' },
       limit: {
@@ -311,6 +425,21 @@ export const DEMOS: readonly AnyDemoInfo[] = [
       'A 10 s task is cancelled after 1 s: its finally block cleans up, then the',
       "caller's await raises CancelledError. --swallow: it returns a value instead.",
     ],
+    ko: {
+      title: '태스크를 취소하고 정리가 돌게 하기',
+      pattern: '정리가 있는 취소',
+      explanation: [
+        '10초짜리 태스크를 1초 뒤에 취소합니다: finally 블록이 정리하고, 호출한 쪽의',
+        'await는 CancelledError를 던집니다. --swallow: 대신 값을 반환합니다.',
+      ],
+      options: {
+        tasks: '취소할 태스크 수',
+        work: '각 태스크의 작업 초',
+        after: 'main이 취소하기 전까지의 초',
+        cleanup: 'finally의 정리에 걸리는 초 (정리도 await함)',
+        swallow: '태스크가 취소를 잡고 값을 반환 (cancelled()는 false)',
+      },
+    },
     options: {
       tasks: { kind: 'int', default: 1, min: 1, max: 100_000, description: 'how many tasks to cancel' },
       work: { kind: 'number', default: 10, min: 0, max: 86_400, description: "seconds of each task's work" },

@@ -3,10 +3,12 @@ import { isCancellation } from '../primitives/errors.js';
 import { Random } from '../primitives/random.js';
 import { RealClock } from '../primitives/real-clock.js';
 import { VirtualClock } from '../primitives/virtual-clock.js';
+import type { Lang } from '../trace/lang.js';
 import { Recorder, type TraceListener } from '../trace/recorder.js';
 import type { TraceEvent } from '../trace/types.js';
 import { createContext } from './context.js';
 import type { Check, CheckFollower, CheckResult, DemoInfo } from './contract.js';
+import { infoText } from './contract.js';
 
 export interface RunSettings {
   seed: number;
@@ -15,6 +17,8 @@ export interface RunSettings {
   speed: number;
   /** Aborting it interrupts the run: the demo's tasks are cancelled and their cleanup runs. */
   signal: AbortSignal;
+  /** The language of every text the run records (default English); `run.start` records it. */
+  lang?: Lang;
   /** Receive each event as it is recorded. */
   listeners?: readonly TraceListener[];
   /**
@@ -35,7 +39,8 @@ export interface RunResult {
   status: RunStatus;
   /** The run's events, in order (empty when run with `keepEvents: false`). */
   events: readonly TraceEvent[];
-  checks: (CheckResult & { name: string })[];
+  /** `name` in English (stable), `title` in the run's language. */
+  checks: (CheckResult & { name: string; title: string })[];
   /** Why the demo crashed, if it did. */
   error?: unknown;
 }
@@ -54,10 +59,12 @@ export async function runDemo<O>(info: DemoInfo<O>, options: O, settings: RunSet
   // Real clock: how busy the machine is, measured on the idle loop before the demo's time starts.
   const background = settings.virtual ? undefined : await idleLoopLag(BASELINE_MS);
   const clock = settings.virtual ? new VirtualClock() : new RealClock({ speed: settings.speed });
+  const lang = settings.lang ?? 'en';
+  const text = infoText(info, lang);
   const keep = settings.keepEvents !== false;
   const recorder = new Recorder({ demo: info.name, clock, keep });
   // Followers see every event from `run.start` to the last before the checks.
-  const checking = keep ? undefined : followChecks(demo.checks, options, recorder);
+  const checking = keep ? undefined : followChecks(demo.checks, options, recorder, lang);
   for (const listener of settings.listeners ?? []) recorder.subscribe(listener);
   recorder.emit('run.start', {
     data: {
@@ -68,9 +75,10 @@ export async function runDemo<O>(info: DemoInfo<O>, options: O, settings: RunSet
       ...(background === undefined
         ? {}
         : { background: { maxMs: background.maxMs, p99Ms: background.p99Ms } }),
-      title: info.title,
-      pattern: info.pattern,
-      explanation: info.explanation,
+      title: text.title,
+      pattern: text.pattern,
+      explanation: text.explanation,
+      lang,
     },
   });
   const { signal } = settings;
@@ -79,6 +87,7 @@ export async function runDemo<O>(info: DemoInfo<O>, options: O, settings: RunSet
     random: new Random(settings.seed),
     recorder,
     signal,
+    lang,
   });
   let error: unknown;
   let status: RunStatus = 'ok';
@@ -99,10 +108,14 @@ export async function runDemo<O>(info: DemoInfo<O>, options: O, settings: RunSet
     for (const check of demo.checks) {
       if (check.when !== undefined && !check.when(options)) continue;
       const follower = checking?.followers.get(check);
-      const result = verify(() =>
-        follower === undefined ? check.verify(recorder.events, options) : follower.result(),
+      const result = verify(
+        () => (follower === undefined ? check.verify(recorder.events, options, lang) : follower.result()),
+        lang,
       );
-      checks.push({ name: check.name, ...result });
+      const title = lang === 'ko' ? check.ko : check.name;
+      checks.push({ name: check.name, title, ...result });
+      // `data.name` stays the English name (stable for scripts); the name in the run's language is the `msg`.
+      const msg = title === check.name ? {} : { msg: title };
       recorder.emit('check', {
         data: {
           name: check.name,
@@ -110,6 +123,7 @@ export async function runDemo<O>(info: DemoInfo<O>, options: O, settings: RunSet
           detail: result.detail,
           ...(result.unsure === true ? { unsure: true } : {}),
         },
+        ...msg,
       });
     }
     if (checks.some((check) => !check.ok)) status = 'failed';
@@ -133,6 +147,7 @@ function followChecks<O>(
   checks: readonly Check<O>[],
   options: O,
   recorder: Recorder,
+  lang: Lang,
 ): { followers: Map<Check<O>, CheckFollower>; stop(): void } {
   const followers = new Map<Check<O>, CheckFollower>();
   let kept: TraceEvent[] | undefined;
@@ -141,9 +156,9 @@ function followChecks<O>(
     if (check.follow === undefined) {
       kept ??= [];
       const events = kept;
-      followers.set(check, { event: () => {}, result: () => check.verify(events, options) });
+      followers.set(check, { event: () => {}, result: () => check.verify(events, options, lang) });
     } else {
-      followers.set(check, guarded(check.follow(options)));
+      followers.set(check, guarded(check.follow(options, lang)));
     }
   }
   const all = [...followers.values()];
@@ -177,11 +192,15 @@ function guarded(follower: CheckFollower): CheckFollower {
 }
 
 /** A check that throws has failed, and says why. */
-function verify(run: () => CheckResult): CheckResult {
+function verify(run: () => CheckResult, lang: Lang): CheckResult {
   try {
     return run();
   } catch (err) {
-    return { ok: false, detail: `the check itself threw: ${describe(err)}` };
+    const detail =
+      lang === 'ko'
+        ? `검사 자체가 예외를 던짐: ${describe(err)}`
+        : `the check itself threw: ${describe(err)}`;
+    return { ok: false, detail };
   }
 }
 

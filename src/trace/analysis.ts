@@ -1,4 +1,5 @@
 import { threadName } from './format.js';
+import { type TraceText, traceText } from './messages.js';
 import type { TraceEvent } from './types.js';
 
 /** A half-open span of run time, in ms. */
@@ -149,6 +150,8 @@ export class RunAnalyser {
 
   add(event: TraceEvent): void {
     if (event.t > this.#duration) this.#duration = event.t;
+    // Threads are named in the language the run records (`thread 7`, `스레드 7`).
+    if (event.type === 'run.start') this.#threads.text = traceText(event.data?.lang);
     if (event.type === 'run.end') this.#runStatus = RUN_TO_TASK[String(event.data?.status)] ?? 'unfinished';
     if (isNeutral(event.type)) return;
     let life = this.#tasks.get(event.task);
@@ -216,12 +219,13 @@ function reduce(life: Building): TaskLife {
 class Threads {
   readonly #byName = new Map<string, ThreadLife>();
   readonly #running = new Map<number, { span: JobSpan; thread: ThreadLife }>();
+  text: TraceText = traceText(undefined);
 
   step(event: TraceEvent): void {
     const data = event.data ?? {};
     const job = Number(data.job);
     if (event.type === 'executor.start') {
-      const name = threadName(data);
+      const name = threadName(data, this.text);
       let thread = this.#byName.get(name);
       if (thread === undefined) this.#byName.set(name, (thread = { name, jobs: [] }));
       const span: JobSpan = {

@@ -2,6 +2,7 @@
  * Plain-text wording of trace events, shared by every human-facing renderer.
  * No colour here: renderers decide how to paint each part.
  */
+import { TRACE_TEXT, type TraceText } from './messages.js';
 import type { TraceEvent } from './types.js';
 
 /** `1250` → `+1.250s`. */
@@ -20,8 +21,6 @@ export function formatValue(value: unknown, max = 40): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
-
 /**
  * A primitive's state in words, recognised by its fields:
  * semaphore `3/3 permits, 7 waiting`; lock `locked, 2 waiting`; event
@@ -29,32 +28,31 @@ const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n =
  * `2/3 arrived`; executor `1/2 workers busy, 3 queued`; anything else
  * `key=value, …`.
  */
-export function describeState(state: Record<string, unknown> | undefined): string | undefined {
+export function describeState(
+  state: Record<string, unknown> | undefined,
+  t: TraceText = TRACE_TEXT.en,
+): string | undefined {
   if (state === undefined) return undefined;
   const s = state as Record<string, number & boolean>;
-  const waiting = typeof s.waiting === 'number' ? `${s.waiting} waiting` : undefined;
+  const waiting = typeof s.waiting === 'number' ? t.waiting(s.waiting) : undefined;
   const join = (...parts: (string | undefined)[]): string => parts.filter(Boolean).join(', ');
   if (typeof s.value === 'number') {
     const permits =
-      typeof s.limit === 'number'
-        ? `${s.limit - s.value}/${s.limit} permits`
-        : `${plural(s.value, 'permit')} free`;
+      typeof s.limit === 'number' ? t.permits(s.limit - s.value, s.limit) : t.permitsFree(s.value);
     return join(permits, waiting);
   }
-  if (typeof s.locked === 'boolean') return join(s.locked ? 'locked' : 'unlocked', waiting);
-  if (typeof s.set === 'boolean') return join(s.set ? 'set' : 'not set', waiting);
+  if (typeof s.locked === 'boolean') return join(t.locked(s.locked), waiting);
+  if (typeof s.set === 'boolean') return join(t.isSet(s.set), waiting);
   if (typeof s.size === 'number') {
-    const size =
-      typeof s.maxsize === 'number' && s.maxsize > 0 ? `size ${s.size}/${s.maxsize}` : `size ${s.size}`;
-    const getters = s.getters > 0 ? `${plural(s.getters, 'getter')} waiting` : undefined;
-    const putters = s.putters > 0 ? `${plural(s.putters, 'putter')} waiting` : undefined;
+    const size = t.size(s.size, typeof s.maxsize === 'number' && s.maxsize > 0 ? s.maxsize : undefined);
+    const getters = s.getters > 0 ? t.getters(s.getters) : undefined;
+    const putters = s.putters > 0 ? t.putters(s.putters) : undefined;
     return join(size, getters, putters);
   }
-  if (typeof s.parties === 'number' && typeof s.waiting === 'number')
-    return `${s.waiting}/${s.parties} arrived`;
+  if (typeof s.parties === 'number' && typeof s.waiting === 'number') return t.arrived(s.waiting, s.parties);
   if (typeof s.maxWorkers === 'number' && typeof s.running === 'number') {
-    const room = s.waiting > 0 ? `${s.waiting} waiting for room` : undefined;
-    return join(`${s.running}/${s.maxWorkers} workers busy`, `${s.queued ?? 0} queued`, room);
+    const room = s.waiting > 0 ? t.waitingForRoom(s.waiting) : undefined;
+    return join(t.workersBusy(s.running, s.maxWorkers), t.queued(s.queued ?? 0), room);
   }
   const parts = Object.entries(state).map(([key, value]) => `${key}=${formatValue(value, 20)}`);
   return parts.length > 0 ? parts.join(', ') : undefined;
@@ -69,7 +67,7 @@ export interface EventWords {
 }
 
 /** The words for one event line, or `undefined` for events that are not shown as lines (`run.*`, `check`). */
-export function describeEvent(e: TraceEvent): EventWords | undefined {
+export function describeEvent(e: TraceEvent, t: TraceText = TRACE_TEXT.en): EventWords | undefined {
   const on = e.resource ?? '?';
   const data = e.data ?? {};
   switch (e.type) {
@@ -78,72 +76,60 @@ export function describeEvent(e: TraceEvent): EventWords | undefined {
     case 'check':
       return undefined;
     case 'task.start':
-      return { symbol: '▷', text: 'starts', tone: 'plain' };
+      return { symbol: '▷', text: t.starts, tone: 'plain' };
     case 'task.end':
-      return describeEnd(data);
+      return describeEnd(data, t);
     case 'sleep':
-      return {
-        symbol: '⋯',
-        text: `sleeps ${formatSeconds(Number(data.ms ?? 0))}${note(e.msg)}`,
-        tone: 'plain',
-      };
+      return { symbol: '⋯', text: t.sleeps(formatSeconds(Number(data.ms ?? 0)), note(e.msg)), tone: 'plain' };
     case 'wait':
-      if (data.op === 'put') return { symbol: '⏳', text: `waits to put into ${on}`, tone: 'wait' };
-      if (data.op === 'get') return { symbol: '⏳', text: `waits to get from ${on}`, tone: 'wait' };
-      return { symbol: '⏳', text: `waits for ${on}`, tone: 'wait' };
+      if (data.op === 'put') return { symbol: '⏳', text: t.waitsToPut(on), tone: 'wait' };
+      if (data.op === 'get') return { symbol: '⏳', text: t.waitsToGet(on), tone: 'wait' };
+      return { symbol: '⏳', text: t.waitsFor(on), tone: 'wait' };
     case 'wake':
       return {
         symbol: '↻',
-        text: data.index === undefined ? `wakes on ${on}` : `passes ${on} (arrival ${data.index})`,
+        text: data.index === undefined ? t.wakesOn(on) : t.passes(on, String(data.index)),
         tone: 'go',
       };
     case 'acquire':
-      return { symbol: '▶', text: `acquires ${on}`, tone: 'go' };
+      return { symbol: '▶', text: t.acquires(on), tone: 'go' };
     case 'release':
-      return { symbol: '◀', text: `releases ${on}`, tone: 'back' };
+      return { symbol: '◀', text: t.releases(on), tone: 'back' };
     case 'event.set':
-      return { symbol: '⚑', text: `sets ${on}`, tone: 'signal' };
+      return { symbol: '⚑', text: t.sets(on), tone: 'signal' };
     case 'event.clear':
-      return { symbol: '⚐', text: `clears ${on}`, tone: 'signal' };
+      return { symbol: '⚐', text: t.clears(on), tone: 'signal' };
     case 'notify':
-      return { symbol: '✉', text: `notifies ${on} (n=${formatValue(data.n)})`, tone: 'signal' };
+      return { symbol: '✉', text: t.notifies(on, formatValue(data.n)), tone: 'signal' };
     case 'put':
-      return { symbol: '⇢', text: `puts ${formatValue(data.item)} into ${on}`, tone: 'go' };
+      return { symbol: '⇢', text: t.puts(formatValue(data.item), on), tone: 'go' };
     case 'get':
-      return { symbol: '⇠', text: `gets ${formatValue(data.item)} from ${on}`, tone: 'go' };
+      return { symbol: '⇠', text: t.gets(formatValue(data.item), on), tone: 'go' };
     case 'queue.shutdown':
-      return { symbol: '⊘', text: `shuts down ${on}`, tone: 'signal' };
+      return { symbol: '⊘', text: t.shutsDown(on), tone: 'signal' };
     case 'executor.submit': {
-      const modelled = data.cost === undefined ? '' : `, ${formatSeconds(Number(data.cost))} modelled`;
-      return {
-        symbol: '⇥',
-        text: `submits job ${formatValue(data.job)} (${fnOf(data)}${modelled})`,
-        tone: 'plain',
-      };
+      const modelled = data.cost === undefined ? undefined : formatSeconds(Number(data.cost));
+      return { symbol: '⇥', text: t.submits(formatValue(data.job), fnOf(data), modelled), tone: 'plain' };
     }
     case 'executor.start': {
       const wait = Number(data.queueWait ?? 0);
-      const queued = wait > 0 ? `, after ${formatSeconds(wait)} in the queue` : '';
+      const queued = wait > 0 ? formatSeconds(wait) : undefined;
       return {
         symbol: '⚙',
-        text: `job ${formatValue(data.job)} starts on ${where(data)}${queued}`,
+        text: t.jobStarts(formatValue(data.job), threadName(data, t), queued),
         tone: 'go',
       };
     }
     case 'executor.end':
-      return describeJobEnd(data);
+      return describeJobEnd(data, t);
     case 'executor.error':
-      return { symbol: '⚠', text: `${on} error: ${e.msg ?? '?'}`, tone: 'bad' };
+      return { symbol: '⚠', text: t.executorError(on, e.msg ?? '?'), tone: 'bad' };
     case 'busy':
-      return {
-        symbol: '■',
-        text: `blocks the main thread ${formatSeconds(Number(data.ms ?? 0))}${note(e.msg)}`,
-        tone: 'bad',
-      };
+      return { symbol: '■', text: t.blocks(formatSeconds(Number(data.ms ?? 0)), note(e.msg)), tone: 'bad' };
     case 'cancel':
-      return { symbol: '⚠', text: `cancel requested${note(e.msg)}`, tone: 'bad' };
+      return { symbol: '⚠', text: t.cancelRequested(note(e.msg)), tone: 'bad' };
     case 'cleanup':
-      return { symbol: '↺', text: `cleans up${e.msg ? `: ${e.msg}` : ''}`, tone: 'note' };
+      return { symbol: '↺', text: t.cleansUp(e.msg), tone: 'note' };
     case 'log':
       return { symbol: '»', text: e.msg ?? '', tone: 'note' };
     default:
@@ -156,33 +142,35 @@ export function describeEvent(e: TraceEvent): EventWords | undefined {
  * `thread 7` (the worker's real `threadId`), or `slot 2` for a modelled job
  * (it has a `cost`; its `threadId` is the number of the worker slot it held).
  */
-export function threadName(data: Record<string, unknown> | undefined): string {
-  return `${data?.cost === undefined ? 'thread' : 'slot'} ${formatValue(data?.threadId)}`;
+export function threadName(data: Record<string, unknown> | undefined, t: TraceText = TRACE_TEXT.en): string {
+  const id = formatValue(data?.threadId);
+  return data?.cost === undefined ? t.thread(id) : t.slot(id);
 }
-
-const where = threadName;
 
 const fnOf = (data: Record<string, unknown>): string => formatValue(data.fn ?? '?', 30);
 
-function describeJobEnd(data: Record<string, unknown>): EventWords {
-  const job = `job ${formatValue(data.job)}`;
+function describeJobEnd(data: Record<string, unknown>, t: TraceText): EventWords {
+  const job = formatValue(data.job);
   const took = formatSeconds(Number(data.ms ?? 0));
   if (data.status === 'ok')
-    return { symbol: '⚙', text: `${job} done on ${where(data)} (${took})`, tone: 'ok' };
+    return { symbol: '⚙', text: t.jobDone(job, threadName(data, t), took), tone: 'ok' };
   if (data.threadId === null || data.threadId === undefined)
-    return { symbol: '⚙', text: `${job} ${formatValue(data.status)} in the queue`, tone: 'bad' };
-  const what = data.status === 'cancelled' ? 'cancelled' : 'failed';
-  return { symbol: '⚙', text: `${job} ${what} on ${where(data)} after ${took}`, tone: 'bad' };
+    return { symbol: '⚙', text: t.jobInQueue(job, formatValue(data.status)), tone: 'bad' };
+  return {
+    symbol: '⚙',
+    text: t.jobStopped(job, data.status === 'cancelled', threadName(data, t), took),
+    tone: 'bad',
+  };
 }
 
-function describeEnd(data: Record<string, unknown>): EventWords {
-  if (data.status === 'cancelled') return { symbol: '✗', text: 'cancelled', tone: 'bad' };
+function describeEnd(data: Record<string, unknown>, t: TraceText): EventWords {
+  if (data.status === 'cancelled') return { symbol: '✗', text: t.cancelled, tone: 'bad' };
   if (data.status === 'error') {
-    const why = data.error === undefined ? '' : `: ${formatValue(errorText(data.error), 60)}`;
-    return { symbol: '✗', text: `failed${why}`, tone: 'bad' };
+    const why = data.error === undefined ? undefined : formatValue(errorText(data.error), 60);
+    return { symbol: '✗', text: t.failed(why), tone: 'bad' };
   }
-  const result = data.result === undefined ? '' : ` → ${formatValue(data.result)}`;
-  return { symbol: '✓', text: `done${result}`, tone: 'ok' };
+  const result = data.result === undefined ? undefined : formatValue(data.result);
+  return { symbol: '✓', text: t.done(result), tone: 'ok' };
 }
 
 function errorText(error: unknown): string {

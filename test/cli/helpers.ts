@@ -12,6 +12,10 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
     delete env[name];
   }
   env.TERM = 'xterm-256color';
+  // English unless a test asks for another language: the locale of the machine running the tests must not leak in.
+  delete env.LC_ALL;
+  delete env.LC_MESSAGES;
+  env.LANG = 'C.UTF-8';
   return { ...env, ...extra };
 }
 

@@ -68,6 +68,23 @@ describe.each(CONTRASTS)('contrast %s', (file, args) => {
   });
 });
 
+/** Korean goldens: the same runs under `--lang ko` (every table aligned in display columns). */
+const KOREAN: [string, string[]][] = [
+  ['semaphore.ko', ['semaphore']],
+  ['basics.ko', ['basics']],
+  ['lock-no-lock.ko', ['lock', '--no-lock']],
+  ['queue.ko', ['queue']],
+  ['api-limit.ko', ['api-limit']],
+  ['cancel.ko', ['cancel']],
+  ['executor-inline.ko', ['executor', '--inline']],
+];
+
+describe.each(KOREAN)('Korean %s', (file, args) => {
+  it('pretty, without colour, --lang ko', async () => {
+    await expect(run([...args, '--no-color', '--lang', 'ko'])).toMatchFileSnapshot(`__golden__/${file}.txt`);
+  });
+});
+
 it('all --virtual --json: every check of every demo passes', () => {
   const { status, stdout } = sh(
     `set -o pipefail; node bin/async-sync-demo.js all --virtual --seed 7 --json | jq -c 'select(.type=="check") | .data'`,

@@ -42,10 +42,11 @@ describe('lock demo', () => {
     expect(run.checks).toEqual([
       {
         name: 'lost updates counted',
+        title: 'lost updates counted',
         ok: true,
         detail: '1000 = 5000 − 4000 lost, each loss traced to a stale write',
       },
-      { name: 'every task done', ok: true, detail: '5/5' },
+      { name: 'every task done', title: 'every task done', ok: true, detail: '5/5' },
     ]);
     expect(run.events.filter((e) => e.type === 'log').map((e) => e.msg)).toContain(
       'counter = 1000, not 5000: 4000 updates lost',

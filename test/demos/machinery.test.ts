@@ -27,8 +27,13 @@ describe('Check.when', () => {
   it('runs only the checks that apply to the options', async () => {
     const module: DemoModule<{ lock: boolean }> = {
       checks: [
-        { name: 'always', verify: () => ({ ok: true, detail: '' }) },
-        { name: 'with the lock', when: (o) => o.lock, verify: () => ({ ok: false, detail: 'never run' }) },
+        { name: 'always', ko: 'always', verify: () => ({ ok: true, detail: '' }) },
+        {
+          name: 'with the lock',
+          ko: 'with the lock',
+          when: (o) => o.lock,
+          verify: () => ({ ok: false, detail: 'never run' }),
+        },
       ],
       async run() {},
     };
@@ -38,6 +43,7 @@ describe('Check.when', () => {
       pattern: 'fake',
       explanation: ['fake'],
       options: { lock: { kind: 'boolean', default: true, description: 'x' } },
+      ko: { title: '가짜', pattern: '가짜', explanation: ['가짜'], options: { lock: 'x' } },
       estimate: () => 0,
       load: async () => ({ default: module }),
     };

@@ -10,6 +10,7 @@ function info(module: DemoModule): DemoInfo {
     pattern: 'testing',
     explanation: ['For the runner tests.'],
     options: {},
+    ko: { title: '가짜 데모', pattern: '테스트', explanation: ['러너 테스트용.'], options: {} },
     estimate: () => 0,
     load: async () => ({ default: module }),
   };
@@ -25,6 +26,7 @@ describe('runDemo', () => {
         checks: [
           {
             name: 'slept',
+            ko: 'slept',
             verify: (events) => ({ ok: events.some((e) => e.type === 'sleep'), detail: 'yes' }),
           },
         ],
@@ -56,13 +58,42 @@ describe('runDemo', () => {
     });
   });
 
+  it('in Korean: the demo gets ctx.lang, run.start records it, checks keep their English name in data', async () => {
+    let seen: string | undefined;
+    const result = await runDemo(
+      info({
+        checks: [
+          {
+            name: 'slept',
+            ko: '잠들었음',
+            verify: (_events, _options, lang) => ({ ok: true, detail: lang === 'ko' ? '네' : 'yes' }),
+          },
+        ],
+        async run(ctx) {
+          seen = ctx.lang;
+          ctx.log(ctx.lang === 'ko' ? '안녕' : 'hello');
+        },
+      }),
+      {},
+      { ...settings(), lang: 'ko' as const },
+    );
+    expect(seen).toBe('ko');
+    expect(result.events[0]!.data).toMatchObject({ lang: 'ko', title: '가짜 데모', pattern: '테스트' });
+    const check = result.events.find((e) => e.type === 'check')!;
+    expect(check.data).toEqual({ name: 'slept', ok: true, detail: '네' });
+    expect(check.msg).toBe('잠들었음');
+    expect(result.checks).toEqual([{ name: 'slept', title: '잠들었음', ok: true, detail: '네' }]);
+    expect(result.events.at(-1)!.data?.checks).toEqual([{ name: 'slept', ok: true }]);
+  });
+
   it('fails the run when a check fails or throws', async () => {
     const result = await runDemo(
       info({
         checks: [
-          { name: 'never', verify: () => ({ ok: false, detail: '0 of 1' }) },
+          { name: 'never', ko: 'never', verify: () => ({ ok: false, detail: '0 of 1' }) },
           {
             name: 'broken',
+            ko: 'broken',
             verify: () => {
               throw new Error('oops');
             },
@@ -75,8 +106,8 @@ describe('runDemo', () => {
     );
     expect(result.status).toBe('failed');
     expect(result.checks).toEqual([
-      { name: 'never', ok: false, detail: '0 of 1' },
-      { name: 'broken', ok: false, detail: 'the check itself threw: Error: oops' },
+      { name: 'never', title: 'never', ok: false, detail: '0 of 1' },
+      { name: 'broken', title: 'broken', ok: false, detail: 'the check itself threw: Error: oops' },
     ]);
   });
 
@@ -87,6 +118,7 @@ describe('runDemo', () => {
         checks: [
           {
             name: 'x',
+            ko: 'x',
             verify: () => {
               checked = true;
               return { ok: true, detail: '' };
@@ -113,7 +145,7 @@ describe('runDemo', () => {
     const controller = new AbortController();
     const result = await runDemo(
       info({
-        checks: [{ name: 'x', verify: () => ({ ok: true, detail: '' }) }],
+        checks: [{ name: 'x', ko: 'x', verify: () => ({ ok: true, detail: '' }) }],
         async run(ctx) {
           const worker = (signal: AbortSignal) =>
             ctx.clock.sleep(60_000, { signal }).finally(() => {

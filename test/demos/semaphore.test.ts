@@ -66,7 +66,12 @@ describe('semaphore demo', () => {
   it('shows no waiting when the limit covers every worker', async () => {
     const { events, checks } = await run({ workers: 4, limit: 10 });
     expect(events.filter((e) => e.type === 'wait')).toEqual([]);
-    expect(checks[0]).toEqual({ name: 'max concurrency', ok: true, detail: '4 ≤ limit 10' });
+    expect(checks[0]).toEqual({
+      name: 'max concurrency',
+      title: 'max concurrency',
+      ok: true,
+      detail: '4 ≤ limit 10',
+    });
   });
 
   describe('checks fail when the property is broken', () => {

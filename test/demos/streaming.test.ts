@@ -55,6 +55,7 @@ describe('runDemo without keeping the trace', () => {
           checks: [
             {
               name: 'throws',
+              ko: 'throws',
               verify: () => ({ ok: true, detail: '' }),
               follow: () => ({
                 event() {
@@ -76,7 +77,7 @@ describe('runDemo without keeping the trace', () => {
     });
     expect(result.status).toBe('failed');
     expect(result.checks).toEqual([
-      { name: 'throws', ok: false, detail: 'the check itself threw: Error: boom' },
+      { name: 'throws', title: 'throws', ok: false, detail: 'the check itself threw: Error: boom' },
     ]);
   });
 });

@@ -4,6 +4,7 @@ import { findDemo } from '../../demos/registry.js';
 import { UsageError } from '../errors.js';
 import { highlight } from '../highlight.js';
 import type { Io } from '../io.js';
+import { CLI_TEXT, type CliText } from '../messages.js';
 import { unknownDemo } from '../suggest.js';
 
 /** Topics `code` shows besides the demos: the design point "abstract time and randomness", an example and its test. */
@@ -12,14 +13,14 @@ export const CODE_TOPICS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** What `code` prints, as paths from the package root (shipped: `examples/` and `src/`). */
-export function codeFiles(name: string, full: boolean): readonly string[] {
+export function codeFiles(name: string, full: boolean, text: CliText = CLI_TEXT.en): readonly string[] {
   const topic = CODE_TOPICS[name];
   if (topic !== undefined) {
-    if (full) throw new UsageError(`--full shows a demo's module; '${name}' has none: run 'code ${name}'`);
+    if (full) throw new UsageError(text.fullHasNone(name));
     return topic;
   }
   const info = findDemo(name);
-  if (info === undefined) throw unknownDemo(name, Object.keys(CODE_TOPICS));
+  if (info === undefined) throw unknownDemo(name, Object.keys(CODE_TOPICS), text);
   return [full ? `src/demos/${info.source ?? `${info.name}.ts`}` : `examples/${info.name}.ts`];
 }
 
@@ -29,7 +30,7 @@ export function codeFiles(name: string, full: boolean): readonly string[] {
  * Highlighted on a colour terminal.
  */
 export async function codeCommand(io: Io, name: string, options: { full?: boolean } = {}): Promise<void> {
-  const files = codeFiles(name, options.full === true);
+  const files = codeFiles(name, options.full === true, io.text);
   const chalk = new Chalk({ level: io.outLevel });
   const sources = await Promise.all(
     files.map((file) => readFile(new URL(`../../../${file}`, import.meta.url), 'utf8')),

@@ -1,7 +1,7 @@
-import type { OptionSpec } from '../../demos/contract.js';
+import { infoText, type OptionSpec } from '../../demos/contract.js';
 import { DEMOS } from '../../demos/registry.js';
-import { POINTS, SAMPLES, TUTORIAL_TEXT, type TutorialEntry } from '../../demos/tutorial.js';
-import { wrapLine } from '../../trace/wrap.js';
+import { TUTORIAL, type TutorialEntry } from '../../demos/tutorial.js';
+import { stringWidth, wrapLine } from '../../trace/wrap.js';
 import { boxTable } from '../box.js';
 import { bold, cyan } from '../color.js';
 import type { Io } from '../io.js';
@@ -11,7 +11,13 @@ import { BIN } from '../program.js';
 /** `list`: a table of demos, or (`--json`) a JSON array describing each with its options. */
 export async function listCommand(io: Io, options: { json?: boolean }): Promise<void> {
   if (options.json === true) {
-    io.out.write(`${JSON.stringify(DEMOS.map(describeDemo), null, 2)}\n`);
+    io.out.write(
+      `${JSON.stringify(
+        DEMOS.map((info) => describeDemo(info, io)),
+        null,
+        2,
+      )}\n`,
+    );
     return;
   }
   io.out.write(`${demoTable(io)}\n\n${tutorialMap(io)}\n`);
@@ -24,6 +30,9 @@ export async function listCommand(io: Io, options: { json?: boolean }): Promise<
  */
 export function tutorialMap(io: Io): string {
   const narrow = io.out.isTTY === true && io.out.columns < 80;
+  const map = TUTORIAL[io.lang];
+  // The demo column starts after the widest topic of either language (37 columns in English), so both align.
+  const column = Math.max(37, ...[...map.samples, ...map.points].map(({ topic }) => stringWidth(topic)));
   const rows = (entries: readonly TutorialEntry[]) =>
     entries.map(({ topic, run }) =>
       narrow
@@ -31,13 +40,13 @@ export function tutorialMap(io: Io): string {
             ...wrapLine(`  ${topic}`, io.out.columns, 0, '  '),
             ...wrapLine(`      ${cyan(run, io.outLevel)}`, io.out.columns, 0, '      '),
           ].join('\n')
-        : `  ${topic.padEnd(37)} ${cyan(run, io.outLevel)}`,
+        : `  ${topic}${' '.repeat(column - stringWidth(topic))} ${cyan(run, io.outLevel)}`,
     );
   return [
-    bold(TUTORIAL_TEXT.samples, io.outLevel),
-    ...rows(SAMPLES),
-    bold(TUTORIAL_TEXT.points, io.outLevel),
-    ...rows(POINTS),
+    bold(map.samplesTitle, io.outLevel),
+    ...rows(map.samples),
+    bold(map.pointsTitle, io.outLevel),
+    ...rows(map.points),
   ].join('\n');
 }
 
@@ -46,45 +55,52 @@ export async function shortHelp(io: Io): Promise<void> {
   // On a terminal, each line wraps to its width under its own indentation.
   const fitted = (line: string, hang: string): string =>
     io.out.isTTY ? wrapLine(line, io.out.columns, 0, hang).join('\n') : line;
+  const t = io.text;
+  // `Usage:` and the space under it have the same display width, whatever the language.
+  const usage = t.usage;
+  const under = ' '.repeat(stringWidth(usage));
   io.out.write(
     [
-      fitted(
-        `${bold(BIN, io.outLevel)} — Python asyncio's synchronization patterns, run and traced in Node.js`,
-        '  ',
-      ),
+      fitted(`${bold(BIN, io.outLevel)} — ${t.tagline}`, '  '),
       '',
-      fitted(`Usage: ${BIN} <demo> [options]      run a demo (e.g. ${BIN} semaphore)`, '         '),
-      fitted(`       ${BIN} list | all | render [file] | code <demo>`, '         '),
+      fitted(`${usage} ${BIN} <demo> [options]      ${t.runADemo(BIN)}`, '         '),
+      fitted(`${under} ${BIN} list | all | render [file] | code <demo>`, '         '),
       '',
       demoTable(io),
       '',
-      fitted(`Run '${BIN} <demo> --help' for a demo's options, '${BIN} --help' for everything.`, '  '),
+      fitted(t.moreHelp(BIN), '  '),
       '',
     ].join('\n'),
   );
 }
 
 function demoTable(io: Io): string {
-  const head = ['demo', 'pattern', 'what it shows'].map((title) => bold(title, io.outLevel));
+  const head = io.text.tableHead.map((title) => bold(title, io.outLevel));
   return boxTable(
     head,
-    DEMOS.map((info) => [cyan(info.name, io.outLevel), info.pattern, info.title]),
+    DEMOS.map((info) => {
+      const text = infoText(info, io.lang);
+      return [cyan(info.name, io.outLevel), text.pattern, text.title];
+    }),
     // A terminal gets a table that fits it; a pipe, the one-line rows it always had.
     io.out.isTTY ? io.out.columns : undefined,
   );
 }
 
-function describeDemo(info: (typeof DEMOS)[number]) {
+function describeDemo(info: (typeof DEMOS)[number], io: Io) {
+  const text = infoText(info, io.lang);
+  const descriptions = text.options as Record<string, string>;
   return {
     name: info.name,
-    title: info.title,
-    pattern: info.pattern,
-    explanation: info.explanation,
+    title: text.title,
+    pattern: text.pattern,
+    explanation: text.explanation,
     options: Object.entries(info.options as Record<string, OptionSpec>).map(([name, spec]) => ({
       name,
       flag: flagName(name),
       ...spec,
-      accepts: accepted(spec),
+      description: descriptions[name],
+      accepts: accepted(spec, io.text),
     })),
   };
 }

@@ -3,6 +3,7 @@ import { loadRenderer } from '../../trace/renderers/index.js';
 import type { TraceEvent } from '../../trace/types.js';
 import { UsageError } from '../errors.js';
 import { type Io, renderSettings } from '../io.js';
+import { CLI_TEXT, type CliText } from '../messages.js';
 import { BIN } from '../program.js';
 
 const FORMATS = ['pretty', 'chrome', 'html'] as const;
@@ -21,10 +22,11 @@ export async function renderCommand(
 ): Promise<void> {
   const format = options.format ?? 'pretty';
   if (!(FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got '${format}'`);
+    const t = io.text;
+    throw new UsageError(t.mustBe('--format', t.accepted.oneOf(FORMATS.join(', ')), format));
   }
   const { text, name } = await readInput(io, file);
-  const events = parseTrace(text, name);
+  const events = parseTrace(text, name, io.text);
   const factory = await loadRenderer(format as (typeof FORMATS)[number]);
   if (format === 'html') {
     const runs = events.filter((event) => event.type === 'run.start').length;
@@ -46,13 +48,13 @@ async function readInput(io: Io, file: string | undefined): Promise<{ text: stri
       return { text: await readFile(file, 'utf8'), name: file };
     } catch (err) {
       const reason =
-        (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-      throw new UsageError(`render: cannot read '${file}': ${reason}`);
+        (err as NodeJS.ErrnoException).code === 'ENOENT' ? io.text.render.noSuchFile : (err as Error).message;
+      throw new UsageError(io.text.render.cannotRead(file, reason));
     }
   }
   if (io.stdin.isTTY === true) {
     throw new UsageError(
-      'render: give a trace file, or pipe one in',
+      io.text.render.noInput,
       `${BIN} semaphore --json > run.ndjson && ${BIN} render run.ndjson`,
     );
   }
@@ -70,30 +72,30 @@ const REQUIRED: [keyof TraceEvent, string][] = [
 ];
 
 /** The events of an NDJSON trace; throws a UsageError naming the first bad line. */
-export function parseTrace(text: string, name: string): TraceEvent[] {
+export function parseTrace(text: string, name: string, words: CliText = CLI_TEXT.en): TraceEvent[] {
+  const t = words.render;
   const events: TraceEvent[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.trim();
     if (line === '') continue;
-    const where = `render: ${name}, line ${i + 1}`;
+    const where = t.where(name, i + 1);
     let value: unknown;
     try {
       value = JSON.parse(line);
     } catch {
-      throw new UsageError(`${where} is not JSON: ${line.length > 60 ? `${line.slice(0, 59)}…` : line}`);
+      throw new UsageError(t.notJson(where, line.length > 60 ? `${line.slice(0, 59)}…` : line));
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw new UsageError(`${where} is not a trace event (an object expected)`);
+      throw new UsageError(t.notEvent(where));
     }
     const event = value as Record<string, unknown>;
-    if (event.v !== 1)
-      throw new UsageError(`${where}: unsupported trace version ${JSON.stringify(event.v)} (1 expected)`);
+    if (event.v !== 1) throw new UsageError(t.version(where, String(JSON.stringify(event.v))));
     for (const [field, type] of REQUIRED) {
-      if (typeof event[field] !== type) throw new UsageError(`${where}: "${field}" must be a ${type}`);
+      if (typeof event[field] !== type) throw new UsageError(t.field(where, field, type));
     }
     events.push(event as unknown as TraceEvent);
   }
-  if (events.length === 0) throw new UsageError(`render: ${name} holds no trace events`);
+  if (events.length === 0) throw new UsageError(t.empty(name));
   return events;
 }

@@ -15,14 +15,14 @@ type Raw = Record<string, unknown>;
 /** `<demo> [options]`: one demo. */
 export function demoCommand(info: AnyDemoInfo) {
   return async (io: Io, raw: Raw): Promise<void> => {
-    const values = demoOptions(info, raw);
-    await runAll(io, [[info, values]], commonOptions(raw, randomSeed), htmlTarget(raw));
+    const values = demoOptions(info, raw, io.lang);
+    await runAll(io, [[info, values]], commonOptions(raw, randomSeed, io.text), htmlTarget(raw));
   };
 }
 
 /** `all [options]`: every demo in turn, its own options at their defaults. */
 export async function allCommand(io: Io, raw: Raw): Promise<void> {
-  const common = commonOptions(raw, randomSeed);
+  const common = commonOptions(raw, randomSeed, io.text);
   if (htmlTarget(raw) !== undefined) {
     throw new UsageError(
       '--html replays one run: give a demo, e.g. async-sync-demo semaphore --html run.html',
@@ -30,7 +30,7 @@ export async function allCommand(io: Io, raw: Raw): Promise<void> {
   }
   await runAll(
     io,
-    DEMOS.map((info) => [info, demoOptions(info, {})]),
+    DEMOS.map((info) => [info, demoOptions(info, {}, io.lang)]),
     common,
   );
 }
@@ -50,7 +50,7 @@ function randomSeed(): number {
   return randomInt(0, MAX_SEED);
 }
 
-/** What the first Ctrl-C prints on stderr, at once. */
+/** What the first Ctrl-C prints on stderr, at once (in English; `io.text.ack` in the run's language). */
 export const ACK = 'cancelling… waiting for cleanup; Ctrl-C again to force';
 
 /** Why a run was stopped from outside. */
@@ -71,9 +71,9 @@ async function runAll(
 ): Promise<void> {
   const what = runs.length === 1 ? runs[0]![0].name : 'all';
   const estimate = runs.reduce((ms, [info, options]) => ms + info.estimate(options), 0);
-  const decision = longRun(what, estimate, common);
+  const decision = longRun(what, estimate, common, io.text);
   if (decision.action === 'refuse') throw new UsageError(decision.message);
-  if (decision.action === 'warn') io.err(`${bold('note:', io.errLevel)} ${decision.message}\n`);
+  if (decision.action === 'warn') io.err(`${bold(io.text.note, io.errLevel)} ${decision.message}\n`);
   const command = common.format === 'html' ? (await import('../replay.js')).reproduceCommand : undefined;
   const renderer = (await loadRenderer(common.format))({
     ...renderSettings(io),
@@ -81,7 +81,7 @@ async function runAll(
     command,
   });
   const spinner = wantsSpinner(io, common)
-    ? new (await import('../spinner.js')).LiveSpinner(io.stderr, io.errLevel)
+    ? new (await import('../spinner.js')).LiveSpinner(io.stderr, io.errLevel, io.text)
     : undefined;
   // The spinner first: ora redraws it around each line the renderer writes, already with the new counts.
   const listeners: TraceListener[] =
@@ -109,7 +109,7 @@ async function runAll(
     if (!io.env.DEBUG) Error.stackTraceLimit = 0;
     // Acknowledged at once, before any cleanup runs, to the person at the terminal (a script reading
     // stderr gets no chatter): the key was heard.
-    const note = `${ACK}\n`;
+    const note = `${io.text.ack}\n`;
     if (spinner !== undefined) spinner.note(note);
     else if (io.stderr.isTTY === true) io.err(note);
     stop('sigint');
@@ -125,12 +125,13 @@ async function runAll(
         seed: common.seed,
         virtual: common.virtual,
         speed: common.speed,
+        lang: io.lang,
         signal: controller.signal,
         listeners,
         // Streamed: the renderer writes each event as it comes, checks follow it, nothing keeps the trace.
         keepEvents: false,
       });
-      if (result.status === 'failed') failures.push(failure(info.name, result, io.env));
+      if (result.status === 'failed') failures.push(failure(info.name, result, io));
     }
     renderer.end();
     if (stopped === undefined) await replay?.write();
@@ -149,15 +150,17 @@ async function runAll(
 function failure(
   demo: string,
   result: Awaited<ReturnType<typeof runDemo>>,
-  env: NodeJS.ProcessEnv,
+  io: Io,
 ): { message: string; crash: boolean } {
   const { error } = result;
   if (error !== undefined) {
-    const detail = env.DEBUG && error instanceof Error && error.stack ? error.stack : String(error);
-    return { message: `demo '${demo}' crashed: ${detail}`, crash: true };
+    const detail = io.env.DEBUG && error instanceof Error && error.stack ? error.stack : String(error);
+    return { message: io.text.crashed(demo, detail), crash: true };
   }
-  const failed = result.checks.filter((check) => !check.ok).map((check) => `${check.name} (${check.detail})`);
-  return { message: `demo '${demo}': check failed: ${failed.join('; ')}`, crash: false };
+  const failed = result.checks
+    .filter((check) => !check.ok)
+    .map((check) => `${check.title} (${check.detail})`);
+  return { message: io.text.checkFailed(demo, failed.join('; ')), crash: false };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { TRACE_TEXT, type TraceText } from '../messages.js';
 import type { TraceEvent } from '../types.js';
 import type { Style } from './style.js';
 
@@ -18,7 +19,8 @@ export function checkOutcomes(events: readonly TraceEvent[]): CheckOutcome[] {
 /** The outcome one `check` event carries. */
 export function checkOutcome(event: TraceEvent): CheckOutcome {
   return {
-    name: String(event.data?.name ?? '?'),
+    // A run in another language than English carries its check's name in that language as `msg`.
+    name: event.msg ?? String(event.data?.name ?? '?'),
     ok: event.data?.ok === true,
     detail: String(event.data?.detail ?? ''),
     unsure: event.data?.unsure === true,
@@ -34,10 +36,11 @@ export function renderChecks(
   outcomes: readonly CheckOutcome[],
   style: Style,
   events: readonly TraceEvent[] = [],
+  text: TraceText = TRACE_TEXT.en,
 ): string[] {
   if (outcomes.length === 0) return [];
   const lines = [
-    style.bold('Checks'),
+    style.bold(text.checks),
     ...outcomes.map(({ name, ok, detail, unsure }) =>
       unsure
         ? `${style.warn('?')} ${name} ${style.warn(detail)}`

@@ -7,8 +7,9 @@ import {
   formatSeconds,
   formatValue,
 } from '../format.js';
+import { type TraceText, traceText } from '../messages.js';
 import type { TraceEvent } from '../types.js';
-import { indentOf, wrapLine } from '../wrap.js';
+import { indentOf, stringWidth, truncate, wrapLine } from '../wrap.js';
 import { type CheckOutcome, checkOutcome, renderChecks } from './checks.js';
 import { createStyle, type Style } from './style.js';
 import { renderSummary, renderThreads } from './summary.js';
@@ -54,6 +55,8 @@ export function createPrettyRenderer(settings: RenderSettings): Renderer {
   const style = createStyle(settings.colorLevel);
   const verdicts: string[] = [];
   let run: RunView | undefined;
+  /** The language of the last run seen: the closing line of several runs speaks it. */
+  let text = traceText(undefined);
 
   const close = (end: TraceEvent | undefined): void => {
     if (run === undefined) return;
@@ -66,7 +69,10 @@ export function createPrettyRenderer(settings: RenderSettings): Renderer {
   return {
     event(event) {
       if (event.type === 'run.start') close(undefined);
-      run ??= new RunView(settings, style, event);
+      if (run === undefined) {
+        run = new RunView(settings, style, event);
+        text = run.text;
+      }
       run.add(event);
       if (event.type === 'run.end') close(event);
     },
@@ -78,7 +84,7 @@ export function createPrettyRenderer(settings: RenderSettings): Renderer {
       close(undefined);
       if (verdicts.length > 1) {
         const ok = verdicts.filter((status) => status === 'ok').length;
-        const line = `${verdicts.length} runs: ${ok} ok, ${verdicts.length - ok} not ok`;
+        const line = text.runs(verdicts.length, ok);
         settings.write(`${ok === verdicts.length ? style.ok(`✓ ${line}`) : style.bad(`✗ ${line}`)}\n`);
       }
     },
@@ -104,11 +110,14 @@ class RunView {
   #hidden: { count: number; byType: Map<string, number>; to: number; first: TraceEvent } | undefined;
   #taskWidth = 10;
   status = 'unfinished';
+  /** The run's words, in the language its `run.start` records. */
+  readonly text: TraceText;
 
   constructor(settings: RenderSettings, style: Style, first: TraceEvent) {
     this.#settings = settings;
     this.#style = style;
     this.#demo = first.demo;
+    this.text = traceText(first.type === 'run.start' ? first.data?.lang : undefined);
     this.#seed = first.type === 'run.start' ? first.data?.seed : undefined;
     this.#start = first.type === 'run.start' ? [first] : [];
     if (first.type === 'run.start' && !settings.quiet) this.#write(this.#header(first));
@@ -127,7 +136,7 @@ class RunView {
     if (this.#settings.quiet || UNDESCRIBED.has(event.type)) return;
     // Counted before it is described: after Ctrl-C over 10^5 tasks, most events are only counted.
     if (this.#collapse(event)) return;
-    const words = describeEvent(event);
+    const words = describeEvent(event, this.text);
     if (words === undefined) return;
     this.#flushHidden();
     this.#line(event, words);
@@ -137,7 +146,7 @@ class RunView {
     const s = this.#style;
     const taskWidth = this.#fittedTaskWidth();
     const task = this.#label(event.task, taskWidth);
-    const state = describeState(event.state);
+    const state = describeState(event.state, this.text);
     const action = s.tone(words.tone, `${words.symbol} ${words.text}`);
     const time = s.dim(formatElapsed(event.t).padStart(9));
     const message = `${action}${state === undefined ? '' : `  ${s.dim(`[${state}]`)}`}`;
@@ -178,10 +187,12 @@ class RunView {
     const sections: string[] = [];
     if (!this.#settings.quiet && status !== 'interrupted' && end !== undefined) {
       const run = this.#analyser.finish();
+      const t = this.text;
       const label = (name: string, width?: number): string => this.#label(name, width);
       const fit = this.#settings.fit ? this.#settings.width : undefined;
       const timeline = renderTimeline(run, {
         style: s,
+        text: t,
         label,
         width: this.#settings.width,
         ascii: this.#settings.ascii,
@@ -189,13 +200,15 @@ class RunView {
       });
       if (timeline.length > 0) sections.push(timeline.join('\n'));
       if (run.tasks.length > 0)
-        sections.push(`${s.bold('Summary')}\n${renderSummary(run, { style: s, label, width: fit })}`);
+        sections.push(
+          `${s.bold(t.summary)}\n${renderSummary(run, { style: s, text: t, label, width: fit })}`,
+        );
       if (run.threads.length > 0)
         sections.push(
-          `${s.bold('Executor')}\n${renderThreads(run.threads, { style: s, label, width: fit })}`,
+          `${s.bold(t.executor)}\n${renderThreads(run.threads, { style: s, text: t, label, width: fit })}`,
         );
     }
-    const checkLines = renderChecks(checks, s, this.#start);
+    const checkLines = renderChecks(checks, s, this.#start, this.text);
     if (checkLines.length > 0) sections.push(this.#fitBlock(checkLines.join('\n')));
     sections.push(this.#fitBlock(this.#verdict(end, checks)));
     this.#write(`\n${sections.join('\n\n')}\n\n`);
@@ -205,9 +218,9 @@ class RunView {
   abandon(): void {
     this.#flushHidden();
     const s = this.#style;
-    const seed = this.#seed === undefined ? '' : s.dim(` (seed ${formatValue(this.#seed)})`);
+    const seed = this.#seed === undefined ? '' : s.dim(` (${this.text.seed(formatValue(this.#seed))})`);
     const at = formatElapsed(this.#lastT ?? 0);
-    const line = `${s.warn('⚠')} ${s.bold(this.#demo)} interrupted at ${at}, cleanup abandoned (second Ctrl-C): ${this.#interruption()}${seed}`;
+    const line = `${s.warn('⚠')} ${this.text.abandoned(s.bold(this.#demo), at, this.#interruption())}${seed}`;
     this.#write(`\n${this.#fitBlock(line)}\n`);
   }
 
@@ -220,45 +233,36 @@ class RunView {
     const options = Object.entries((data.options ?? {}) as Record<string, unknown>)
       .map(([name, value]) => `${name}=${formatValue(value, 20)}`)
       .join(' ');
-    const clock =
-      data.clock === 'real' && data.speed !== undefined && data.speed !== 1
-        ? `real ×${data.speed}`
-        : data.clock;
-    const seed = data.seed === undefined ? '' : `seed ${formatValue(data.seed)}`;
-    const facts = [options, seed, `${clock ?? '?'} clock`].filter(Boolean);
+    const t = this.text;
+    const seed = data.seed === undefined ? '' : t.seed(formatValue(data.seed));
+    const facts = [options, seed, t.clock(String(data.clock ?? '?'), data.speed)].filter(Boolean);
     lines.push(s.dim(`  ${facts.join(' · ')}`));
     return `${this.#fitBlock(lines.join('\n'))}\n\n`;
   }
 
   #verdict(end: TraceEvent | undefined, checks: readonly CheckOutcome[]): string {
     const s = this.#style;
-    const seed = this.#seed === undefined ? '' : s.dim(` (seed ${formatValue(this.#seed)})`);
+    const t = this.text;
+    const seed = this.#seed === undefined ? '' : s.dim(` (${t.seed(formatValue(this.#seed))})`);
     const demo = s.bold(this.#demo);
     if (end === undefined) {
       const last = this.#lastT ?? 0;
-      return `${s.warn('…')} ${demo}: the trace stops at ${formatElapsed(last)} without run.end${seed}`;
+      return `${s.warn('…')} ${t.stopsWithoutEnd(demo, formatElapsed(last))}${seed}`;
     }
     const elapsed = formatSeconds(Number(end.data?.elapsed ?? end.t));
     const failed = checks.filter((check) => !check.ok).length;
     switch (end.data?.status) {
       case 'interrupted':
-        return `${s.warn('⚠')} ${demo} interrupted at ${formatElapsed(end.t)}: ${this.#interruption()}${seed}`;
+        return `${s.warn('⚠')} ${t.interrupted(demo, formatElapsed(end.t), this.#interruption())}${seed}`;
       case 'failed':
         if (end.data?.error !== undefined) {
-          return `${s.bad('✗')} ${demo} crashed after ${elapsed}: ${s.bad(String(end.data.error))}${seed}`;
+          return `${s.bad('✗')} ${t.crashed(demo, elapsed, s.bad(String(end.data.error)))}${seed}`;
         }
-        return `${s.bad('✗')} ${demo}: ${failed} of ${checks.length} checks failed after ${elapsed}${seed}`;
+        return `${s.bad('✗')} ${t.checksFailed(demo, failed, checks.length, elapsed)}${seed}`;
       default: {
         const unsure = checks.filter((check) => check.unsure).length;
-        const passed =
-          checks.length === 0
-            ? 'finished'
-            : unsure > 0
-              ? `${checks.length - unsure} of ${checks.length} checks passed, ${unsure} could not be judged (see ⚠)`
-              : checks.length === 1
-                ? 'its check passed'
-                : `all ${checks.length} checks passed`;
-        return `${s.ok('✓')} ${demo}: ${passed} in ${elapsed}${seed}`;
+        if (unsure > 0) return `${s.ok('✓')} ${t.passedUnsure(demo, checks.length, unsure, elapsed)}${seed}`;
+        return `${s.ok('✓')} ${t.passed(demo, checks.length, elapsed)}${seed}`;
       }
     }
   }
@@ -267,10 +271,9 @@ class RunView {
     const cancelled = this.#cancelled;
     const count = this.#cancelledCount;
     const cleanups = this.#cleanups;
-    if (count === 0) return 'no task was running';
+    if (count === 0) return this.text.noTaskRunning;
     const names = count > 4 ? `${cancelled.slice(0, 3).join(', ')}, …` : cancelled.join(', ');
-    const tasks = count === 1 ? '1 task' : `${count} tasks`;
-    return `cancelled ${tasks} (${names}), ${cleanups} cleanup${cleanups === 1 ? '' : 's'} ran`;
+    return this.text.cancelledTasks(count, names, cleanups);
   }
 
   /** True when the event is counted rather than shown. */
@@ -299,7 +302,7 @@ class RunView {
     this.#hidden = undefined;
     // A count line in place of a single event would hide it and save nothing.
     if (hidden.count === 1) {
-      this.#line(hidden.first, describeEvent(hidden.first)!);
+      this.#line(hidden.first, describeEvent(hidden.first, this.text)!);
       return;
     }
     const kinds = [...hidden.byType].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
@@ -308,7 +311,7 @@ class RunView {
       .map(([type, count]) => `${type} ×${count}`)
       .join(', ');
     const more = kinds.length > 4 ? ', …' : '';
-    const line = `… ${hidden.count} more event${hidden.count === 1 ? '' : 's'} (${listed}${more}) until ${formatElapsed(hidden.to)}`;
+    const line = this.text.moreEvents(hidden.count, `${listed}${more}`, formatElapsed(hidden.to));
     this.#write(`${' '.repeat(11)}${this.#fit(this.#style.dim(line), 11, ' '.repeat(13))}\n`);
   }
 
@@ -317,15 +320,15 @@ class RunView {
     if (index === undefined) {
       index = this.#colours.size;
       this.#colours.set(task, index);
-      this.#taskWidth = Math.max(this.#taskWidth, Math.min(task.length, MAX_TASK_WIDTH));
+      this.#taskWidth = Math.max(this.#taskWidth, Math.min(stringWidth(task), MAX_TASK_WIDTH));
     }
     return index;
   }
 
   /** The task's name in its colour, cut or padded to `width` (padding outside the colour). */
   #label(name: string, width?: number): string {
-    const shown = width !== undefined && name.length > width ? `${name.slice(0, width - 1)}…` : name;
-    const pad = width === undefined ? '' : ' '.repeat(Math.max(0, width - shown.length));
+    const shown = width !== undefined ? truncate(name, width) : name;
+    const pad = width === undefined ? '' : ' '.repeat(Math.max(0, width - stringWidth(shown)));
     return this.#style.task(shown, this.#colourOf(name)) + pad;
   }
 

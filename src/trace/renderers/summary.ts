@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 import { coveredTime, type RunAnalysis, type TaskLife, type ThreadLife } from '../analysis.js';
 import { formatSeconds } from '../format.js';
+import type { TraceText } from '../messages.js';
 import { stringWidth, truncate } from '../wrap.js';
 import type { Style } from './style.js';
 
@@ -9,6 +10,7 @@ const NO_ROW_LINES = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' }
 
 export interface SummaryOptions {
   style: Style;
+  text: TraceText;
   /** A task's name in its colour. */
   label(name: string): string;
   maxRows?: number;
@@ -55,8 +57,8 @@ function drawTable(
  * count of the rest and a totals row.
  */
 export function renderSummary(run: RunAnalysis, options: SummaryOptions): string {
-  const { style } = options;
-  const head = ['task', 'start', 'waiting', 'running', 'end', 'status'].map((title) => style.bold(title));
+  const { style, text } = options;
+  const head = text.summaryHead.map((title) => style.bold(title));
   // No style colours: cli-table3 would paint head and border even with colour off.
   const rows: string[][] = [];
   const shown = run.tasks.slice(0, options.maxRows ?? 20);
@@ -68,13 +70,13 @@ export function renderSummary(run: RunAnalysis, options: SummaryOptions): string
       formatSeconds(waiting),
       formatSeconds(running),
       formatSeconds(task.end),
-      status(task, style),
+      status(task, style, text),
     ]);
   }
   const hidden = run.tasks.length - shown.length;
   // No colSpan: cli-table3 draws stray joints around spanned cells when row lines are off.
-  if (hidden > 0) rows.push([style.dim(`… ${hidden} more`), '', '', '', '', '']);
-  if (run.tasks.length > 1) rows.push(totals(run.tasks, style));
+  if (hidden > 0) rows.push([style.dim(text.more(hidden)), '', '', '', '', '']);
+  if (run.tasks.length > 1) rows.push(totals(run.tasks, style, text));
   // On a narrow terminal: start goes first (the timeline shows it), then end, then running.
   return drawTable(head, rows, options.width, [1, 4, 3]);
 }
@@ -84,20 +86,20 @@ function times(task: TaskLife): { waiting: number; running: number } {
   return { waiting, running: Math.max(0, task.end - task.start - waiting) };
 }
 
-function status(task: TaskLife, style: Style): string {
+function status(task: TaskLife, style: Style, text: TraceText): string {
   switch (task.status) {
     case 'ok':
-      return style.ok('✓ ok');
+      return style.ok(text.status.ok);
     case 'cancelled':
-      return style.bad('✗ cancelled');
+      return style.bad(text.status.cancelled);
     case 'error':
-      return style.bad('✗ error');
+      return style.bad(text.status.error);
     default:
-      return style.warn('… unfinished');
+      return style.warn(text.status.unfinished);
   }
 }
 
-function totals(tasks: readonly TaskLife[], style: Style): string[] {
+function totals(tasks: readonly TaskLife[], style: Style, text: TraceText): string[] {
   let waiting = 0;
   let running = 0;
   let start = Number.POSITIVE_INFINITY;
@@ -111,9 +113,9 @@ function totals(tasks: readonly TaskLife[], style: Style): string[] {
     end = Math.max(end, task.end);
     statuses.set(task.status, (statuses.get(task.status) ?? 0) + 1);
   }
-  const counts = [...statuses].map(([name, count]) => `${count} ${name}`).join(', ');
+  const counts = [...statuses].map(([name, count]) => text.statusCount(name, count)).join(', ');
   return [
-    `${tasks.length} tasks`,
+    text.tasks(tasks.length),
     formatSeconds(start),
     formatSeconds(waiting),
     formatSeconds(running),
@@ -128,17 +130,15 @@ function totals(tasks: readonly TaskLife[], style: Style): string[] {
  * queue, and which tasks the jobs were for — which thread ran what.
  */
 export function renderThreads(threads: readonly ThreadLife[], options: SummaryOptions): string {
-  const { style } = options;
-  const head = ['thread / slot', 'jobs', 'busy', 'max queue wait', 'ran jobs for'].map((title) =>
-    style.bold(title),
-  );
+  const { style, text } = options;
+  const head = text.threadsHead.map((title) => style.bold(title));
   const rows: string[][] = [];
   const shown = threads.slice(0, options.maxRows ?? 20);
   for (const thread of shown) {
     const busy = coveredTime(thread.jobs);
     const wait = Math.max(0, ...thread.jobs.map((job) => job.queueWait));
     const notOk = thread.jobs.filter((job) => job.status !== 'ok');
-    const jobs = `${thread.jobs.length}${notOk.length > 0 ? style.bad(` (${notOk.length} not ok)`) : ''}`;
+    const jobs = `${thread.jobs.length}${notOk.length > 0 ? style.bad(text.notOk(notOk.length)) : ''}`;
     rows.push([
       options.label(thread.name),
       jobs,
@@ -148,7 +148,7 @@ export function renderThreads(threads: readonly ThreadLife[], options: SummaryOp
     ]);
   }
   const hidden = threads.length - shown.length;
-  if (hidden > 0) rows.push([style.dim(`… ${hidden} more`), '', '', '', '']);
+  if (hidden > 0) rows.push([style.dim(text.more(hidden)), '', '', '', '']);
   // On a narrow terminal: which tasks first, then the queue wait, then busy time.
   return drawTable(head, rows, options.width, [4, 3, 2]);
 }
@@ -158,5 +158,5 @@ function tasksOf(thread: ThreadLife, options: SummaryOptions): string {
   const tasks = [...new Set(thread.jobs.map((job) => job.task))];
   const named = tasks.slice(0, 3).map((task) => options.label(task));
   const rest = tasks.length - named.length;
-  return `${named.join(', ')}${rest > 0 ? options.style.dim(`, +${rest} more`) : ''}`;
+  return `${named.join(', ')}${rest > 0 ? options.style.dim(options.text.plusMore(rest)) : ''}`;
 }

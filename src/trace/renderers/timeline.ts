@@ -1,10 +1,13 @@
 import type { Interval, RunAnalysis, TaskLife, ThreadLife } from '../analysis.js';
 import { formatSeconds } from '../format.js';
-import { wrapLine } from '../wrap.js';
+import { TRACE_TEXT, type TraceText } from '../messages.js';
+import { stringWidth, wrapLine } from '../wrap.js';
 import type { Style } from './style.js';
 
 export interface TimelineOptions {
   style: Style;
+  /** The words (default English). */
+  text?: TraceText;
   /** A task's name in its colour, cut or padded to `width`. */
   label(name: string, width: number): string;
   /** Total columns, labels included. */
@@ -25,14 +28,6 @@ const GLYPHS: Record<'ascii' | 'blocks', Record<Cell, string>> = {
   blocks: { idle: ' ', running: '▒', waiting: '░', holding: '█', blocking: '▚', job: '▓' },
 };
 
-const LEGEND: Record<Exclude<Cell, 'idle'>, string> = {
-  holding: 'holding',
-  running: 'running',
-  waiting: 'waiting',
-  blocking: 'blocking the main thread',
-  job: 'running a job',
-};
-
 const MAX_LABEL = 16;
 
 /**
@@ -46,13 +41,14 @@ const MAX_LABEL = 16;
  */
 export function renderTimeline(run: RunAnalysis, options: TimelineOptions): string[] {
   const { style, ascii } = options;
+  const text = options.text ?? TRACE_TEXT.en;
   const glyphs = GLYPHS[ascii ? 'ascii' : 'blocks'];
   const shown = run.tasks.slice(0, options.maxRows ?? 20);
   const threads = run.threads.slice(0, options.maxThreadRows ?? 8);
   if (run.duration <= 0 || (shown.length === 0 && threads.length === 0)) return [];
   const labelWidth = Math.min(
     options.fit ? Math.max(4, Math.min(MAX_LABEL, Math.floor(options.width / 4))) : MAX_LABEL,
-    [...shown, ...threads].reduce((max, row) => Math.max(max, row.name.length), 0),
+    [...shown, ...threads].reduce((max, row) => Math.max(max, stringWidth(row.name)), 0),
   );
   const columns = Math.max(10, options.width - labelWidth - 2);
   const paint: Record<Cell, (text: string) => string> = {
@@ -66,12 +62,12 @@ export function renderTimeline(run: RunAnalysis, options: TimelineOptions): stri
   const kinds: Exclude<Cell, 'idle'>[] = ['holding', 'running', 'waiting'];
   if (shown.some((task) => task.blocking.length > 0)) kinds.push('blocking');
   if (threads.length > 0) kinds.push('job');
-  const legend = kinds.map((cell) => `${paint[cell](glyphs[cell])} ${LEGEND[cell]}`);
-  const title = `${style.bold('Timeline')}  ${legend.join('  ')}`;
+  const legend = kinds.map((cell) => `${paint[cell](glyphs[cell])} ${text.legend[cell]}`);
+  const title = `${style.bold(text.timeline)}  ${legend.join('  ')}`;
   // The legend's entries keep their symbol and word together (no-break spaces) when they wrap.
   const lines = options.fit
     ? wrapLine(
-        `${style.bold('Timeline')}  ${legend.map((entry) => entry.replaceAll(' ', '\u00a0')).join('  ')}`,
+        `${style.bold(text.timeline)}  ${legend.map((entry) => entry.replaceAll(' ', '\u00a0')).join('  ')}`,
         options.width,
         0,
         '          ',
@@ -83,13 +79,13 @@ export function renderTimeline(run: RunAnalysis, options: TimelineOptions): stri
       .join('');
     lines.push(`${options.label(name, labelWidth)}  ${drawn.trimEnd()}`);
   };
-  const more = (hidden: number, what: string): void => {
-    if (hidden > 0) lines.push(style.dim(`${' '.repeat(labelWidth)}  … ${hidden} more ${what}`));
+  const more = (hidden: number, what: (n: number) => string): void => {
+    if (hidden > 0) lines.push(style.dim(`${' '.repeat(labelWidth)}  ${what(hidden)}`));
   };
   for (const task of shown) row(task.name, cells(task, run.duration, columns));
-  more(run.tasks.length - shown.length, 'tasks');
+  more(run.tasks.length - shown.length, text.moreTasks);
   for (const thread of threads) row(thread.name, threadCells(thread, run.duration, columns));
-  more(run.threads.length - threads.length, 'threads');
+  more(run.threads.length - threads.length, text.moreThreads);
   const end = formatSeconds(run.duration);
   lines.push(style.dim(`${' '.repeat(labelWidth)}  0s${end.padStart(columns - 2)}`));
   return lines;
