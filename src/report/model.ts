@@ -10,6 +10,7 @@
  * applying events in order, so the page and the tests read the same answer.
  */
 import { describeEvent, describeState } from '../trace/format.js';
+import { traceText } from '../trace/messages.js';
 import type { TraceEvent } from '../trace/types.js';
 
 /** What a lane shows a task doing; the order is the drawing priority (see `laneState`). */
@@ -229,12 +230,15 @@ export function buildModel(events: readonly TraceEvent[], options: ModelOptions 
     }
   };
 
+  // The event list speaks the run's language, like the terminal view of the same run.
+  const lang = events.find((event) => event.type === 'run.start')?.data?.lang;
+  const text = traceText(lang);
   for (const event of events) {
     const t = event.t;
     duration = Math.max(duration, t);
     advance(t);
-    const words = describeEvent(event);
-    const described = describeState(event.state);
+    const words = describeEvent(event, text);
+    const described = describeState(event.state, text);
     columns.t.push(t);
     columns.task.push(strings.of(event.task));
     columns.type.push(strings.of(event.type));

@@ -205,3 +205,21 @@ describe('the page', () => {
     expect(html.match(/<\/script>/g)).toHaveLength(2);
   });
 });
+
+describe('the language of the run', () => {
+  test('a Korean run (run.start data.lang ko) gives a Korean page and event list; English stays English', async () => {
+    const { events } = await runVirtual('semaphore');
+    const korean = events.map((event) =>
+      event.type === 'run.start' ? { ...event, data: { ...event.data, lang: 'ko' } } : event,
+    );
+    const model = buildModel(korean, { command: reproduceCommand });
+    expect(model.header.lang).toBe('ko');
+    const texts = [...model.events.text].map((at) => str(model, at) ?? '');
+    expect(texts.some((text) => text.includes('sem 획득'))).toBe(true);
+    const page = toHtml(korean, { command: reproduceCommand });
+    expect(page).toContain('<html lang="ko">');
+    expect(page).toContain('리플레이');
+    const english = buildModel(events, { command: reproduceCommand });
+    expect([...english.events.text].map((at) => str(english, at) ?? '').join('\n')).not.toMatch(/획득/);
+  });
+});
