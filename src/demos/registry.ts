@@ -458,7 +458,7 @@ export const DEMOS: readonly AnyDemoInfo[] = [
       },
     },
     // Main cancels after --after; a task still working then runs its --cleanup (all at once).
-    estimate: ({ work, after, cleanup }) => 1000 * (after < work ? after + cleanup : after),
+    estimate: ({ work, after, cleanup }) => 1000 * (after <= work ? after + cleanup : after),
     load: () => import('./cancel.js'),
   }),
 ];

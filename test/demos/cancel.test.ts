@@ -39,6 +39,13 @@ describe('cancel demo', () => {
     expect(late.checks.map((c) => c.name)).toEqual(['a cancel after the end does nothing']);
   });
 
+  it('--after equal to --work: the cancel comes first (its timer was set first), and every check passes', async () => {
+    const tie = await runVirtual('cancel', { work: 1, after: 1 });
+    expectAllPassed(tie);
+    expect(tie.checks.map((c) => c.name)).toContain('the task ended cancelled');
+    expect(tie.events.find((e) => e.type === OUTCOME)!.data?.outcome).toBe('CancelledError');
+  });
+
   describe('checks fail when the property is broken', async () => {
     const { events } = await runVirtual('cancel');
     const swallow = { ...options, swallow: true };
