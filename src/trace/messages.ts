@@ -75,6 +75,8 @@ const en = {
     `${demo}: ${checks === 0 ? 'finished' : checks === 1 ? 'its check passed' : `all ${checks} checks passed`} in ${elapsed}`,
   passedUnsure: (demo: string, checks: number, unsure: number, elapsed: string) =>
     `${demo}: ${checks - unsure} of ${checks} checks passed, ${unsure} could not be judged (see ⚠) in ${elapsed}`,
+  unsureWarning: (count: number, lagMs: number | undefined, speed: number | undefined) =>
+    `machine busy or too fast to time${speed === undefined ? '' : ` at --speed ${speed}`}: ${count === 1 ? '1 timing check' : `${count} timing checks`} could not be judged (${lagMs === undefined ? 'background lag not measured' : `background event-loop lag ${lagMs} ms before the run`}); not counted as failed — run with --virtual for exact timings`,
   noTaskRunning: 'no task was running',
   cancelledTasks: (count: number, names: string, cleanups: number) =>
     `cancelled ${count === 1 ? '1 task' : `${count} tasks`} (${names}), ${cleanups} cleanup${cleanups === 1 ? '' : 's'} ran`,
@@ -167,6 +169,8 @@ const ko: TraceText = {
     `${demo}: ${checks === 0 ? '완료' : checks === 1 ? '검사 통과' : `검사 ${checks}개 모두 통과`} (${elapsed})`,
   passedUnsure: (demo, checks, unsure, elapsed) =>
     `${demo}: 검사 ${checks}개 중 ${checks - unsure}개 통과, ${unsure}개는 판정 불가 (⚠ 참고) (${elapsed})`,
+  unsureWarning: (count, lagMs, speed) =>
+    `머신이 바쁘거나${speed === undefined ? '' : ` (--speed ${speed})`} 너무 빨라 시간을 잴 수 없음: 시간 검사 ${count}개를 판정하지 못했습니다 (${lagMs === undefined ? '배경 지연은 측정 안 됨' : `실행 전 이벤트 루프 배경 지연 ${lagMs} ms`}). 실패로 세지 않습니다 — 정확한 시간은 --virtual로 실행하세요`,
   noTaskRunning: '실행 중인 태스크 없음',
   cancelledTasks: (count, names, cleanups) => `태스크 ${count}개 취소 (${names}), 정리 ${cleanups}번 실행`,
   moreEvents: (count, listed, until) => `… 이벤트 ${count}개 생략 (${listed}), ${until}까지`,

@@ -49,7 +49,7 @@ export function renderChecks(
           : `${style.bad('✗')} ${name} ${style.bad(detail)}`,
     ),
   ];
-  const warning = unsureWarning(outcomes, events);
+  const warning = unsureWarning(outcomes, events, text);
   if (warning !== undefined) lines.push(`${style.warn('⚠')} ${style.warn(warning)}`);
   return lines;
 }
@@ -62,16 +62,16 @@ export function renderChecks(
 export function unsureWarning(
   outcomes: readonly CheckOutcome[],
   events: readonly TraceEvent[],
+  text: TraceText = TRACE_TEXT.en,
 ): string | undefined {
   const count = outcomes.filter((outcome) => outcome.unsure).length;
   if (count === 0) return undefined;
   const start = events.find((event) => event.type === 'run.start')?.data;
   const lag = Number((start?.background as { maxMs?: unknown } | undefined)?.maxMs);
   const speed = Number(start?.speed ?? 1);
-  const measured = Number.isFinite(lag)
-    ? `background event-loop lag ${Math.round(lag * 10) / 10} ms before the run`
-    : 'background lag not measured';
-  const atSpeed = Number.isFinite(speed) && speed !== 1 ? ` at --speed ${speed}` : '';
-  const checks = count === 1 ? '1 timing check' : `${count} timing checks`;
-  return `machine busy or too fast to time${atSpeed}: ${checks} could not be judged (${measured}); not counted as failed — run with --virtual for exact timings`;
+  return text.unsureWarning(
+    count,
+    Number.isFinite(lag) ? Math.round(lag * 10) / 10 : undefined,
+    Number.isFinite(speed) && speed !== 1 ? speed : undefined,
+  );
 }
