@@ -16,27 +16,15 @@
  * seek-and-redraw is reported beside it.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH, launchChromium } from '../../test/helpers/chromium.js';
 import { type CaseResult, caseArgs, emit, median } from '../harness.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const out = `${root}.bench/replay/`;
 const { quick } = caseArgs();
 const rounds = quick ? 3 : 7;
-const FLAGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 function writePage(name: string, args: string[]): string {
   const file = `${out}${name}.html`;
@@ -78,13 +66,8 @@ const SCRUB = `new Promise((resolve) => {
   requestAnimationFrame(step);
 })`;
 
-const profile = mkdtempSync(join(tmpdir(), 'replay-bench-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: '/usr/bin/chromium',
-  args: FLAGS,
-  headless: true,
-  viewport: { width: 1280, height: 720 },
-});
+const browser = await launchChromium('replay-bench');
+const { context } = browser;
 const opens: number[] = [];
 const frames: number[] = [];
 const costs: number[] = [];
@@ -105,8 +88,7 @@ try {
     await page.close();
   }
 } finally {
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
+  await browser.close();
 }
 
 const result: CaseResult = {
@@ -146,7 +128,7 @@ const result: CaseResult = {
     },
   ],
   notes: [
-    `Headless Chromium (/usr/bin/chromium, ${FLAGS.join(' ')}), 1280×720, a fresh profile; ${rounds} rounds, each a fresh tab; 120 frames of scrubbing per round.`,
+    `Headless Chromium (${CHROMIUM_PATH}, ${CHROMIUM_FLAGS.join(' ')}), 1280×720, a fresh profile; ${rounds} rounds, each a fresh tab; 120 frames of scrubbing per round.`,
   ],
 };
 emit(result);

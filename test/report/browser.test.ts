@@ -4,44 +4,27 @@
  * file:// and checked for what a user sees; a screenshot of each goes to
  * test-output/ for a human to look at.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEMOS } from '../../src/demos/registry.js';
 import type { TraceEvent } from '../../src/trace/types.js';
 import { cli, ROOT } from '../cli/helpers.js';
-
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { type Chromium, launchChromium } from '../helpers/chromium.js';
 
 const OUT = join(ROOT, 'test-output');
-let profile: string;
+let browser: Chromium | undefined;
 let context: BrowserContext;
 
 beforeAll(async () => {
   mkdirSync(OUT, { recursive: true });
-  profile = mkdtempSync(join(tmpdir(), 'replay-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    args: CHROMIUM_FLAGS,
-    headless: true,
-    viewport: { width: 1280, height: 720 },
-  });
+  browser = await launchChromium('replay-chromium');
+  context = browser.context;
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
-  rmSync(profile, { recursive: true, force: true });
+  await browser?.close();
 });
 
 /** Writes `demo`'s replay with the built CLI; returns the file and the run's NDJSON. */
