@@ -39,7 +39,7 @@ let anonymous = 0;
 export class Condition implements Acquirable {
   readonly name: string;
   readonly #lock: Lock;
-  readonly #waiters = new WaitQueue<true>();
+  readonly #waiters = new WaitQueue<true>({ wakeOnly: true });
   readonly #tracer: Tracer | undefined;
 
   /** @param lock - an existing Lock to share (default: a private one). */

@@ -26,7 +26,7 @@ const nothing = () => {};
 export class Event {
   readonly name: string;
   #set = false;
-  readonly #waiters = new WaitQueue<true>();
+  readonly #waiters = new WaitQueue<true>({ wakeOnly: true });
   readonly #tracer: Tracer | undefined;
 
   constructor(options: PrimitiveOptions = {}) {

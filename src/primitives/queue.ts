@@ -94,7 +94,7 @@ export class Queue<T> {
   readonly #getters = new WaitQueue<T, boolean>();
   /** Data: the item the putter brings. Woken with a reserved slot. */
   readonly #putters = new WaitQueue<void, T>();
-  readonly #joiners = new WaitQueue<void>();
+  readonly #joiners = new WaitQueue<void>({ wakeOnly: true });
   /** Slots reserved for woken putters that have not resumed yet. */
   #reserved = 0;
   /** Items handed to woken getters that resume through a check; they occupy a slot until then. */

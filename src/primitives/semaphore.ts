@@ -96,7 +96,7 @@ export abstract class Permits implements Acquirable {
   protected handedOff = 0;
   /** Whether `checkRelease` reads `handedOff`. */
   protected abstract readonly checksReleases: boolean;
-  protected readonly waiters = new WaitQueue<Held>();
+  protected readonly waiters = new WaitQueue<Held>({ wakeOnly: true });
   protected readonly tracer: Tracer | undefined;
   /**
    * A waiter aborted after it was handed a permit passes the permit on. It is

@@ -1,11 +1,12 @@
 import { cancelledBy } from './errors.js';
 
 /**
- * The abort listener of a caller parked with a signal (`handleEvent`, so no
- * closure). It knows the caller's sequence number, hence its slot: an abort
- * removes the caller in O(1).
+ * A parked caller that needs more than its resolve function: one with a
+ * signal (the record is its abort listener, `handleEvent`, so no closure),
+ * data, or a queue that may reject it. It knows its sequence number, hence its
+ * slot: an abort removes it in O(1).
  */
-export class AbortLink<T, D> {
+export class Waiter<T, D> {
   /** Whether the caller is still parked. */
   queued = true;
 
@@ -13,7 +14,10 @@ export class AbortLink<T, D> {
     readonly queue: WaitQueue<T, D>,
     /** The caller's sequence number (see WaitQueue). */
     public seq: number,
-    readonly signal: AbortSignal,
+    readonly resolve: (value: T) => void,
+    readonly reject: (reason: unknown) => void,
+    readonly data: D,
+    readonly signal: AbortSignal | undefined,
     readonly onCancel: ((data: D) => void) | undefined,
   ) {}
 
@@ -22,15 +26,22 @@ export class AbortLink<T, D> {
   }
 }
 
-// A parked caller takes STRIDE consecutive array cells, at these offsets.
-const STRIDE = 4;
-const RESOLVE = 0;
-const REJECT = 1;
-const DATA = 2;
-const LINK = 3;
-const EMPTY: unknown[] = [];
+/** One slot: a plain caller's resolve function, a Waiter, or a hole (undefined). */
+type Cell<T, D> = ((value: T) => void) | Waiter<T, D> | undefined;
+
+const EMPTY: never[] = [];
 /** Rings up to this many slots are kept when they empty out. */
 const KEPT = 64;
+
+export interface WaitQueueOptions {
+  /**
+   * Promise that no caller parked without a signal is ever settled except by
+   * `wakeHead`/`wakeAll`: such callers are then stored as their bare resolve
+   * function (one cell, nothing else kept alive), and `rejectAll` /
+   * `wakeHeadWith` are not available. Default false.
+   */
+  wakeOnly?: boolean;
+}
 
 /**
  * The one waiting mechanism under every primitive (a ParkingLot, as in trio):
@@ -49,19 +60,20 @@ const KEPT = 64;
  * code resumed is each primitive's business (it knows what to hand back): see
  * `parkChecked`.
  *
- * Layout: a ring buffer, oldest caller first, STRIDE cells per caller (its
- * resolve and reject functions, its data, its abort link). No object per
- * caller and no chain of them: a linked list of waiter objects made every GC
- * of a long queue slow (V8 cannot split a chain between its marking or
- * scavenging threads). A caller aborted in the middle leaves a hole that is
- * skipped when it reaches the head, or squeezed out when holes outnumber
- * callers; a ring grown past KEPT slots is dropped when the queue empties
- * (a queue that never empties keeps its largest ring). Invariants: a slot is a
- * hole iff its resolve cell is undefined; `#used > 0` ⇒ the head slot is a
- * caller; the slot of sequence number `s` is `(#head + s - #base) & #mask`.
+ * Layout: a ring buffer, oldest caller first, one cell per caller: its bare
+ * resolve function when that is all it needs (no signal, no data, a
+ * `wakeOnly` queue), else a `Waiter` record (not chained to the others: a
+ * linked list of waiter objects made every GC of a long queue slow, as V8
+ * cannot split a chain between its marking or scavenging threads). A caller
+ * aborted in the middle leaves a hole that is skipped when it reaches the
+ * head, or squeezed out when holes outnumber callers; a ring grown past KEPT
+ * slots is dropped when the queue empties (a queue that never empties keeps
+ * its largest ring). Invariants: a slot is a hole iff its cell is undefined;
+ * `#used > 0` ⇒ the head slot is a caller; the slot of sequence number `s` is
+ * `(#head + s - #base) & #mask`.
  */
 export class WaitQueue<T, D = undefined> {
-  #ring: unknown[] = EMPTY;
+  #ring: Cell<T, D>[] = EMPTY;
   /** Capacity in slots - 1 (capacities are powers of two). */
   #mask = -1;
   /** The head slot. */
@@ -72,6 +84,12 @@ export class WaitQueue<T, D = undefined> {
   #size = 0;
   /** The sequence number of the head slot; each slot used gets the next one. */
   #base = 0;
+  /** See `WaitQueueOptions.wakeOnly`. */
+  readonly #wakeOnly: boolean;
+
+  constructor(options?: WaitQueueOptions) {
+    this.#wakeOnly = options?.wakeOnly === true;
+  }
 
   /** How many callers are parked. */
   get size(): number {
@@ -80,7 +98,9 @@ export class WaitQueue<T, D = undefined> {
 
   /** The data of the first parked caller, if any. */
   peek(): D | undefined {
-    return this.#size === 0 ? undefined : (this.#ring[this.#head * STRIDE + DATA] as D);
+    if (this.#size === 0) return undefined;
+    const cell = this.#ring[this.#head];
+    return cell instanceof Waiter ? cell.data : undefined;
   }
 
   /**
@@ -89,20 +109,31 @@ export class WaitQueue<T, D = undefined> {
    *   removes the caller (before the promise rejects).
    */
   park(signal?: AbortSignal, data?: D, onCancel?: (data: D) => void): Promise<T> {
+    if (signal === undefined && data === undefined && this.#wakeOnly) return this.#parkPlain();
     if (signal?.aborted) return Promise.reject(cancelledBy(signal));
     if (this.#used === this.#mask + 1) this.#makeRoom();
-    const ring = this.#ring;
-    const at = ((this.#head + this.#used) & this.#mask) * STRIDE;
+    const seq = this.#base + this.#used;
+    let waiter!: Waiter<T, D>;
     const promise = new Promise<T>((resolve, reject) => {
-      ring[at + RESOLVE] = resolve;
-      ring[at + REJECT] = reject;
+      waiter = new Waiter<T, D>(this, seq, resolve, reject, data as D, signal, onCancel);
     });
-    ring[at + DATA] = data;
-    if (signal !== undefined) {
-      const link = new AbortLink<T, D>(this, this.#base + this.#used, signal, onCancel);
-      ring[at + LINK] = link;
-      signal.addEventListener('abort', link, { once: true });
-    }
+    this.#ring[(this.#head + this.#used) & this.#mask] = waiter;
+    this.#used++;
+    this.#size++;
+    signal?.addEventListener('abort', waiter, { once: true });
+    return promise;
+  }
+
+  /**
+   * `park()` for a caller with no signal and no data on a `wakeOnly` queue:
+   * its cell is its resolve function. (An inline executor: TurboFan inlines it
+   * into this function, which a shared module-level executor measured slower.)
+   */
+  #parkPlain(): Promise<T> {
+    if (this.#used === this.#mask + 1) this.#makeRoom();
+    const promise = new Promise<T>((resolve) => {
+      this.#ring[(this.#head + this.#used) & this.#mask] = resolve;
+    });
     this.#used++;
     this.#size++;
     return promise;
@@ -130,9 +161,9 @@ export class WaitQueue<T, D = undefined> {
   /** Wakes the head caller with `value`; returns false when nobody waits. */
   wakeHead(value: T): boolean {
     if (this.#size === 0) return false;
-    const resolve = this.#ring[this.#head * STRIDE + RESOLVE] as (value: T) => void;
-    this.#removeHead();
-    resolve(value);
+    const cell = this.#removeHead();
+    if (typeof cell === 'function') cell(value);
+    else cell.resolve(value);
     return true;
   }
 
@@ -140,24 +171,20 @@ export class WaitQueue<T, D = undefined> {
    * Removes the head caller, then wakes it with `valueFor(its data)`: the
    * value is computed once the caller has left the queue. Returns false when
    * nobody waits. If `valueFor` throws, the caller is rejected with the error,
-   * which is then rethrown.
+   * which is then rethrown. Not on a `wakeOnly` queue.
    */
   wakeHeadWith(valueFor: (data: D) => T): boolean {
     if (this.#size === 0) return false;
-    const at = this.#head * STRIDE;
-    const ring = this.#ring;
-    const resolve = ring[at + RESOLVE] as (value: T) => void;
-    const reject = ring[at + REJECT] as (reason: unknown) => void;
-    const data = ring[at + DATA] as D;
+    const waiter = this.#waiterAt(this.#head, 'wakeHeadWith');
     this.#removeHead();
     let value: T;
     try {
-      value = valueFor(data);
+      value = valueFor(waiter.data);
     } catch (err) {
-      reject(err);
+      waiter.reject(err);
       throw err;
     }
-    resolve(value);
+    waiter.resolve(value);
     return true;
   }
 
@@ -171,16 +198,14 @@ export class WaitQueue<T, D = undefined> {
   /**
    * Rejects every caller, in FIFO order, with a fresh error from
    * `makeError(its data)`, called once the caller has left the queue;
-   * returns how many.
+   * returns how many. Not on a `wakeOnly` queue.
    */
   rejectAll(makeError: (data: D) => unknown): number {
     let n = 0;
     while (this.#size > 0) {
-      const at = this.#head * STRIDE;
-      const reject = this.#ring[at + REJECT] as (reason: unknown) => void;
-      const data = this.#ring[at + DATA] as D;
+      const waiter = this.#waiterAt(this.#head, 'rejectAll');
       this.#removeHead();
-      reject(makeError(data));
+      waiter.reject(makeError(waiter.data));
       n++;
     }
     return n;
@@ -189,42 +214,47 @@ export class WaitQueue<T, D = undefined> {
   /** Iterates the callers' data, head first (for `toString` and tests). */
   *[Symbol.iterator](): IterableIterator<D> {
     for (let i = 0; i < this.#used; i++) {
-      const at = ((this.#head + i) & this.#mask) * STRIDE;
-      if (this.#ring[at + RESOLVE] !== undefined) yield this.#ring[at + DATA] as D;
+      const cell = this.#ring[(this.#head + i) & this.#mask];
+      if (cell instanceof Waiter) yield cell.data;
+      else if (cell !== undefined) yield undefined as D;
     }
   }
 
   /** Called by a caller's abort listener. */
-  cancel(link: AbortLink<T, D>): void {
-    if (!link.queued) return;
-    const offset = link.seq - this.#base;
-    const at = ((this.#head + offset) & this.#mask) * STRIDE;
-    const ring = this.#ring;
-    const reject = ring[at + REJECT] as (reason: unknown) => void;
-    const data = ring[at + DATA] as D;
-    this.#clear(at);
+  cancel(waiter: Waiter<T, D>): void {
+    if (!waiter.queued) return;
+    const offset = waiter.seq - this.#base;
+    this.#clear((this.#head + offset) & this.#mask);
     if (offset === 0) this.#advance();
     else if (this.#used - this.#size > this.#size + 16) this.#compact(this.#mask + 1);
-    link.onCancel?.(data);
-    reject(cancelledBy(link.signal));
+    waiter.onCancel?.(waiter.data);
+    waiter.reject(cancelledBy(waiter.signal as AbortSignal));
   }
 
-  /** Empties the head slot (detaching its listener) and moves past it and any holes after it. */
-  #removeHead(): void {
-    this.#clear(this.#head * STRIDE);
+  /** The Waiter record at `slot`; a bare resolve function there means a misuse of `wakeOnly`. */
+  #waiterAt(slot: number, method: string): Waiter<T, D> {
+    const cell = this.#ring[slot];
+    if (cell instanceof Waiter) return cell;
+    throw new Error(`WaitQueue.${method}() on a wakeOnly queue: its callers can only be woken`);
+  }
+
+  /** Takes the head caller out (detaching its listener) and moves past it and any holes after it. */
+  #removeHead(): ((value: T) => void) | Waiter<T, D> {
+    const cell = this.#clear(this.#head);
     this.#advance();
+    return cell;
   }
 
-  /** Turns the caller at `at` into a hole. */
-  #clear(at: number): void {
-    const ring = this.#ring;
-    const link = ring[at + LINK] as AbortLink<T, D> | undefined;
-    if (link !== undefined) {
-      link.queued = false;
-      link.signal.removeEventListener('abort', link);
-    }
-    ring[at + RESOLVE] = ring[at + REJECT] = ring[at + DATA] = ring[at + LINK] = undefined;
+  /** Turns the caller at `slot` into a hole (detaching its listener); returns what was there. */
+  #clear(slot: number): ((value: T) => void) | Waiter<T, D> {
+    const cell = this.#ring[slot] as ((value: T) => void) | Waiter<T, D>;
+    this.#ring[slot] = undefined;
     this.#size--;
+    if (typeof cell !== 'function') {
+      cell.queued = false;
+      if (cell.signal !== undefined) cell.signal.removeEventListener('abort', cell);
+    }
+    return cell;
   }
 
   /** Moves the head past its slot (a hole now) and the holes after it. */
@@ -233,7 +263,7 @@ export class WaitQueue<T, D = undefined> {
       this.#head = (this.#head + 1) & this.#mask;
       this.#base++;
       this.#used--;
-    } while (this.#used > 0 && this.#ring[this.#head * STRIDE + RESOLVE] === undefined);
+    } while (this.#used > 0 && this.#ring[this.#head] === undefined);
     if (this.#used === 0 && this.#mask >= KEPT) this.#release();
   }
 
@@ -253,21 +283,13 @@ export class WaitQueue<T, D = undefined> {
   /** Copies the callers, in order, to a new ring of `capacity` slots, dropping holes. */
   #compact(capacity: number): void {
     const old = this.#ring;
-    const ring: unknown[] = new Array(capacity * STRIDE);
+    const ring: Cell<T, D>[] = new Array(capacity);
     let to = 0;
     for (let i = 0; i < this.#used; i++) {
-      const from = ((this.#head + i) & this.#mask) * STRIDE;
-      if (old[from + RESOLVE] === undefined) continue;
-      const at = to * STRIDE;
-      ring[at + RESOLVE] = old[from + RESOLVE];
-      ring[at + REJECT] = old[from + REJECT];
-      ring[at + DATA] = old[from + DATA];
-      const link = old[from + LINK] as AbortLink<T, D> | undefined;
-      if (link !== undefined) {
-        link.seq = this.#base + to;
-        ring[at + LINK] = link;
-      }
-      to++;
+      const cell = old[(this.#head + i) & this.#mask];
+      if (cell === undefined) continue;
+      if (typeof cell !== 'function') cell.seq = this.#base + to;
+      ring[to++] = cell;
     }
     this.#ring = ring;
     this.#mask = capacity - 1;
