@@ -25,6 +25,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 interface Parked {
   id: number;
   controller: AbortController | undefined;
+  /** What the caller parked with: its id, or nothing for a plain caller of a wakeOnly queue. */
+  data: number | undefined;
 }
 
 /**
@@ -33,8 +35,8 @@ interface Parked {
  * end that every caller was settled exactly once, as the model says, with no
  * abort listener left behind.
  */
-async function check(ops: Op[]): Promise<void> {
-  const q = new WaitQueue<number, number>();
+async function check(ops: Op[], wakeOnly = false): Promise<void> {
+  const q = new WaitQueue<number, number | undefined>({ wakeOnly });
   const model: Parked[] = [];
   const expected = new Map<number, string>();
   const settled = new Map<number, string>();
@@ -47,11 +49,13 @@ async function check(ops: Op[]): Promise<void> {
         const id = next++;
         const controller = step.withSignal ? new AbortController() : undefined;
         if (controller !== undefined) signals.push(controller.signal);
-        q.park(controller?.signal, id, (data) => cancelledData.push(data)).then(
+        // On a wakeOnly queue, a caller without a signal parks with no data: its cell is its resolve function.
+        const data = wakeOnly && controller === undefined ? undefined : id;
+        q.park(controller?.signal, data, (data) => cancelledData.push(data as number)).then(
           (value) => settled.set(id, `woken ${value}`),
           (err) => settled.set(id, err instanceof CancelledError ? 'cancelled' : `rejected ${String(err)}`),
         );
-        model.push({ id, controller });
+        model.push({ id, controller, data });
         break;
       }
       case 'abort': {
@@ -79,8 +83,8 @@ async function check(ops: Op[]): Promise<void> {
         break;
     }
     expect(q.size).toBe(model.length);
-    expect([...q]).toEqual(model.map((p) => p.id));
-    expect(q.peek()).toBe(model[0]?.id);
+    expect([...q]).toEqual(model.map((p) => p.data));
+    expect(q.peek()).toBe(model[0]?.data);
   }
   q.wakeAll(-1);
   for (const p of model) expected.set(p.id, 'woken -1');
@@ -103,6 +107,25 @@ describe('WaitQueue', () => {
     );
   });
 
+  test('on a wakeOnly queue, plain callers (bare resolve functions) and callers with a signal mix in one FIFO', async () => {
+    const wakeOps = op.filter((o) => o.kind !== 'rejectAll');
+    await fc.assert(
+      fc.asyncProperty(fc.array(wakeOps, { maxLength: 400 }), (ops) => check(ops, true)),
+      { numRuns: 150 },
+    );
+  });
+
+  test('a wakeOnly queue refuses rejectAll and wakeHeadWith on a plain caller, and keeps it parked', async () => {
+    const q = new WaitQueue<number>({ wakeOnly: true });
+    const parked = q.park();
+    expect(() => q.rejectAll(() => new Error('no'))).toThrow(/wakeOnly/);
+    expect(() => q.wakeHeadWith(() => 1)).toThrow(/wakeOnly/);
+    expect(q.size).toBe(1);
+    expect(q.wakeHead(5)).toBe(true);
+    await expect(parked).resolves.toBe(5);
+    expect(q.size).toBe(0);
+  });
+
   test('aborting most of a long queue from the middle keeps the order and frees the holes', async () => {
     const ops: Op[] = [];
     for (let i = 0; i < 1000; i++) ops.push({ kind: 'park', withSignal: i % 10 !== 0 });
@@ -112,6 +135,7 @@ describe('WaitQueue', () => {
     for (let i = 0; i < 300; i++) ops.push({ kind: 'park', withSignal: true });
     for (let i = 0; i < 200; i++) ops.push({ kind: 'abort', pick: i * 7 });
     await check(ops);
+    await check(ops, true);
   });
 
   test('wakeHeadWith computes the value once the caller has left the queue; a throw rejects that caller', async () => {
