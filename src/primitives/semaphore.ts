@@ -48,7 +48,12 @@ const handlePrototype = {
  * prototype on purpose: resolving a promise with an object looks up its
  * `then`, and on Node 20 that lookup made an uncontended acquire + release
  * cost 1.5× an `await null` with a class instance (or any object made by
- * `new`) against 1.13× with this (bench/tools/ab.ts).
+ * `new`) against 1.13× with this (bench/tools/ab.ts). Re-measured in the
+ * mixed process of bench case 1m (issue 14): class instance 1.40×, a literal
+ * with own methods 1.7×, this 1.12–1.20×; an `await null` preceded by just
+ * allocating this handle costs 1.2× on its own, so the handle, which must be
+ * distinct per acquisition for `release()` to be idempotent, is most of what
+ * separates acquire + release from the floor.
  */
 function newHandle(owner: Permits): Handle {
   const handle: Handle = Object.create(handlePrototype);
