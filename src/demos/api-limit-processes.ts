@@ -550,7 +550,7 @@ export async function runProcesses(ctx: DemoContext<Options>): Promise<void> {
       started++;
     }
 
-    const start = wallNow();
+    let start = Number.POSITIVE_INFINITY;
     function onEvent(child: Child, at: number, event: RelayedEvent): void {
       relay(at, event.type, event);
       if (event.resource === API && event.type === 'acquire') child.holding.add(event.task);
@@ -590,6 +590,7 @@ export async function runProcesses(ctx: DemoContext<Options>): Promise<void> {
       await Promise.race([allReady, exits]);
       if (!ctx.signal.aborted && children.every((child) => child.ready)) {
         going = true;
+        start = wallNow();
         ctx.log(t.go(processes));
         for (const child of children) child.proc.send({ kind: 'go' } satisfies ParentMessage);
       }
