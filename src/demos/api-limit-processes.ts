@@ -410,7 +410,9 @@ export async function runProcesses(ctx: DemoContext<Options>): Promise<void> {
   if (!(recorder instanceof Recorder)) throw new TypeError('api-limit --processes needs the run recorder');
   const speed = (ctx.clock as { speed?: number }).speed ?? 1;
   /** A wall time (`wallNow()`) as a reading of the run's clock. */
-  const clockAt = (at: number): number => ctx.clock.now() - (wallNow() - at) * speed;
+  const base = { clock: ctx.clock.now(), wall: wallNow() };
+  // One reading of both clocks, so that one wall time always gives the same run time.
+  const clockAt = (at: number): number => Math.max(0, base.clock + (at - base.wall) * speed);
 
   // The merge: events wait REORDER_MS here so that late arrivals from other processes take their place in time.
   const buffer: { at: number; n: number; fields: TraceFields & { task: string }; type: string }[] = [];
@@ -428,19 +430,19 @@ export async function runProcesses(ctx: DemoContext<Options>): Promise<void> {
     let count = 0;
     while (count < buffer.length && (all || buffer[count]!.at <= horizon)) count++;
     for (const { at, type, fields } of buffer.splice(0, count)) {
-      recorder.emitAt(Math.max(0, clockAt(at)), type, fields);
+      recorder.emitAt(clockAt(at), type, fields);
       if (fields.resource !== API) continue;
       if (type === 'acquire') holders.add(fields.task);
       else if (type === 'release') holders.delete(fields.task);
       // The killed holders still count in Redis until their leases run out: a live holder beyond
       // `limit − ghosts` means one lease ran out and its permit was granted again.
-      if (killed !== undefined && ghostsLeft > 0 && type === 'acquire') {
+      if (killed !== undefined && ghostsLeft > 0 && type === 'acquire' && at > killed.at) {
         const live = [...holders].filter((task) => !killed!.ghosts.includes(task)).length;
         if (live > limit - ghostsLeft) {
           ghostsLeft--;
           const ghost = killed.ghosts[ghostsLeft]!;
           holders.delete(ghost);
-          recorder.emitAt(Math.max(0, clockAt(at)), 'permit.returned', {
+          recorder.emitAt(clockAt(at), 'permit.returned', {
             task: processOf(ghost) ?? 'main',
             resource: API,
             data: { from: ghost, afterMs: Math.round(at - killed.at) },
