@@ -129,7 +129,10 @@ async function worker(ctx: DemoContext<ChildConfig>, api: Api, latency: number, 
   const permit = await api.acquire({ signal });
   try {
     if (permit.fence !== undefined)
-      ctx.tracer.emit('api.grant', { resource: API, data: { fence: permit.fence, arrival: permit.arrival ?? null } });
+      ctx.tracer.emit('api.grant', {
+        resource: API,
+        data: { fence: permit.fence, arrival: permit.arrival ?? null },
+      });
     const stop = permit.lost === undefined ? signal : AbortSignal.any([signal, permit.lost]);
     await ctx.sleep(latency, { signal: stop, note: 'API call' });
   } finally {
@@ -138,7 +141,10 @@ async function worker(ctx: DemoContext<ChildConfig>, api: Api, latency: number, 
 }
 
 main().catch((error: unknown) => {
-  send({ kind: 'error', message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+  send({
+    kind: 'error',
+    message: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+  });
   process.exitCode = 1;
   process.disconnect?.();
 });

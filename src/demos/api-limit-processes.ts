@@ -44,14 +44,16 @@ const en = {
   started: (pid: number) => `process started (pid ${pid})`,
   go: (processes: number) => `all ${processes} processes ready: go`,
   killed: (task: string, pid: number) =>
-    `SIGKILL: the process dies while ${task} holds a permit, mid-call; Redis still counts that permit until its lease runs out`,
+    `SIGKILL (pid ${pid}): the process dies while ${task} holds a permit, mid-call; Redis still counts that permit until its lease runs out`,
   returned: (task: string, after: number) =>
     `the lease of ${task}'s permit ran out ${seconds(after)} after the kill: Redis took it back and granted it to the next in line`,
   exited: 'process exited',
-  crashed: (code: string, stderr: string) => `process died unexpectedly (${code})${stderr === '' ? '' : `: ${stderr}`}`,
+  crashed: (code: string, stderr: string) =>
+    `process died unexpectedly (${code})${stderr === '' ? '' : `: ${stderr}`}`,
   failed: (message: string) => `the process failed: ${message}`,
   stopped: 'process stopped (interrupted)',
-  inspect: (holders: number, waiting: number) => `Redis at the end: ${holders} permits held, ${waiting} waiting`,
+  inspect: (holders: number, waiting: number) =>
+    `Redis at the end: ${holders} permits held, ${waiting} waiting`,
   checkExceeded: 'process-local semaphores exceed the global limit',
   exceeded: (max: number, limit: number, processes: number) =>
     `${max} API calls at once across ${processes} processes > global limit ${limit}: EXCEEDED, as expected — each Semaphore(${limit}) counts only its own process's calls; --redis shares one limit`,
@@ -69,10 +71,12 @@ const en = {
   checkFifo: 'grants in arrival order across processes',
   fifoOk: (queued: number, total: number) =>
     `${total} grants in fence order; the ${queued} that queued were served in the order they arrived`,
-  fifoBroken: (later: string, earlier: string) => `${later} was granted before ${earlier}, which had arrived first`,
+  fifoBroken: (later: string, earlier: string) =>
+    `${later} was granted before ${earlier}, which had arrived first`,
   checkDone: 'every worker done',
   doneOk: (done: number, of: number) => `${done}/${of}`,
-  doneKilled: (done: number, of: number, proc: string) => `${done}/${of} in the processes that lived (${proc} was killed)`,
+  doneKilled: (done: number, of: number, proc: string) =>
+    `${done}/${of} in the processes that lived (${proc} was killed)`,
   checkExits: 'every process exited cleanly',
   exitsOk: (n: number, killed: string) => `${n}/${n}${killed === '' ? '' : ` (${killed} killed on purpose)`}`,
   exitBad: (proc: string, why: string) => `${proc}: ${why}`,
@@ -82,7 +86,8 @@ const en = {
     `back ${seconds(after)} after the kill (lease ${seconds(leaseMs)}, renewed every ${seconds(leaseMs / 3)}): never more than the limit meanwhile`,
   leaseEarly: (after: number, leaseMs: number) =>
     `back ${seconds(after)} after the kill, before the lease (${seconds(leaseMs)}) could have run out`,
-  leaseDrained: 'the line had emptied before the lease ran out (nobody needed the permit); Redis holds nothing at the end',
+  leaseDrained:
+    'the line had emptied before the lease ran out (nobody needed the permit); Redis holds nothing at the end',
   noKill: 'no holder was killed: no call lasted long enough',
   notBack: 'the permit never came back',
   checkLost: 'no permit lost',
@@ -102,8 +107,8 @@ const ko: typeof en = {
   usingServer: (url) => `${url}의 Redis 사용`,
   started: (pid) => `프로세스 시작 (pid ${pid})`,
   go: (processes) => `프로세스 ${processes}개 모두 준비: 시작`,
-  killed: (task) =>
-    `SIGKILL: ${task}가 호출 도중 허가를 쥔 채로 프로세스가 죽음; 리스가 끝날 때까지 Redis는 그 허가를 계속 셈`,
+  killed: (task, pid) =>
+    `SIGKILL (pid ${pid}): ${task}가 호출 도중 허가를 쥔 채로 프로세스가 죽음; 리스가 끝날 때까지 Redis는 그 허가를 계속 셈`,
   returned: (task, after) =>
     `${task}의 허가 리스가 죽은 지 ${seconds(after)} 뒤에 만료: Redis가 되찾아 다음 대기자에게 줌`,
   exited: '프로세스 종료',
@@ -122,7 +127,8 @@ const ko: typeof en = {
   ownOk: (limit, most) => `모든 프로세스가 동시에 ${limit}개 이하 (${most})`,
   ownOver: (proc, max, limit) => `${proc}: 동시에 ${max}개 > ${limit}`,
   checkShared: '모든 프로세스에 걸친 동시 API 호출',
-  sharedOk: (max, limit, processes) => `프로세스 ${processes}개에서 ${max} ≤ 제한 ${limit}: 모두에 RedisSemaphore 하나`,
+  sharedOk: (max, limit, processes) =>
+    `프로세스 ${processes}개에서 ${max} ≤ 제한 ${limit}: 모두에 RedisSemaphore 하나`,
   sharedOver: (max, limit) => `${max} > 제한 ${limit}`,
   checkFifo: '프로세스를 넘어 도착 순서대로 허가',
   fifoOk: (queued, total) => `허가 ${total}개가 펜스 순서; 줄을 선 ${queued}개는 도착한 순서대로 받음`,
@@ -137,8 +143,10 @@ const ko: typeof en = {
   checkLease: '죽은 보유자의 허가는 리스가 끝난 뒤 돌아옴',
   leaseOk: (after, leaseMs) =>
     `죽인 지 ${seconds(after)} 뒤에 돌아옴 (리스 ${seconds(leaseMs)}, ${seconds(leaseMs / 3)}마다 갱신): 그동안 제한을 넘은 적 없음`,
-  leaseEarly: (after, leaseMs) => `죽인 지 ${seconds(after)} 뒤에 돌아옴: 리스(${seconds(leaseMs)})가 끝날 수 있기 전`,
-  leaseDrained: '리스가 끝나기 전에 줄이 비었음 (그 허가가 필요한 이가 없었음); 끝난 뒤 Redis에는 아무것도 없음',
+  leaseEarly: (after, leaseMs) =>
+    `죽인 지 ${seconds(after)} 뒤에 돌아옴: 리스(${seconds(leaseMs)})가 끝날 수 있기 전`,
+  leaseDrained:
+    '리스가 끝나기 전에 줄이 비었음 (그 허가가 필요한 이가 없었음); 끝난 뒤 Redis에는 아무것도 없음',
   noKill: '죽인 보유자가 없음: 충분히 긴 호출이 없었음',
   notBack: '허가가 돌아오지 않음',
   checkLost: '잃어버린 허가 없음',
@@ -209,7 +217,8 @@ export const PROCESS_CHECKS: Check<Options>[] = [
     verify(events, { limit }, lang = 'en') {
       const t = TEXT[lang];
       const { perProcess } = inFlight(events);
-      for (const [proc, max] of perProcess) if (max > limit) return { ok: false, detail: t.ownOver(proc, max, limit) };
+      for (const [proc, max] of perProcess)
+        if (max > limit) return { ok: false, detail: t.ownOver(proc, max, limit) };
       const most = [...perProcess].map(([proc, max]) => `${proc} ${max}`).join(', ');
       return { ok: true, detail: t.ownOk(limit, most) };
     },
@@ -468,7 +477,9 @@ export async function runProcesses(ctx: DemoContext<Options>): Promise<void> {
       ctx.log(t.usingServer(redis));
     }
     ctx.log(
-      url === undefined ? t.setupLocal(processes, workers, limit) : t.setupRedis(processes, workers, limit, leaseMs),
+      url === undefined
+        ? t.setupLocal(processes, workers, limit)
+        : t.setupRedis(processes, workers, limit, leaseMs),
     );
     const key = `async-sync-demo:api-limit:${randomUUID()}`;
     const script = new URL('./api-limit-child.js', import.meta.url);
@@ -548,7 +559,11 @@ export async function runProcesses(ctx: DemoContext<Options>): Promise<void> {
           msg,
         });
       });
-      relay(wallNow(), 'process.start', { task: child.task, data: { pid: proc.pid ?? 0 }, msg: t.started(proc.pid ?? 0) });
+      relay(wallNow(), 'process.start', {
+        task: child.task,
+        data: { pid: proc.pid ?? 0 },
+        msg: t.started(proc.pid ?? 0),
+      });
       started++;
     }
 
@@ -580,9 +595,11 @@ export async function runProcesses(ctx: DemoContext<Options>): Promise<void> {
     }
 
     const stop = (): void => {
-      for (const child of children) if (child.proc.connected) child.proc.send({ kind: 'stop' } satisfies ParentMessage);
+      for (const child of children)
+        if (child.proc.connected) child.proc.send({ kind: 'stop' } satisfies ParentMessage);
       setTimeout(() => {
-        for (const child of children) if (child.proc.exitCode === null && child.proc.signalCode === null) child.proc.kill('SIGKILL');
+        for (const child of children)
+          if (child.proc.exitCode === null && child.proc.signalCode === null) child.proc.kill('SIGKILL');
       }, STOP_GRACE_MS).unref();
     };
     ctx.signal.addEventListener('abort', stop, { once: true });
@@ -611,7 +628,11 @@ export async function runProcesses(ctx: DemoContext<Options>): Promise<void> {
       try {
         const { holders: held, waiting } = await probe.inspect();
         flush(true);
-        ctx.tracer.emit('redis.inspect', { resource: API, data: { holders: held, waiting }, msg: t.inspect(held, waiting) });
+        ctx.tracer.emit('redis.inspect', {
+          resource: API,
+          data: { holders: held, waiting },
+          msg: t.inspect(held, waiting),
+        });
       } finally {
         await probe.close();
       }

@@ -32,9 +32,9 @@ import { Semaphore } from '../primitives/semaphore.js';
 import { threadName } from '../trace/format.js';
 import { TRACE_TEXT } from '../trace/messages.js';
 import type { TraceEvent } from '../trace/types.js';
+import { PROCESS_CHECKS } from './api-limit-processes.js';
 import { finishedOk, maxConcurrency, seconds, timingSlack } from './checks.js';
 import { type DemoContext, type DemoExecutor, defineDemo } from './contract.js';
-import { PROCESS_CHECKS } from './api-limit-processes.js';
 import { cpuPlan, MAX_LATENCY_MS } from './timing.js';
 
 export interface ApiLimitOptions {

@@ -13,8 +13,8 @@ import {
   cpuPlan,
   expectedLongest,
   MAX_LATENCY_MS,
-  MAX_PROCESSES,
   MAX_PROCESS_MS,
+  MAX_PROCESSES,
   MAX_PRODUCE_MS,
   REAL_BUDGET_S,
   WORK_MAX_MS,
@@ -374,7 +374,8 @@ export const DEMOS: readonly AnyDemoInfo[] = [
         poolSize: '익스큐터의 워커 스레드 수',
         cpu: `응답 하나의 CPU 초 (실제 시계: 전체 ${REAL_BUDGET_S}초가 넘으면 줄여서)`,
         releaseEarly: 'CPU 작업 전에 허가 반환: 빠르지만 익스큐터 큐가 늘어남',
-        processes: `OS 프로세스 수, 각자 워커와 자기 Semaphore(limit)을 가짐 (0: 한 프로세스; 실제 시계 전용; 프로세스 모드의 워커는 API 호출만 함)`,
+        processes:
+          'OS 프로세스 수, 각자 워커와 자기 Semaphore(limit)을 가짐: 합치면 제한을 넘고, 실행은 그것을 보여 주면 통과 (종료 코드 0) (0: 한 프로세스; 실제 시계 전용; 워커는 API 호출만 함)',
         redis:
           '--processes와 함께: 모든 프로세스가 Redis의 RedisSemaphore 하나를 공유 (url 없이: PATH의 redis-server를 임시 포트로 띄움)',
         killOne: `--redis와 함께: 허가를 쥔 프로세스 하나를 호출 도중 SIGKILL (그 허가는 리스 ${API_LIMIT_LEASE_MS / 1000}초 뒤에 돌아옴)`,
@@ -415,7 +416,7 @@ export const DEMOS: readonly AnyDemoInfo[] = [
         max: MAX_PROCESSES,
         quietDefault: true,
         description:
-          'OS processes, each with its own workers and its own Semaphore(limit) (0: one process; real clock only; in processes the workers make the API call only)',
+          'OS processes, each with its own workers and its own Semaphore(limit): together they exceed the limit, and the run passes (exit 0) when it shows that (0: one process; real clock only; the workers make the API call only)',
       },
       redis: {
         kind: 'text',

@@ -37,7 +37,8 @@ const ko: typeof en = {
   noServer:
     'url 없는 api-limit --redis는 임시 redis-server를 띄우는데, redis-server가 설치되어 있지 않습니다 (PATH에 없음).\n' +
     '설치하거나 (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis), 서버를 지정하세요: --redis redis://host:6379',
-  noClient: (why) => `api-limit --redis에는 ioredis 패키지가 필요합니다 (선택적 피어 의존성): npm install ioredis (${why})`,
+  noClient: (why) =>
+    `api-limit --redis에는 ioredis 패키지가 필요합니다 (선택적 피어 의존성): npm install ioredis (${why})`,
   unreachable: (url, why) =>
     `--redis ${url}: 그곳의 Redis에 연결할 수 없습니다 (${why}). 실행 중인 Redis의 url을 주거나, 임시 서버를 쓰려면 --redis만 주세요`,
 };

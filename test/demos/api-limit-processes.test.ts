@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RedisServer, startRedis } from '../redis/server.js';
 import { BIN, cleanEnv, cli, ndjson, ROOT } from '../cli/helpers.js';
+import { type RedisServer, startRedis } from '../redis/server.js';
 import { schemaErrors } from '../trace/schema.js';
 
 /**
@@ -104,7 +104,9 @@ describe('api-limit --processes 4 (a local Semaphore(5) in each process)', () =>
     expect(max).toBeLessThanOrEqual(4 * LIMIT);
     const exceeded = check(trace, 'process-local semaphores exceed the global limit');
     expect(exceeded?.ok).toBe(true);
-    expect(String(exceeded?.detail)).toContain(`${max} API calls at once across 4 processes > global limit 5: EXCEEDED`);
+    expect(String(exceeded?.detail)).toContain(
+      `${max} API calls at once across 4 processes > global limit 5: EXCEEDED`,
+    );
     expect(check(trace, 'each process within its own limit')?.ok).toBe(true);
     expect(new Set(trace.map((e) => /^p\d+/.exec(e.task)?.[0]).filter(Boolean))).toEqual(
       new Set(['p1', 'p2', 'p3', 'p4']),
@@ -117,15 +119,23 @@ describe('api-limit --processes 4 (a local Semaphore(5) in each process)', () =>
     expect(pretty.stdout).toContain('process-local semaphores exceed the global limit');
     const chrome = cli(['render', '--format', 'chrome'], { input: stdout });
     expect(chrome.status).toBe(0);
-    const doc = JSON.parse(chrome.stdout) as { traceEvents: { name: string; pid: number; args?: { name?: string } }[] };
+    const doc = JSON.parse(chrome.stdout) as {
+      traceEvents: { name: string; pid: number; args?: { name?: string } }[];
+    };
     const processes = doc.traceEvents.filter((e) => e.name === 'process_name').map((e) => e.args?.name);
     expect(processes).toHaveLength(5);
-    expect(processes.slice(1).sort()).toEqual(['api-limit p1', 'api-limit p2', 'api-limit p3', 'api-limit p4']);
+    expect(processes.slice(1).sort()).toEqual([
+      'api-limit p1',
+      'api-limit p2',
+      'api-limit p3',
+      'api-limit p4',
+    ]);
     const tracks = doc.traceEvents.filter((e) => e.name === 'thread_name');
     for (const track of tracks) {
       const proc = /^(p\d+)\//.exec(String(track.args?.name))?.[1];
       if (proc === undefined) continue;
-      const pidName = doc.traceEvents.find((e) => e.name === 'process_name' && e.pid === track.pid)?.args?.name;
+      const pidName = doc.traceEvents.find((e) => e.name === 'process_name' && e.pid === track.pid)?.args
+        ?.name;
       expect(pidName).toBe(`api-limit ${proc}`);
     }
   }, 60_000);
@@ -133,25 +143,45 @@ describe('api-limit --processes 4 (a local Semaphore(5) in each process)', () =>
 
 describe('api-limit --processes 4 --redis <url> (one RedisSemaphore(5) for all)', () => {
   it('never has more than 5 in flight and grants in arrival order', () => {
-    const { status, stdout, stderr } = cli(['api-limit', '--processes', '4', '--redis', server.url, '--json']);
+    const { status, stdout, stderr } = cli([
+      'api-limit',
+      '--processes',
+      '4',
+      '--redis',
+      server.url,
+      '--json',
+    ]);
     expect(stderr).toBe('');
     expect(status).toBe(0);
     const trace = events(stdout);
     expectOneValidRun(trace);
     expect(maxInFlight(trace)).toBe(LIMIT);
     // FIFO, from Redis's own numbers: in fence (grant) order, the waiters' arrival numbers only grow.
-    const grants = trace.filter((e) => e.type === 'api.grant').sort((a, b) => Number(a.data?.fence) - Number(b.data?.fence));
+    const grants = trace
+      .filter((e) => e.type === 'api.grant')
+      .sort((a, b) => Number(a.data?.fence) - Number(b.data?.fence));
     expect(grants).toHaveLength(80);
     const arrivals = grants.map((g) => g.data?.arrival).filter((a): a is number => typeof a === 'number');
     expect(arrivals.length).toBeGreaterThan(50);
     expect(arrivals).toEqual([...arrivals].sort((a, b) => a - b));
-    for (const name of ['API calls in flight across all processes', 'grants in arrival order across processes', 'no permit lost'])
+    for (const name of [
+      'API calls in flight across all processes',
+      'grants in arrival order across processes',
+      'no permit lost',
+    ])
       expect(check(trace, name)?.ok).toBe(true);
     for (const pid of pidsOf(trace)) expect(alive(pid)).toBe(false);
   }, 60_000);
 
   it('--kill-one (private redis-server): the killed holder’s permit comes back after the lease, none lost', () => {
-    const { status, stdout, stderr } = cli(['api-limit', '--processes', '3', '--redis', '--kill-one', '--json']);
+    const { status, stdout, stderr } = cli([
+      'api-limit',
+      '--processes',
+      '3',
+      '--redis',
+      '--kill-one',
+      '--json',
+    ]);
     expect(stderr).toBe('');
     expect(status).toBe(0);
     const trace = events(stdout);
@@ -166,7 +196,11 @@ describe('api-limit --processes 4 --redis <url> (one RedisSemaphore(5) for all)'
     expect(maxInFlight(trace)).toBeLessThanOrEqual(LIMIT);
     const killed = trace.find((e) => e.type === 'process.exit' && e.task === kill.task);
     expect(killed?.data?.signal).toBe('SIGKILL');
-    for (const name of ["a killed holder's permit comes back after its lease", 'no permit lost', 'every worker done'])
+    for (const name of [
+      "a killed holder's permit comes back after its lease",
+      'no permit lost',
+      'every worker done',
+    ])
       expect(check(trace, name)?.ok).toBe(true);
     const pids = pidsOf(trace);
     expect(pids).toHaveLength(4);
@@ -232,5 +266,41 @@ describe('api-limit --processes --redis, interrupted', () => {
     const pids = pidsOf(trace);
     expect(pids).toHaveLength(4);
     for (const pid of pids) expect(alive(pid)).toBe(false);
+  }, 60_000);
+});
+
+describe('api-limit --processes: a child that dies', () => {
+  it('is reported: its exit in the trace, a failed check, exit 1, the others finish', async () => {
+    const child = spawn(process.execPath, [BIN, 'api-limit', '--processes', '3', '--json'], {
+      cwd: ROOT,
+      env: cleanEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      err += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    let victim = 0;
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk;
+        const start = /"task":"p2","type":"process.start","data":\{"pid":(\d+)/.exec(out);
+        if (victim === 0 && start !== null && out.includes('"type":"acquire"')) {
+          victim = Number(start[1]);
+          process.kill(victim, 'SIGKILL');
+          resolve();
+        }
+      });
+    });
+    expect(await exited).toBe(1);
+    const trace = events(out);
+    const exit = trace.find((e) => e.type === 'process.exit' && e.task === 'p2');
+    expect(exit?.data?.status).toBe('crashed');
+    expect(exit?.msg).toContain('process died unexpectedly (SIGKILL)');
+    expect(check(trace, 'every process exited cleanly')?.ok).toBe(false);
+    expect(err).toContain('every process exited cleanly (p2: process died unexpectedly (SIGKILL))');
+    for (const pid of pidsOf(trace)) expect(alive(pid)).toBe(false);
   }, 60_000);
 });
