@@ -73,7 +73,7 @@ const en = {
     `${total} grants in fence order; the ${queued} that queued were served in the order they arrived`,
   fifoBroken: (later: string, earlier: string) =>
     `${later} was granted before ${earlier}, which had arrived first`,
-  checkDone: 'every worker done',
+  checkDone: 'every worker done, in every process',
   doneOk: (done: number, of: number) => `${done}/${of}`,
   doneKilled: (done: number, of: number, proc: string) =>
     `${done}/${of} in the processes that lived (${proc} was killed)`,
@@ -133,7 +133,7 @@ const ko: typeof en = {
   checkFifo: '프로세스를 넘어 도착 순서대로 허가',
   fifoOk: (queued, total) => `허가 ${total}개가 펜스 순서; 줄을 선 ${queued}개는 도착한 순서대로 받음`,
   fifoBroken: (later, earlier) => `${later}가 먼저 도착한 ${earlier}보다 먼저 허가를 받음`,
-  checkDone: '모든 워커 완료',
+  checkDone: '모든 프로세스의 모든 워커 완료',
   doneOk: (done, of) => `${done}/${of}`,
   doneKilled: (done, of, proc) => `살아남은 프로세스에서 ${done}/${of} (${proc}는 죽임)`,
   checkExits: '모든 프로세스가 깨끗이 종료',

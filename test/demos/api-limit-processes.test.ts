@@ -199,7 +199,7 @@ describe('api-limit --processes 4 --redis <url> (one RedisSemaphore(5) for all)'
     for (const name of [
       "a killed holder's permit comes back after its lease",
       'no permit lost',
-      'every worker done',
+      'every worker done, in every process',
     ])
       expect(check(trace, name)?.ok).toBe(true);
     const pids = pidsOf(trace);
