@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, cleanEnv, cli, ndjson, ROOT } from '../cli/helpers.js';
 import { type RedisServer, startRedis } from '../redis/server.js';
@@ -94,9 +97,13 @@ function freePort(): Promise<number> {
 
 describe('api-limit --processes 4 (a local Semaphore(5) in each process)', () => {
   it('exceeds the global limit and its check says so; the trace, Chrome and render work on the merge', () => {
-    const { status, stdout, stderr } = cli(['api-limit', '--processes', '4', '--json']);
-    expect(stderr).toBe('');
+    const html = join(mkdtempSync(join(tmpdir(), 'api-limit-processes-')), 'run.html');
+    const { status, stdout, stderr } = cli(['api-limit', '--processes', '4', '--json', '--html', html]);
+    expect(stderr).toBe(`HTML replay: ${html}\n`);
     expect(status).toBe(0);
+    // The HTML replay holds the merged run: every process's tasks.
+    const page = readFileSync(html, 'utf8');
+    for (const proc of ['p1', 'p2', 'p3', 'p4']) expect(page).toContain(`${proc}/worker-20`);
     const trace = events(stdout);
     expectOneValidRun(trace);
     const max = maxInFlight(trace);
