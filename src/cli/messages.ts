@@ -52,6 +52,7 @@ const en = {
     oneOf: (choices: string) => `one of ${choices}`,
     integer: (min: number, max: number) => `an integer from ${min} to ${max}`,
     number: (min: number, max: number) => `a number from ${min} to ${max}`,
+    text: (placeholder: string) => `a ${placeholder} (or nothing)`,
   },
   mustBe: (flag: string, accepted: string, got: string) => `${flag} must be ${accepted}, got '${got}'`,
   jsonFormatConflict: (format: string) =>
@@ -179,6 +180,7 @@ const ko: CliText = {
     oneOf: (choices) => `${choices} 중 하나`,
     integer: (min, max) => `${min}부터 ${max}까지의 정수`,
     number: (min, max) => `${min}부터 ${max}까지의 수`,
+    text: (placeholder) => `${placeholder} (또는 생략)`,
   },
   mustBe: (flag, accepted, got) => `${flag}: ${accepted}만 받습니다. 받은 값: '${got}'`,
   jsonFormatConflict: (format) =>

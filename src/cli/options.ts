@@ -27,6 +27,8 @@ export function optionFlags(name: string, spec: OptionSpec): string {
       return `${flag} <n>`;
     case 'number':
       return `${flag} <x>`;
+    case 'text':
+      return `${flag} [${spec.placeholder}]`;
   }
 }
 
@@ -41,6 +43,8 @@ export function accepted(spec: OptionSpec, text: CliText = CLI_TEXT.en): string 
       return text.accepted.integer(spec.min, spec.max);
     case 'number':
       return text.accepted.number(spec.min, spec.max);
+    case 'text':
+      return text.accepted.text(spec.placeholder);
   }
 }
 
@@ -56,6 +60,13 @@ export function parseOption(
 ): unknown {
   if (raw === undefined) return spec.default;
   if (spec.kind === 'boolean') return raw === true;
+  if (spec.kind === 'text') {
+    if (raw === true) return spec.bare;
+    const given = String(raw);
+    if (given === '' || given.startsWith('-'))
+      throw new UsageError(text.mustBe(flagName(name), text.accepted.text(spec.placeholder), given));
+    return given;
+  }
   const words = text;
   const value = String(raw);
   const wrong = (): never => {
@@ -73,12 +84,13 @@ export function demoOptions(
   info: AnyDemoInfo,
   raw: Record<string, unknown>,
   lang: Lang = 'en',
+  run: { virtual: boolean } = { virtual: raw.virtual === true },
 ): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(info.options as Record<string, OptionSpec>)) {
     values[name] = parseOption(name, spec, raw[name], CLI_TEXT[lang]);
   }
-  const problem = info.validate?.(values, lang);
+  const problem = info.validate?.(values, lang, run);
   if (problem !== undefined) throw new UsageError(problem);
   return values;
 }

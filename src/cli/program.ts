@@ -131,6 +131,8 @@ function describe(spec: OptionSpec, description: string, t: CliText): string {
       return description;
     case 'choice':
       return t.optionHelp.choice(description, spec.choices.join(', '), spec.default);
+    case 'text':
+      return description;
     default:
       return t.optionHelp.range(description, spec.min, spec.max, spec.default);
   }

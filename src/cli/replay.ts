@@ -32,7 +32,8 @@ export function reproduceCommand(
     const value = options[name];
     if (value === undefined || value === spec.default) continue;
     const flag = optionFlags(name, spec).split(' ')[0]!;
-    words.push(...(spec.kind === 'boolean' ? [flag] : [flag, String(value)]));
+    if (spec.kind === 'text' && value === spec.bare) words.push(flag);
+    else words.push(...(spec.kind === 'boolean' ? [flag] : [flag, String(value)]));
   }
   return words.join(' ');
 }

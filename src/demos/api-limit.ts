@@ -32,6 +32,7 @@ import { Semaphore } from '../primitives/semaphore.js';
 import { threadName } from '../trace/format.js';
 import { TRACE_TEXT } from '../trace/messages.js';
 import type { TraceEvent } from '../trace/types.js';
+import { PROCESS_CHECKS } from './api-limit-processes.js';
 import { finishedOk, maxConcurrency, seconds, timingSlack } from './checks.js';
 import { type DemoContext, type DemoExecutor, defineDemo } from './contract.js';
 import { cpuPlan, MAX_LATENCY_MS } from './timing.js';
@@ -42,6 +43,11 @@ export interface ApiLimitOptions {
   poolSize: number;
   cpu: number;
   releaseEarly: boolean;
+  /** 0: one process (the tutorial's demo); n: n OS processes (see `api-limit-processes.ts`). */
+  processes: number;
+  /** '' (local semaphores), 'private' (a private redis-server) or a Redis URL. */
+  redis: string;
+  killOne: boolean;
 }
 
 const API = 'api';
@@ -258,11 +264,15 @@ function jobs(events: readonly TraceEvent[]): Map<number, { start?: TraceEvent; 
   return byJob;
 }
 
+/** The one-process checks apply when `--processes` is not given; `PROCESS_CHECKS` when it is. */
+const oneProcess = (options: ApiLimitOptions): boolean => !(options.processes > 0);
+
 export default defineDemo<ApiLimitOptions>({
   checks: [
     {
       name: TEXT.en.checkApi,
       ko: '동시에 쥔 허가 수',
+      when: oneProcess,
       verify(events, { workers, limit }, lang = 'en') {
         const t = TEXT[lang];
         const max = maxConcurrency(events, API);
@@ -275,6 +285,7 @@ export default defineDemo<ApiLimitOptions>({
     {
       name: TEXT.en.checkThreads,
       ko: '처리가 워커 스레드에서 실행됨',
+      when: oneProcess,
       verify(events, { workers, poolSize }, lang = 'en') {
         const t = TEXT[lang];
         const spans = [...jobs(events).values()];
@@ -297,6 +308,7 @@ export default defineDemo<ApiLimitOptions>({
     {
       name: TEXT.en.checkDone,
       ko: '모든 워커 완료',
+      when: oneProcess,
       verify(events, { workers }, lang = 'en') {
         const t = TEXT[lang];
         const done = finishedOk(events, WORKER);
@@ -306,6 +318,7 @@ export default defineDemo<ApiLimitOptions>({
     {
       name: TEXT.en.checkCost,
       ko: '허가를 쥐는 비용',
+      when: oneProcess,
       verify(events, { limit, releaseEarly }, lang = 'en') {
         const t = TEXT[lang];
         const total = endToEnd(events);
@@ -331,6 +344,7 @@ export default defineDemo<ApiLimitOptions>({
     {
       name: TEXT.en.checkTotal,
       ko: '전체 시간이 순차 합보다 훨씬 짧음',
+      when: oneProcess,
       verify(events, { limit, poolSize, releaseEarly }, lang = 'en') {
         const t = TEXT[lang];
         // As the calls and jobs really took (on a busy real clock, timers fire later than asked).
@@ -359,9 +373,12 @@ export default defineDemo<ApiLimitOptions>({
         return { ok: false, detail: t.totalOver(total, limits, sequential, best) };
       },
     },
+    ...PROCESS_CHECKS,
   ],
 
   async run(ctx) {
+    // --processes n: n OS processes, merged into this run's trace (see api-limit-processes.ts).
+    if (ctx.options.processes > 0) return (await import('./api-limit-processes.js')).runProcesses(ctx);
     const t = TEXT[ctx.lang];
     const { workers, limit, poolSize, releaseEarly } = ctx.options;
     const api = new Semaphore(limit, { name: API, tracer: ctx.tracer });

@@ -49,7 +49,28 @@ export interface ChoiceOption<C extends string = string> {
   description: string;
 }
 
-export type OptionSpec = IntOption | NumberOption | BooleanOption | ChoiceOption;
+/**
+ * Free text with an optional value, e.g. `--redis [url]`: absent is `default`,
+ * the bare flag is `bare`, `--redis redis://…` is that text.
+ */
+export interface TextOption {
+  kind: 'text';
+  default: string;
+  /** The value of the flag given without one. */
+  bare: string;
+  /** What the value is, for help and errors (`url`). */
+  placeholder: string;
+  description: string;
+}
+
+export type OptionSpec = (IntOption | NumberOption | BooleanOption | ChoiceOption | TextOption) & {
+  /**
+   * Left out of `run.start`'s `data.options` (and the run header) while at its
+   * default: an option added later that must not change the runs that do not
+   * use it.
+   */
+  quietDefault?: boolean;
+};
 
 /** The spec a demo's option value of type `V` must have. */
 export type SpecFor<V> = [V] extends [boolean]
@@ -57,11 +78,11 @@ export type SpecFor<V> = [V] extends [boolean]
   : [V] extends [number]
     ? IntOption | NumberOption
     : [V] extends [string]
-      ? ChoiceOption<V>
+      ? ChoiceOption<V> | TextOption
       : never;
 
 /** Option specs keyed by the option's camelCase name (`poolSize` → `--pool-size`), in display order. */
-export type OptionSpecs<O> = { [K in keyof O]: SpecFor<O[K]> };
+export type OptionSpecs<O> = { [K in keyof O]: SpecFor<O[K]> & { quietDefault?: boolean } };
 
 /** A demo's words for `list` and `--help`, in one language: every option described. */
 export interface DemoInfoText<O> {
@@ -89,7 +110,13 @@ export interface DemoInfo<O = Record<string, unknown>> {
    * what is wrong, naming the options and the limit (a usage error), or
    * `undefined`. E.g. a cap on `--tasks × --increments`.
    */
-  validate?(options: O, lang?: Lang): string | undefined;
+  validate?(options: O, lang?: Lang, run?: { virtual: boolean }): string | undefined;
+  /**
+   * Checks what the run needs from the machine before it starts (a program on
+   * PATH, a server that answers): returns what is missing and how to get it
+   * (a usage error, exit 2), or `undefined`. Called by the CLI only.
+   */
+  preflight?(options: O, lang: Lang): Promise<string | undefined>;
   /**
    * How long a run with these options takes on the real clock at speed 1, in
    * ms, from the demo's own model (random draws at their expected values): the

@@ -6,6 +6,7 @@
  */
 import type { DemoInfo } from './contract.js';
 import {
+  API_LIMIT_LEASE_MS,
   BASICS_LONGEST_MS,
   BEATS_AFTER,
   BEATS_BEFORE,
@@ -13,6 +14,7 @@ import {
   expectedLongest,
   MAX_LATENCY_MS,
   MAX_PROCESS_MS,
+  MAX_PROCESSES,
   MAX_PRODUCE_MS,
   REAL_BUDGET_S,
   WORK_MAX_MS,
@@ -372,6 +374,11 @@ export const DEMOS: readonly AnyDemoInfo[] = [
         poolSize: '익스큐터의 워커 스레드 수',
         cpu: `응답 하나의 CPU 초 (실제 시계: 전체 ${REAL_BUDGET_S}초가 넘으면 줄여서)`,
         releaseEarly: 'CPU 작업 전에 허가 반환: 빠르지만 익스큐터 큐가 늘어남',
+        processes:
+          'OS 프로세스 수, 각자 워커와 자기 Semaphore(limit)을 가짐: 합치면 제한을 넘고, 실행은 그것을 보여 주면 통과 (종료 코드 0) (0: 한 프로세스; 실제 시계 전용; 워커는 API 호출만 함)',
+        redis:
+          '--processes와 함께: 모든 프로세스가 Redis의 RedisSemaphore 하나를 공유 (url 없이: PATH의 redis-server를 임시 포트로 띄움)',
+        killOne: `--redis와 함께: 허가를 쥔 프로세스 하나를 호출 도중 SIGKILL (그 허가는 리스 ${API_LIMIT_LEASE_MS / 1000}초 뒤에 돌아옴)`,
       },
     },
     options: {
@@ -402,10 +409,69 @@ export const DEMOS: readonly AnyDemoInfo[] = [
         default: false,
         description: 'give the permit back before the CPU work: faster, but the executor queue grows',
       },
+      processes: {
+        kind: 'int',
+        default: 0,
+        min: 0,
+        max: MAX_PROCESSES,
+        quietDefault: true,
+        description:
+          'OS processes, each with its own workers and its own Semaphore(limit): together they exceed the limit, and the run passes (exit 0) when it shows that (0: one process; real clock only; the workers make the API call only)',
+      },
+      redis: {
+        kind: 'text',
+        default: '',
+        bare: 'private',
+        placeholder: 'url',
+        quietDefault: true,
+        description:
+          'with --processes: one RedisSemaphore in Redis shared by every process (no url: a private redis-server from PATH on a free port)',
+      },
+      killOne: {
+        kind: 'boolean',
+        default: false,
+        quietDefault: true,
+        description: `with --redis: SIGKILL one process while it holds a permit mid-call (its permit comes back after the ${API_LIMIT_LEASE_MS / 1000} s lease)`,
+      },
+    },
+    validate: (options, lang = 'en', run) => {
+      const ko = lang === 'ko';
+      const { processes, redis, killOne } = options;
+      if (processes === 0 && (redis !== '' || killOne))
+        return ko
+          ? `${redis !== '' ? '--redis' : '--kill-one'}는 --processes <n>(1 이상)과 함께 씁니다: 여러 OS 프로세스 사이의 제한을 보여 줍니다`
+          : `${redis !== '' ? '--redis' : '--kill-one'} needs --processes <n> (1 or more): it shows a limit across OS processes`;
+      if (processes > 0 && run?.virtual === true)
+        return ko
+          ? '--virtual은 --processes와 함께 쓸 수 없습니다: 가상 시계는 한 프로세스 안에만 있어 OS 프로세스끼리 나눌 수 없습니다 (실제 시계로 실행하세요)'
+          : '--virtual cannot be used with --processes: the virtual clock lives inside one process and separate OS processes cannot share it (run on the real clock)';
+      if (killOne && redis === '')
+        return ko
+          ? '--kill-one은 --redis가 필요합니다: 죽은 프로세스의 허가를 리스 만료로 되찾는 것은 공유 RedisSemaphore뿐입니다'
+          : "--kill-one needs --redis: only the shared RedisSemaphore gets a dead process's permit back (when its lease runs out)";
+      if (killOne && processes < 2)
+        return ko
+          ? `--kill-one은 --processes 2 이상이 필요합니다 (하나는 죽고 나머지는 계속함), 받은 값: ${processes}`
+          : `--kill-one needs --processes 2 or more (one is killed, the others go on), got ${processes}`;
+      if (processes > 0 && options.releaseEarly)
+        return ko
+          ? '--release-early는 --processes와 함께 쓸 수 없습니다: 프로세스 모드의 워커는 CPU 작업 없이 API 호출만 합니다'
+          : '--release-early cannot be used with --processes: in processes the workers make the API call only, there is no CPU work to release before';
+      return undefined;
+    },
+    preflight: async (options, lang) => {
+      if (options.processes === 0 || options.redis === '') return undefined;
+      return (await import('./which.js')).redisPreflight(options.redis, lang);
     },
     // API calls (0.25 s on average) through `limit` permits, overlapped with the CPU work on the pool (real clock:
     // scaled down to REAL_BUDGET_S), then the last worker's own call and processing.
     estimate: (options) => {
+      if (options.processes > 0) {
+        // API calls only: each process's `limit` permits, or `limit` shared by all through Redis (plus a lease after a kill).
+        const shared = options.redis !== '';
+        const calls = (options.workers * (shared ? options.processes : 1) * MAX_LATENCY_MS) / 2;
+        return calls / options.limit + MAX_LATENCY_MS / 2 + (options.killOne ? API_LIMIT_LEASE_MS : 0);
+      }
       const { ms } = cpuPlan(options, false);
       const slots = Math.min(options.limit, options.workers);
       // Held across the CPU work (the default), a permit covers the call and the job.

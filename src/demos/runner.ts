@@ -7,7 +7,7 @@ import type { Lang } from '../trace/lang.js';
 import { Recorder, type TraceListener } from '../trace/recorder.js';
 import type { TraceEvent } from '../trace/types.js';
 import { createContext } from './context.js';
-import type { Check, CheckFollower, CheckResult, DemoInfo } from './contract.js';
+import type { Check, CheckFollower, CheckResult, DemoInfo, OptionSpec } from './contract.js';
 import { infoText } from './contract.js';
 
 export interface RunSettings {
@@ -68,7 +68,7 @@ export async function runDemo<O>(info: DemoInfo<O>, options: O, settings: RunSet
   for (const listener of settings.listeners ?? []) recorder.subscribe(listener);
   recorder.emit('run.start', {
     data: {
-      options: options as Record<string, unknown>,
+      options: recordedOptions(info, options),
       ...(info.seeded === false ? {} : { seed: settings.seed }),
       clock: settings.virtual ? 'virtual' : 'real',
       ...(settings.virtual ? {} : { speed: settings.speed }),
@@ -136,6 +136,18 @@ export async function runDemo<O>(info: DemoInfo<O>, options: O, settings: RunSet
   if (error !== undefined) data.error = describe(error);
   recorder.emit('run.end', { data });
   return { status, events: recorder.events, checks, ...(error === undefined ? {} : { error }) };
+}
+
+/** The options `run.start` records: all, but those marked `quietDefault` only when not at their default. */
+function recordedOptions<O>(info: DemoInfo<O>, options: O): Record<string, unknown> {
+  const all = options as Record<string, unknown>;
+  const specs = info.options as Record<string, OptionSpec>;
+  if (!Object.values(specs).some((spec) => spec.quietDefault === true)) return all;
+  return Object.fromEntries(
+    Object.entries(all).filter(
+      ([name, value]) => specs[name]?.quietDefault !== true || value !== specs[name]?.default,
+    ),
+  );
 }
 
 /**

@@ -23,6 +23,12 @@ export const BEATS_AFTER = 2;
 
 /** api-limit: each API call's latency is drawn uniformly from 0 to this many ms. */
 export const MAX_LATENCY_MS = 500;
+/** api-limit --processes: at most this many OS processes. */
+export const MAX_PROCESSES = 16;
+/** api-limit --processes --redis: the RedisSemaphore's lease, short so a killed holder's permit is back in seconds. */
+export const API_LIMIT_LEASE_MS = 1500;
+/** api-limit --kill-one: the run must be this far along (ms) before a holder is killed. */
+export const KILL_AFTER_MS = 500;
 /** api-limit scales its real CPU work down past this many seconds of processing. */
 export const REAL_BUDGET_S = 20;
 

@@ -64,8 +64,12 @@ export class Recorder implements Tracer {
     this.#origin = clock.now();
   }
 
+  /** Set by `emitAt` for the event it emits. */
+  #at: number | undefined;
+
   /** Milliseconds since the run started, on the run's clock. */
   elapsed(): number {
+    if (this.#at !== undefined) return this.#at;
     return Math.round((this.#clock.now() - this.#origin) * 1000) / 1000;
   }
 
@@ -94,6 +98,19 @@ export class Recorder implements Tracer {
       } catch (err) {
         this.listenerError ??= err;
       }
+    }
+  }
+
+  /**
+   * `emit`, stamped at `now` (a reading of the run's clock) instead of the
+   * present: an event relayed from elsewhere (another process) keeps its own time.
+   */
+  emitAt(now: number, type: string, fields: TraceFields = {}): void {
+    this.#at = Math.round((now - this.#origin) * 1000) / 1000;
+    try {
+      this.emit(type, fields);
+    } finally {
+      this.#at = undefined;
     }
   }
 

@@ -7,7 +7,16 @@ import { cli, ndjson } from '../cli/helpers.js';
 import { schemaErrors } from '../trace/schema.js';
 import { edited, expectAllPassed, runVirtual, verify } from './helpers.js';
 
-const defaults: ApiLimitOptions = { workers: 20, limit: 5, poolSize: 4, cpu: 1, releaseEarly: false };
+const defaults: ApiLimitOptions = {
+  workers: 20,
+  limit: 5,
+  poolSize: 4,
+  cpu: 1,
+  releaseEarly: false,
+  processes: 0,
+  redis: '',
+  killOne: false,
+};
 
 describe('api-limit demo', () => {
   it("passes its checks with the tutorial's shape: the permit held across call and job, the queue bounded", async () => {

@@ -16,6 +16,8 @@ type Raw = Record<string, unknown>;
 export function demoCommand(info: AnyDemoInfo) {
   return async (io: Io, raw: Raw): Promise<void> => {
     const values = demoOptions(info, raw, io.lang);
+    const missing = await info.preflight?.(values, io.lang);
+    if (missing !== undefined) throw new UsageError(missing);
     await runAll(io, [[info, values]], commonOptions(raw, randomSeed, io.text), htmlTarget(raw));
   };
 }

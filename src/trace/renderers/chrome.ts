@@ -98,6 +98,9 @@ class ChromeConverter {
   #pid = 0;
   #tracks = new Map<string, Track>();
   #lastTs = 0;
+  /** A run of several OS processes (`api-limit --processes n`): a Chrome process per OS process. */
+  #processes: Map<string, number> | undefined;
+  #runName = '';
 
   constructor(out: ChromeSink) {
     this.#out = out;
@@ -113,14 +116,25 @@ class ChromeConverter {
       const seeded = event.type === 'run.start' && event.data?.seed !== undefined;
       const label = seeded ? `${event.demo} (seed ${event.data?.seed})` : event.demo;
       out.push({ name: 'process_name', ph: 'M', pid: this.#pid, args: { name: label } });
+      const options = event.data?.options as Record<string, unknown> | undefined;
+      this.#processes = Number(options?.processes) > 0 ? new Map() : undefined;
+      this.#runName = event.demo;
+      this.#pid0 = this.#pid;
     }
-    const pid = this.#pid;
+    const pid = this.#pidOf(event.task);
     const tracks = this.#tracks;
     const ts = toMicros(event.t);
     this.#lastTs = ts;
     if (event.type === 'run.end') Object.assign(this.#runs.at(-1)!, { end: event.data });
     if (event.type === 'check') {
-      out.push({ name: `check: ${event.data?.name}`, ph: 'i', s: 'p', pid, ts, args: { ...event.data } });
+      out.push({
+        name: `check: ${event.data?.name}`,
+        ph: 'i',
+        s: 'p',
+        pid: this.#pid0,
+        ts,
+        args: { ...event.data },
+      });
       return;
     }
     if (event.type === 'run.start' || event.type === 'run.end') return;
@@ -142,6 +156,26 @@ class ChromeConverter {
     if (event.state !== undefined && event.resource !== undefined) {
       out.push({ name: event.resource, ph: 'C', pid, ts, args: counters(event.state) });
     }
+  }
+
+  /** The run's own Chrome process (its first). */
+  #pid0 = 0;
+
+  /**
+   * The Chrome process of `task`: the run's, or in a multi-process run, one per
+   * OS process, named by its tasks' prefix (`p2/worker-7` → `p2`), made on first sight.
+   */
+  #pidOf(task: string): number {
+    const proc = this.#processes === undefined ? undefined : /^(p\d+)(?:\/|$)/.exec(task)?.[1];
+    if (proc === undefined || this.#processes === undefined) return this.#pid0;
+    let pid = this.#processes.get(proc);
+    if (pid === undefined) {
+      pid = ++this.#pid;
+      this.#processes.set(proc, pid);
+      this.#out.push({ name: 'process_name', ph: 'M', pid, args: { name: `${this.#runName} ${proc}` } });
+      this.#out.push({ name: 'process_sort_index', ph: 'M', pid, args: { sort_index: pid } });
+    }
+    return pid;
   }
 
   /** Closes what is still open; returns the rest of the document. */
