@@ -12,26 +12,43 @@
  *   KEYS[5] counters HASH  `arrivals`, `fence`: they only ever grow
  *
  * The channel (ARGV[2]) carries `<token> <fence>` for every grant made to a
- * waiter, so its process resumes it in one round trip.
+ * waiter: everything its process needs (the lease length is its own), so it
+ * resumes on the message alone, without another round trip.
  *
- * Invariants kept by `settle`, which every script runs first:
+ * Invariants kept by `settle`, which every script runs before it decides
+ * anything about waiters:
  *   - ZCARD(holders) ≤ permits;
  *   - ZCARD(holders) < permits ⇒ the line is empty (nobody barges: a
  *     newcomer is granted at once only when nobody is queued);
  *   - the line is served in arrival order;
  *   - a holder whose lease ran out, or a waiter whose process stopped
  *     heartbeating, is dropped before anything else is decided.
+ *
+ * Fast paths (the uncontended case, a handful of calls like a plain
+ * ZADD-based semaphore): ACQUIRE with a free permit and an empty line grants
+ * at once without settling (the invariants say nobody is owed it; a holder
+ * whose lease ran out is dropped the first time the permits are all taken);
+ * RELEASE with an empty line and no lease run out has nothing to hand on.
+ * Holders granted at once keep no `info` entry: their fence went back in the reply.
  */
 
 const SETTLE = `
 local holders, line, alive, info, counters = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local permits, channel = tonumber(ARGV[1]), ARGV[2]
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now
+-- Redis's clock in ms, read once per script and only when needed.
+local function clock()
+  if now == nil then
+    local t = redis.call('TIME')
+    now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  end
+  return now
+end
 
 -- Returns the length of the line once settled (0 for nearly every uncontended call,
 -- which then skips everything about waiters).
 local function settle()
+  clock()
   local expired = redis.call('ZRANGEBYSCORE', holders, '-inf', now)
   if #expired > 0 then
     for _, token in ipairs(expired) do redis.call('HDEL', info, token) end
@@ -73,6 +90,12 @@ end
  */
 export const ACQUIRE = `${SETTLE}
 local token, lease = ARGV[3], tonumber(ARGV[4])
+-- Fast path: a free permit and nobody queued (which the invariants imply; checked anyway).
+if redis.call('ZCARD', holders) < permits and redis.call('EXISTS', line) == 0 then
+  local fence = redis.call('HINCRBY', counters, 'fence', 1)
+  redis.call('ZADD', holders, clock() + lease, token)
+  return {1, fence}
+end
 local waiting = settle()
 local fence = redis.call('ZSCORE', holders, token) and redis.call('HGET', info, token)
 if fence then return {1, tonumber(fence)} end
@@ -80,7 +103,6 @@ if waiting == 0 or redis.call('ZSCORE', line, token) == false then
   if waiting == 0 and redis.call('ZCARD', holders) < permits then
     fence = redis.call('HINCRBY', counters, 'fence', 1)
     redis.call('ZADD', holders, now + lease, token)
-    redis.call('HSET', info, token, fence)
     return {1, fence}
   end
   redis.call('ZADD', line, redis.call('HINCRBY', counters, 'arrivals', 1), token)
@@ -114,6 +136,11 @@ export const RELEASE = `${SETTLE}
 local token = ARGV[3]
 local held = redis.call('ZREM', holders, token)
 if held == 1 then redis.call('HDEL', info, token) end
+-- Fast path: nobody queued and no lease ran out: nothing to hand on, nothing to drop.
+if redis.call('EXISTS', line) == 0 then
+  local oldest = redis.call('ZRANGE', holders, 0, 0, 'WITHSCORES')[2]
+  if oldest == nil or tonumber(oldest) > clock() then return held end
+end
 settle()
 return held
 `;

@@ -92,6 +92,13 @@ interface Waiter {
   reject(error: unknown): void;
 }
 
+/** A script call on its way: rejected by the watchdog when Redis has not answered by `due`. */
+interface InFlight {
+  readonly due: number;
+  readonly what: string;
+  reject(error: unknown): void;
+}
+
 interface Script {
   readonly source: string;
   readonly sha: string;
@@ -158,13 +165,20 @@ export class RedisSemaphore {
   readonly leaseMs: number;
   readonly timeoutMs: number;
   readonly #keys: string[];
+  /** The arguments every script call starts with: the keys, the permits, the grant channel. */
+  readonly #argv: (string | number)[];
   readonly #channel: string;
+  /** Tokens are this process-unique prefix and a counter (shorter and cheaper than a UUID each). */
+  readonly #tokenPrefix = `${randomUUID()}:`;
+  #tokens = 0;
+  readonly #where: string;
   readonly #tracer: Tracer | undefined;
   readonly #url: string | undefined;
   readonly #ownsClient: boolean;
   #client: RedisClientLike | undefined;
   #subscriber: RedisClientLike | undefined;
   #ready: Promise<void> | undefined;
+  #connected = false;
   #closed = false;
   /** Local waiters by token, resumed by the grant channel. */
   readonly #waiting = new Map<string, Waiter>();
@@ -172,6 +186,14 @@ export class RedisSemaphore {
   readonly #holding = new Set<Hold>();
   /** Releases and cancels still trying to reach Redis. */
   readonly #pending = new Set<Promise<unknown>>();
+  /** Holds in the order their renewal falls due (all renew at the same interval): one timer for all of them. */
+  readonly #renewals = new Set<Hold>();
+  #renewTimer: NodeJS.Timeout | undefined;
+  /** Script calls awaiting an answer, oldest first: one watchdog timer for all of them. */
+  readonly #inFlight = new Set<InFlight>();
+  #watchdog: NodeJS.Timeout | undefined;
+  /** Handed to each hold, so that `release()` reaches this semaphore without a public method. */
+  readonly #releaser = (hold: Hold): Promise<void> => this.#releaseHold(hold);
 
   constructor(options: RedisSemaphoreOptions, kind = 'RedisSemaphore') {
     checkOptionsObject(options, kind);
@@ -205,6 +227,8 @@ export class RedisSemaphore {
     const prefix = `asd:{${key}}`;
     this.#keys = ['holders', 'line', 'alive', 'info', 'counters'].map((part) => `${prefix}:${part}`);
     this.#channel = `${prefix}:grants`;
+    this.#argv = [...this.#keys, permits, this.#channel];
+    this.#where = `${kind}.acquire`;
   }
 
   /**
@@ -215,15 +239,17 @@ export class RedisSemaphore {
    * @throws RedisUnavailableError when Redis cannot be reached; nothing is held then.
    */
   async acquire(options: { signal?: AbortSignal } = {}): Promise<RedisHeld> {
-    checkOptionsObject(options, `${this.constructor.name}.acquire`);
+    checkOptionsObject(options, this.#where);
     const signal = options.signal;
-    checkSignal(signal, `${this.constructor.name}.acquire`);
+    checkSignal(signal, this.#where);
     if (signal?.aborted) throw cancelledBy(signal);
     this.#checkOpen();
-    await this.#connect();
-    const token = randomUUID();
+    if (!this.#connected) await this.#connect();
+    const token = this.#tokenPrefix + (++this.#tokens).toString(36);
+    // Registered before asking: the grant message may come before the script's answer.
     const granted = deferred<number>();
     this.#waiting.set(token, granted);
+    const asked = Date.now();
     let reply: Reply;
     try {
       reply = (await this.#call('acquire', token, this.leaseMs)) as Reply;
@@ -235,7 +261,7 @@ export class RedisSemaphore {
     }
     if (reply[0] === 1) {
       this.#waiting.delete(token);
-      return this.#granted(token, reply[1] as number, undefined, signal);
+      return this.#granted(token, reply[1] as number, undefined, signal, asked);
     }
     this.#emit('wait');
     return this.#waitForGrant(token, granted, reply[2], signal);
@@ -268,7 +294,7 @@ export class RedisSemaphore {
     heartbeat = setTimeout(beat, this.#beatMs());
     try {
       const fence = await Promise.race([granted.promise, aborted.promise]);
-      return await this.#granted(token, fence, arrival, signal);
+      return await this.#granted(token, fence, arrival, signal, Date.now());
     } catch (error) {
       // Leave the line (or pass on a permit granted meanwhile) before rejecting, so a
       // caller that sees CancelledError sees it gone from Redis too, when Redis answers.
@@ -286,14 +312,16 @@ export class RedisSemaphore {
     fence: number,
     arrival: number | undefined,
     signal: AbortSignal | undefined,
+    since: number,
   ): Promise<RedisHeld> {
     if (signal?.aborted) {
       // Granted, but the caller gave up first: the permit passes on.
       await this.#cancel(token);
       throw cancelledBy(signal);
     }
-    const hold = new Hold(this, token, fence, arrival, Date.now() + this.leaseMs);
+    const hold = new Hold(this.#releaser, token, fence, arrival, since + this.leaseMs);
     this.#holding.add(hold);
+    this.#scheduleRenewal(hold);
     this.#emit('acquire');
     return hold;
   }
@@ -375,21 +403,71 @@ export class RedisSemaphore {
     await this.close();
   }
 
-  /** @internal Called by a hold's `release()`. */
-  async releaseHold(hold: Hold): Promise<void> {
+  /** Called through a hold's `release()`. */
+  async #releaseHold(hold: Hold): Promise<void> {
     this.#holding.delete(hold);
+    this.#renewals.delete(hold);
     this.#emit('release');
     await this.#retry('release', hold.token, hold.deadline);
   }
 
-  /** @internal Called by a hold's renewal timer: true while the lease is held. */
-  async renew(token: string): Promise<boolean> {
-    return ((await this.#call('renew', token, this.leaseMs)) as number) === 1;
+  #renewEveryMs(): number {
+    return Math.max(10, Math.floor(this.leaseMs / 3));
   }
 
-  /** @internal */
-  forget(hold: Hold): void {
+  /** Queues the hold's next renewal; one timer serves every hold (armed only when none is). */
+  #scheduleRenewal(hold: Hold): void {
+    const every = this.#renewEveryMs();
+    hold.renewAt = Date.now() + every;
+    this.#renewals.add(hold);
+    if (this.#renewTimer === undefined) this.#armRenewals(every);
+  }
+
+  #armRenewals(ms: number): void {
+    this.#renewTimer = setTimeout(this.#renewDue, ms);
+    this.#renewTimer.unref();
+  }
+
+  /** Renews every hold whose turn came (they are in due order), then sleeps until the next one's. */
+  readonly #renewDue = (): void => {
+    this.#renewTimer = undefined;
+    const now = Date.now();
+    for (const hold of this.#renewals) {
+      if (hold.renewAt > now) {
+        this.#armRenewals(hold.renewAt - now);
+        return;
+      }
+      this.#renewals.delete(hold);
+      void this.#renew(hold);
+    }
+  };
+
+  async #renew(hold: Hold): Promise<void> {
+    const asked = Date.now();
+    try {
+      const renewed = ((await this.#call('renew', hold.token, this.leaseMs)) as number) === 1;
+      if (hold.released !== undefined) return;
+      if (renewed) {
+        hold.deadline = asked + this.leaseMs;
+        this.#scheduleRenewal(hold);
+        return;
+      }
+      this.#lose(hold, 'the lease ran out or Redis lost the key; another holder may have been admitted');
+    } catch (error) {
+      if (hold.released !== undefined) return;
+      if (Date.now() < hold.deadline - this.timeoutMs) {
+        this.#scheduleRenewal(hold);
+        return;
+      }
+      this.#lose(hold, `the lease could not be renewed before it ran out (${(error as Error).message})`);
+    }
+  }
+
+  #lose(hold: Hold, why: string): void {
+    if (hold.released !== undefined) return;
     this.#holding.delete(hold);
+    this.#renewals.delete(hold);
+    hold.lose(new LeaseLostError(`${this.name}: permit (fence ${hold.fence}) lost: ${why}`));
   }
 
   #beatMs(): number {
@@ -424,7 +502,8 @@ export class RedisSemaphore {
         this.#client.on('error', () => {}); // reported through the calls that fail
         await withTimeout(this.#client.connect(), this.timeoutMs, 'connect');
       }
-      const subscriber = this.#client.duplicate();
+      const client = this.#client;
+      const subscriber = client.duplicate();
       this.#subscriber = subscriber;
       subscriber.on('error', () => {});
       subscriber.on('message', (channel, message) => {
@@ -435,6 +514,7 @@ export class RedisSemaphore {
       });
       if (subscriber.status === 'wait') await withTimeout(subscriber.connect(), this.timeoutMs, 'connect');
       await withTimeout(subscriber.subscribe(this.#channel), this.timeoutMs, 'subscribe');
+      this.#connected = true;
     } catch (error) {
       this.#ready = undefined;
       throw this.#unavailable(error);
@@ -451,26 +531,54 @@ export class RedisSemaphore {
     );
   }
 
-  /** Runs one script with the semaphore's keys: EVALSHA, loading it on NOSCRIPT. */
-  async #call(name: keyof typeof SCRIPTS, ...args: (string | number)[]): Promise<unknown> {
+  /**
+   * Runs one script with the semaphore's keys: EVALSHA, loading it on NOSCRIPT.
+   * Rejects with RedisUnavailableError when Redis fails or does not answer
+   * within `timeoutMs` (one watchdog timer for all calls, not one per call).
+   */
+  #call(name: keyof typeof SCRIPTS, ...args: (string | number)[]): Promise<unknown> {
     const { source, sha } = SCRIPTS[name];
     const client = this.#client as RedisClientLike;
-    const argv = [...this.#keys, this.permits, this.#channel, ...args];
-    try {
-      return await withTimeout(
-        client.evalsha(sha, this.#keys.length, ...argv).catch((error: unknown) => {
-          if (error instanceof Error && error.message.startsWith('NOSCRIPT')) {
-            return client.eval(source, this.#keys.length, ...argv);
-          }
-          throw error;
-        }),
-        this.timeoutMs,
-        name,
-      );
-    } catch (error) {
-      throw this.#unavailable(error);
-    }
+    const argv = this.#argv.concat(args);
+    const keys = this.#keys.length;
+    return new Promise((resolve, reject) => {
+      const call: InFlight = { due: Date.now() + this.timeoutMs, what: name, reject };
+      this.#inFlight.add(call);
+      if (this.#watchdog === undefined) this.#armWatchdog(this.timeoutMs);
+      const done = (value: unknown) => {
+        this.#inFlight.delete(call);
+        resolve(value);
+      };
+      const fail = (error: unknown) => {
+        this.#inFlight.delete(call);
+        reject(this.#unavailable(error));
+      };
+      client.evalsha(sha, keys, ...argv).then(done, (error: unknown) => {
+        if (error instanceof Error && error.message.startsWith('NOSCRIPT')) {
+          client.eval(source, keys, ...argv).then(done, fail);
+        } else fail(error);
+      });
+    });
   }
+
+  #armWatchdog(ms: number): void {
+    this.#watchdog = setTimeout(this.#timeOut, ms);
+    this.#watchdog.unref();
+  }
+
+  /** Rejects the calls that are overdue (they are in start order), then sleeps until the next one is due. */
+  readonly #timeOut = (): void => {
+    this.#watchdog = undefined;
+    const now = Date.now();
+    for (const call of this.#inFlight) {
+      if (call.due > now) {
+        this.#armWatchdog(call.due - now);
+        return;
+      }
+      this.#inFlight.delete(call);
+      call.reject(this.#unavailable(new Error(`no answer to ${call.what} within ${this.timeoutMs} ms`)));
+    }
+  };
 
   /** Retries `name` until it succeeds or `deadline` (ms, local clock) passes: after that Redis frees it anyway. */
   async #retry(name: 'release' | 'cancel', token: string, deadline: number): Promise<void> {
@@ -502,74 +610,56 @@ export class RedisSemaphore {
   }
 }
 
-/** One acquisition: renews its lease in the background until released. */
+/**
+ * One acquisition. Its owner renews the lease in the background (one timer
+ * for all its holds) until it is released; its `lost` signal is made only
+ * when someone asks for it.
+ */
 class Hold implements RedisHeld {
   readonly token: string;
   readonly fence: number;
   readonly arrival: number | undefined;
-  /** When the lease runs out by this process's clock, counted from before the grant was asked for. */
+  /** When the lease runs out by this process's clock, counted from before the grant was asked for (or its message came). */
   deadline: number;
-  readonly #owner: RedisSemaphore;
-  readonly #lost = new AbortController();
-  #timer: NodeJS.Timeout | undefined;
-  #released: Promise<void> | undefined;
+  /** When the owner renews it next. */
+  renewAt = 0;
+  /** Set by the first `release()`. */
+  released: Promise<void> | undefined;
+  readonly #releaser: (hold: Hold) => Promise<void>;
+  #lost: AbortSignal | AbortController | undefined;
+  #lostReason: LeaseLostError | undefined;
 
   constructor(
-    owner: RedisSemaphore,
+    releaser: (hold: Hold) => Promise<void>,
     token: string,
     fence: number,
     arrival: number | undefined,
     deadline: number,
   ) {
-    this.#owner = owner;
+    this.#releaser = releaser;
     this.token = token;
     this.fence = fence;
     this.arrival = arrival;
     this.deadline = deadline;
-    this.#schedule();
   }
 
   get lost(): AbortSignal {
-    return this.#lost.signal;
-  }
-
-  #schedule(): void {
-    this.#timer = setTimeout(() => this.#renew(), Math.max(10, Math.floor(this.#owner.leaseMs / 3)));
-    this.#timer.unref();
-  }
-
-  async #renew(): Promise<void> {
-    const asked = Date.now();
-    try {
-      if (await this.#owner.renew(this.token)) {
-        if (this.#released) return;
-        this.deadline = asked + this.#owner.leaseMs;
-        this.#schedule();
-        return;
-      }
-      this.#lose('the lease ran out or Redis lost the key; another holder may have been admitted');
-    } catch (error) {
-      if (this.#released) return;
-      if (Date.now() < this.deadline - this.#owner.timeoutMs) {
-        this.#schedule();
-        return;
-      }
-      this.#lose(`the lease could not be renewed before it ran out (${(error as Error).message})`);
+    if (this.#lost === undefined) {
+      this.#lost =
+        this.#lostReason === undefined ? new AbortController() : AbortSignal.abort(this.#lostReason);
     }
+    return this.#lost instanceof AbortController ? this.#lost.signal : this.#lost;
   }
 
-  #lose(why: string): void {
-    if (this.#released) return;
-    this.#owner.forget(this);
-    this.#lost.abort(new LeaseLostError(`${this.#owner.name}: permit (fence ${this.fence}) lost: ${why}`));
+  /** Called by the owner when renewal failed: fires `lost`. */
+  lose(reason: LeaseLostError): void {
+    this.#lostReason = reason;
+    if (this.#lost instanceof AbortController) this.#lost.abort(reason);
   }
 
   release(): Promise<void> {
-    if (this.#released === undefined) {
-      clearTimeout(this.#timer);
-      this.#released = this.#lost.signal.aborted ? Promise.resolve() : this.#owner.releaseHold(this);
-    }
-    return this.#released;
+    this.released ??= this.#lostReason === undefined ? this.#releaser(this) : Promise.resolve();
+    return this.released;
   }
 
   [Symbol.dispose](): void {
