@@ -168,7 +168,7 @@ export class RedisSemaphore {
   /** The arguments every script call starts with: the keys, the permits, the grant channel. */
   readonly #argv: (string | number)[];
   readonly #channel: string;
-  /** Tokens are this process-unique prefix and a counter (shorter and cheaper than a UUID each). */
+  /** Tokens are this semaphore's unique prefix, a counter and `/leaseMs` (cheaper than a UUID each; the scripts read the lease from it). */
   readonly #tokenPrefix = `${randomUUID()}:`;
   #tokens = 0;
   readonly #where: string;
@@ -245,7 +245,7 @@ export class RedisSemaphore {
     if (signal?.aborted) throw cancelledBy(signal);
     this.#checkOpen();
     if (!this.#connected) await this.#connect();
-    const token = this.#tokenPrefix + (++this.#tokens).toString(36);
+    const token = `${this.#tokenPrefix}${(++this.#tokens).toString(36)}/${this.leaseMs}`;
     // Registered before asking: the grant message may come before the script's answer.
     const granted = deferred<number>();
     this.#waiting.set(token, granted);
@@ -408,7 +408,7 @@ export class RedisSemaphore {
     this.#holding.delete(hold);
     this.#renewals.delete(hold);
     this.#emit('release');
-    await this.#retry('release', hold.token, hold.deadline);
+    await this.#retry('release', hold.token, hold.deadline, hold.arrival === undefined ? '0' : '1');
   }
 
   #renewEveryMs(): number {
@@ -581,10 +581,15 @@ export class RedisSemaphore {
   };
 
   /** Retries `name` until it succeeds or `deadline` (ms, local clock) passes: after that Redis frees it anyway. */
-  async #retry(name: 'release' | 'cancel', token: string, deadline: number): Promise<void> {
+  async #retry(
+    name: 'release' | 'cancel',
+    token: string,
+    deadline: number,
+    ...args: string[]
+  ): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.#call(name, token);
+        await this.#call(name, token, ...args);
         return;
       } catch {
         if (Date.now() >= deadline || this.#client === undefined) return;
