@@ -87,9 +87,41 @@ export class LeaseLostError extends Error {
 
 type Reply = [number, number] | [number, number, number] | [number];
 
-interface Waiter {
-  resolve(fence: number): void;
-  reject(error: unknown): void;
+/**
+ * One acquire's place in this process: granted by the grant message, the
+ * heartbeat or the script's own answer, whichever comes first. Its promise is
+ * made only when the acquire has to wait (not on the uncontended path).
+ */
+class Waiter {
+  fence: number | undefined;
+  #failed = false;
+  #error: unknown;
+  #resolve: ((fence: number) => void) | undefined;
+  #reject: ((error: unknown) => void) | undefined;
+
+  grant(fence: number): void {
+    if (this.fence !== undefined || this.#failed) return;
+    this.fence = fence;
+    this.#resolve?.(fence);
+  }
+
+  fail(error: unknown): void {
+    if (this.fence !== undefined || this.#failed) return;
+    this.#failed = true;
+    this.#error = error;
+    this.#reject?.(error);
+  }
+
+  granted(): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      if (this.fence !== undefined) resolve(this.fence);
+      else if (this.#failed) reject(this.#error);
+      else {
+        this.#resolve = resolve;
+        this.#reject = reject;
+      }
+    });
+  }
 }
 
 /** A script call on its way: rejected by the watchdog when Redis has not answered by `due`. */
@@ -116,6 +148,51 @@ const SCRIPTS = {
   cancel: script(CANCEL),
   inspect: script(INSPECT),
 };
+
+/** A place in a `Chain`; `chain` is cleared when it leaves. */
+interface Link<T> {
+  readonly value: T;
+  prev: Link<T> | undefined;
+  next: Link<T> | undefined;
+  chain: Chain<T> | undefined;
+}
+
+/**
+ * A doubly linked list: O(1) push and removal, oldest first. The per-operation
+ * bookkeeping (holds, renewals, calls awaiting an answer) churns one entry in
+ * and out per acquire; a Set would reallocate its table every few of those.
+ */
+class Chain<T> {
+  first: Link<T> | undefined;
+  last: Link<T> | undefined;
+  size = 0;
+
+  push(value: T): Link<T> {
+    const link: Link<T> = { value, prev: this.last, next: undefined, chain: this };
+    if (this.last === undefined) this.first = link;
+    else this.last.next = link;
+    this.last = link;
+    this.size++;
+    return link;
+  }
+
+  /** Removes `link` if it is still in this chain (idempotent). */
+  remove(link: Link<T> | undefined): void {
+    if (link === undefined || link.chain !== this) return;
+    link.chain = undefined;
+    if (link.prev === undefined) this.first = link.next;
+    else link.prev.next = link.next;
+    if (link.next === undefined) this.last = link.prev;
+    else link.next.prev = link.prev;
+    this.size--;
+  }
+
+  values(): T[] {
+    const values: T[] = [];
+    for (let link = this.first; link !== undefined; link = link.next) values.push(link.value);
+    return values;
+  }
+}
 
 /** A one-shot promise with its settle functions (Node 20 has no Promise.withResolvers). */
 function deferred<T>(): { promise: Promise<T>; resolve(value: T): void; reject(error: unknown): void } {
@@ -183,14 +260,14 @@ export class RedisSemaphore {
   /** Local waiters by token, resumed by the grant channel. */
   readonly #waiting = new Map<string, Waiter>();
   /** Local holds, oldest first: `release()` on the semaphore gives back the oldest. */
-  readonly #holding = new Set<Hold>();
+  readonly #holding = new Chain<Hold>();
   /** Releases and cancels still trying to reach Redis. */
   readonly #pending = new Set<Promise<unknown>>();
   /** Holds in the order their renewal falls due (all renew at the same interval): one timer for all of them. */
-  readonly #renewals = new Set<Hold>();
+  readonly #renewals = new Chain<Hold>();
   #renewTimer: NodeJS.Timeout | undefined;
   /** Script calls awaiting an answer, oldest first: one watchdog timer for all of them. */
-  readonly #inFlight = new Set<InFlight>();
+  readonly #inFlight = new Chain<InFlight>();
   #watchdog: NodeJS.Timeout | undefined;
   /** Handed to each hold, so that `release()` reaches this semaphore without a public method. */
   readonly #releaser = (hold: Hold): Promise<void> => this.#releaseHold(hold);
@@ -247,8 +324,8 @@ export class RedisSemaphore {
     if (!this.#connected) await this.#connect();
     const token = `${this.#tokenPrefix}${(++this.#tokens).toString(36)}/${this.leaseMs}`;
     // Registered before asking: the grant message may come before the script's answer.
-    const granted = deferred<number>();
-    this.#waiting.set(token, granted);
+    const waiter = new Waiter();
+    this.#waiting.set(token, waiter);
     const asked = Date.now();
     let reply: Reply;
     try {
@@ -261,15 +338,16 @@ export class RedisSemaphore {
     }
     if (reply[0] === 1) {
       this.#waiting.delete(token);
-      return this.#granted(token, reply[1] as number, undefined, signal, asked);
+      if (signal?.aborted) return this.#passOn(token, signal);
+      return this.#hold(token, reply[1] as number, undefined, asked);
     }
     this.#emit('wait');
-    return this.#waitForGrant(token, granted, reply[2], signal);
+    return this.#waitForGrant(token, waiter, reply[2], signal);
   }
 
   async #waitForGrant(
     token: string,
-    granted: ReturnType<typeof deferred<number>>,
+    waiter: Waiter,
     arrival: number | undefined,
     signal: AbortSignal | undefined,
   ): Promise<RedisHeld> {
@@ -280,11 +358,11 @@ export class RedisSemaphore {
     const beat = async () => {
       try {
         const reply = (await this.#call('poll', token, this.leaseMs)) as Reply;
-        if (reply[0] === 1) granted.resolve(reply[1] as number);
+        if (reply[0] === 1) waiter.grant(reply[1] as number);
         else if (reply[0] === -1) {
           // Redis forgot this waiter (restarted, or took it for dead): queue again, at the back.
           const again = (await this.#call('acquire', token, this.leaseMs)) as Reply;
-          if (again[0] === 1) granted.resolve(again[1] as number);
+          if (again[0] === 1) waiter.grant(again[1] as number);
         }
       } catch {
         // Unreachable for now: the next beat tries again; Redis drops us only after leaseMs.
@@ -293,8 +371,9 @@ export class RedisSemaphore {
     };
     heartbeat = setTimeout(beat, this.#beatMs());
     try {
-      const fence = await Promise.race([granted.promise, aborted.promise]);
-      return await this.#granted(token, fence, arrival, signal, Date.now());
+      const fence = await Promise.race([waiter.granted(), aborted.promise]);
+      if (signal?.aborted) return await this.#passOn(token, signal);
+      return this.#hold(token, fence, arrival, Date.now());
     } catch (error) {
       // Leave the line (or pass on a permit granted meanwhile) before rejecting, so a
       // caller that sees CancelledError sees it gone from Redis too, when Redis answers.
@@ -307,20 +386,15 @@ export class RedisSemaphore {
     }
   }
 
-  async #granted(
-    token: string,
-    fence: number,
-    arrival: number | undefined,
-    signal: AbortSignal | undefined,
-    since: number,
-  ): Promise<RedisHeld> {
-    if (signal?.aborted) {
-      // Granted, but the caller gave up first: the permit passes on.
-      await this.#cancel(token);
-      throw cancelledBy(signal);
-    }
+  /** Granted, but the caller gave up first: the permit passes on. */
+  async #passOn(token: string, signal: AbortSignal): Promise<never> {
+    await this.#cancel(token);
+    throw cancelledBy(signal);
+  }
+
+  #hold(token: string, fence: number, arrival: number | undefined, since: number): RedisHeld {
     const hold = new Hold(this.#releaser, token, fence, arrival, since + this.leaseMs);
-    this.#holding.add(hold);
+    hold.holding = this.#holding.push(hold);
     this.#scheduleRenewal(hold);
     this.#emit('acquire');
     return hold;
@@ -332,8 +406,8 @@ export class RedisSemaphore {
    * @throws InvalidStateError when this process holds none.
    */
   release(): Promise<void> {
-    const oldest = this.#holding.values().next();
-    if (oldest.done) {
+    const oldest = this.#holding.first;
+    if (oldest === undefined) {
       throw new InvalidStateError(
         `release() called on ${this.constructor.name} "${this.name}" that this process does not hold`,
       );
@@ -389,9 +463,9 @@ export class RedisSemaphore {
     this.#closed = true;
     for (const [token, waiter] of this.#waiting) {
       this.#retryInBackground('cancel', token);
-      waiter.reject(new CancelledError(`${this.constructor.name} "${this.name}" was closed`));
+      waiter.fail(new CancelledError(`${this.constructor.name} "${this.name}" was closed`));
     }
-    await Promise.allSettled([...this.#holding].map((hold) => hold.release()));
+    await Promise.allSettled(this.#holding.values().map((hold) => hold.release()));
     await Promise.allSettled(this.#pending);
     await this.#ready?.catch(() => {});
     const quit = (c: RedisClientLike | undefined) => c?.quit().catch(() => c.disconnect());
@@ -405,8 +479,8 @@ export class RedisSemaphore {
 
   /** Called through a hold's `release()`. */
   async #releaseHold(hold: Hold): Promise<void> {
-    this.#holding.delete(hold);
-    this.#renewals.delete(hold);
+    this.#holding.remove(hold.holding);
+    this.#renewals.remove(hold.renewal);
     this.#emit('release');
     await this.#retry('release', hold.token, hold.deadline, hold.arrival === undefined ? '0' : '1');
   }
@@ -419,7 +493,7 @@ export class RedisSemaphore {
   #scheduleRenewal(hold: Hold): void {
     const every = this.#renewEveryMs();
     hold.renewAt = Date.now() + every;
-    this.#renewals.add(hold);
+    hold.renewal = this.#renewals.push(hold);
     if (this.#renewTimer === undefined) this.#armRenewals(every);
   }
 
@@ -432,12 +506,13 @@ export class RedisSemaphore {
   readonly #renewDue = (): void => {
     this.#renewTimer = undefined;
     const now = Date.now();
-    for (const hold of this.#renewals) {
+    for (let link = this.#renewals.first; link !== undefined; link = this.#renewals.first) {
+      const hold = link.value;
       if (hold.renewAt > now) {
         this.#armRenewals(hold.renewAt - now);
         return;
       }
-      this.#renewals.delete(hold);
+      this.#renewals.remove(link);
       void this.#renew(hold);
     }
   };
@@ -465,8 +540,8 @@ export class RedisSemaphore {
 
   #lose(hold: Hold, why: string): void {
     if (hold.released !== undefined) return;
-    this.#holding.delete(hold);
-    this.#renewals.delete(hold);
+    this.#holding.remove(hold.holding);
+    this.#renewals.remove(hold.renewal);
     hold.lose(new LeaseLostError(`${this.name}: permit (fence ${hold.fence}) lost: ${why}`));
   }
 
@@ -510,7 +585,7 @@ export class RedisSemaphore {
         if (channel !== this.#channel) return;
         const space = message.indexOf(' ');
         const waiter = this.#waiting.get(message.slice(0, space));
-        waiter?.resolve(Number(message.slice(space + 1)));
+        waiter?.grant(Number(message.slice(space + 1)));
       });
       if (subscriber.status === 'wait') await withTimeout(subscriber.connect(), this.timeoutMs, 'connect');
       await withTimeout(subscriber.subscribe(this.#channel), this.timeoutMs, 'subscribe');
@@ -543,14 +618,14 @@ export class RedisSemaphore {
     const keys = this.#keys.length;
     return new Promise((resolve, reject) => {
       const call: InFlight = { due: Date.now() + this.timeoutMs, what: name, reject };
-      this.#inFlight.add(call);
+      const link = this.#inFlight.push(call);
       if (this.#watchdog === undefined) this.#armWatchdog(this.timeoutMs);
       const done = (value: unknown) => {
-        this.#inFlight.delete(call);
+        this.#inFlight.remove(link);
         resolve(value);
       };
       const fail = (error: unknown) => {
-        this.#inFlight.delete(call);
+        this.#inFlight.remove(link);
         reject(this.#unavailable(error));
       };
       client.evalsha(sha, keys, ...argv).then(done, (error: unknown) => {
@@ -570,12 +645,13 @@ export class RedisSemaphore {
   readonly #timeOut = (): void => {
     this.#watchdog = undefined;
     const now = Date.now();
-    for (const call of this.#inFlight) {
+    for (let link = this.#inFlight.first; link !== undefined; link = this.#inFlight.first) {
+      const call = link.value;
       if (call.due > now) {
         this.#armWatchdog(call.due - now);
         return;
       }
-      this.#inFlight.delete(call);
+      this.#inFlight.remove(link);
       call.reject(this.#unavailable(new Error(`no answer to ${call.what} within ${this.timeoutMs} ms`)));
     }
   };
@@ -628,6 +704,9 @@ class Hold implements RedisHeld {
   deadline: number;
   /** When the owner renews it next. */
   renewAt = 0;
+  /** Its places in the owner's list of holds and in its renewal queue. */
+  holding: Link<Hold> | undefined;
+  renewal: Link<Hold> | undefined;
   /** Set by the first `release()`. */
   released: Promise<void> | undefined;
   readonly #releaser: (hold: Hold) => Promise<void>;
