@@ -276,7 +276,7 @@ const result: CaseResult = {
   groups,
   metrics,
   notes: [
-    `A private redis-server on a loopback port; both libraries on ioredis. ${rounds} rounds, wall time, the variant order rotating each round. Hand-off: a waiter queued 2 ms before the holder's release(); timed from release() to the waiter's acquire() resolving.`,
+    `A private redis-server on a loopback port; both libraries on ioredis. ${rounds} rounds, wall time, the variant order rotating each round. Hand-off: a waiter queued 2 ms before the holder's release(); timed from release() to the waiter's acquire() resolving; its floor is one PING sent after the same 2 ms pause, so hand-off ÷ floor is in round trips of the same conditions (the tight-loop PING of the first table is printed next to it).`,
   ],
 };
 emit(result);
