@@ -87,8 +87,47 @@ export class LeaseLostError extends Error {
 
 type Reply = [number, number] | [number, number, number] | [number];
 
-interface Waiter {
-  resolve(fence: number): void;
+/**
+ * One acquire's place in this process: granted by the grant message, the
+ * heartbeat or the script's own answer, whichever comes first. Its promise is
+ * made only when the acquire has to wait (not on the uncontended path).
+ */
+class Waiter {
+  fence: number | undefined;
+  #failed = false;
+  #error: unknown;
+  #resolve: ((fence: number) => void) | undefined;
+  #reject: ((error: unknown) => void) | undefined;
+
+  grant(fence: number): void {
+    if (this.fence !== undefined || this.#failed) return;
+    this.fence = fence;
+    this.#resolve?.(fence);
+  }
+
+  fail(error: unknown): void {
+    if (this.fence !== undefined || this.#failed) return;
+    this.#failed = true;
+    this.#error = error;
+    this.#reject?.(error);
+  }
+
+  granted(): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      if (this.fence !== undefined) resolve(this.fence);
+      else if (this.#failed) reject(this.#error);
+      else {
+        this.#resolve = resolve;
+        this.#reject = reject;
+      }
+    });
+  }
+}
+
+/** A script call on its way: rejected by the watchdog when Redis has not answered by `due`. */
+interface InFlight {
+  readonly due: number;
+  readonly what: string;
   reject(error: unknown): void;
 }
 
@@ -109,6 +148,51 @@ const SCRIPTS = {
   cancel: script(CANCEL),
   inspect: script(INSPECT),
 };
+
+/** A place in a `Chain`; `chain` is cleared when it leaves. */
+interface Link<T> {
+  readonly value: T;
+  prev: Link<T> | undefined;
+  next: Link<T> | undefined;
+  chain: Chain<T> | undefined;
+}
+
+/**
+ * A doubly linked list: O(1) push and removal, oldest first. The per-operation
+ * bookkeeping (holds, renewals, calls awaiting an answer) churns one entry in
+ * and out per acquire; a Set would reallocate its table every few of those.
+ */
+class Chain<T> {
+  first: Link<T> | undefined;
+  last: Link<T> | undefined;
+  size = 0;
+
+  push(value: T): Link<T> {
+    const link: Link<T> = { value, prev: this.last, next: undefined, chain: this };
+    if (this.last === undefined) this.first = link;
+    else this.last.next = link;
+    this.last = link;
+    this.size++;
+    return link;
+  }
+
+  /** Removes `link` if it is still in this chain (idempotent). */
+  remove(link: Link<T> | undefined): void {
+    if (link === undefined || link.chain !== this) return;
+    link.chain = undefined;
+    if (link.prev === undefined) this.first = link.next;
+    else link.prev.next = link.next;
+    if (link.next === undefined) this.last = link.prev;
+    else link.next.prev = link.prev;
+    this.size--;
+  }
+
+  values(): T[] {
+    const values: T[] = [];
+    for (let link = this.first; link !== undefined; link = link.next) values.push(link.value);
+    return values;
+  }
+}
 
 /** A one-shot promise with its settle functions (Node 20 has no Promise.withResolvers). */
 function deferred<T>(): { promise: Promise<T>; resolve(value: T): void; reject(error: unknown): void } {
@@ -158,20 +242,35 @@ export class RedisSemaphore {
   readonly leaseMs: number;
   readonly timeoutMs: number;
   readonly #keys: string[];
+  /** The arguments every script call starts with: the keys, the permits, the grant channel. */
+  readonly #argv: (string | number)[];
   readonly #channel: string;
+  /** Tokens are this semaphore's unique prefix, a counter and `/leaseMs` (cheaper than a UUID each; the scripts read the lease from it). */
+  readonly #tokenPrefix = `${randomUUID()}:`;
+  #tokens = 0;
+  readonly #where: string;
   readonly #tracer: Tracer | undefined;
   readonly #url: string | undefined;
   readonly #ownsClient: boolean;
   #client: RedisClientLike | undefined;
   #subscriber: RedisClientLike | undefined;
   #ready: Promise<void> | undefined;
+  #connected = false;
   #closed = false;
   /** Local waiters by token, resumed by the grant channel. */
   readonly #waiting = new Map<string, Waiter>();
   /** Local holds, oldest first: `release()` on the semaphore gives back the oldest. */
-  readonly #holding = new Set<Hold>();
+  readonly #holding = new Chain<Hold>();
   /** Releases and cancels still trying to reach Redis. */
   readonly #pending = new Set<Promise<unknown>>();
+  /** Holds in the order their renewal falls due (all renew at the same interval): one timer for all of them. */
+  readonly #renewals = new Chain<Hold>();
+  #renewTimer: NodeJS.Timeout | undefined;
+  /** Script calls awaiting an answer, oldest first: one watchdog timer for all of them. */
+  readonly #inFlight = new Chain<InFlight>();
+  #watchdog: NodeJS.Timeout | undefined;
+  /** Handed to each hold, so that `release()` reaches this semaphore without a public method. */
+  readonly #releaser = (hold: Hold): Promise<void> => this.#releaseHold(hold);
 
   constructor(options: RedisSemaphoreOptions, kind = 'RedisSemaphore') {
     checkOptionsObject(options, kind);
@@ -205,6 +304,8 @@ export class RedisSemaphore {
     const prefix = `asd:{${key}}`;
     this.#keys = ['holders', 'line', 'alive', 'info', 'counters'].map((part) => `${prefix}:${part}`);
     this.#channel = `${prefix}:grants`;
+    this.#argv = [...this.#keys, permits, this.#channel];
+    this.#where = `${kind}.acquire`;
   }
 
   /**
@@ -215,15 +316,17 @@ export class RedisSemaphore {
    * @throws RedisUnavailableError when Redis cannot be reached; nothing is held then.
    */
   async acquire(options: { signal?: AbortSignal } = {}): Promise<RedisHeld> {
-    checkOptionsObject(options, `${this.constructor.name}.acquire`);
+    checkOptionsObject(options, this.#where);
     const signal = options.signal;
-    checkSignal(signal, `${this.constructor.name}.acquire`);
+    checkSignal(signal, this.#where);
     if (signal?.aborted) throw cancelledBy(signal);
     this.#checkOpen();
-    await this.#connect();
-    const token = randomUUID();
-    const granted = deferred<number>();
-    this.#waiting.set(token, granted);
+    if (!this.#connected) await this.#connect();
+    const token = `${this.#tokenPrefix}${(++this.#tokens).toString(36)}/${this.leaseMs}`;
+    // Registered before asking: the grant message may come before the script's answer.
+    const waiter = new Waiter();
+    this.#waiting.set(token, waiter);
+    const asked = Date.now();
     let reply: Reply;
     try {
       reply = (await this.#call('acquire', token, this.leaseMs)) as Reply;
@@ -235,15 +338,16 @@ export class RedisSemaphore {
     }
     if (reply[0] === 1) {
       this.#waiting.delete(token);
-      return this.#granted(token, reply[1] as number, undefined, signal);
+      if (signal?.aborted) return this.#passOn(token, signal);
+      return this.#hold(token, reply[1] as number, undefined, asked);
     }
     this.#emit('wait');
-    return this.#waitForGrant(token, granted, reply[2], signal);
+    return this.#waitForGrant(token, waiter, reply[2], signal);
   }
 
   async #waitForGrant(
     token: string,
-    granted: ReturnType<typeof deferred<number>>,
+    waiter: Waiter,
     arrival: number | undefined,
     signal: AbortSignal | undefined,
   ): Promise<RedisHeld> {
@@ -254,11 +358,11 @@ export class RedisSemaphore {
     const beat = async () => {
       try {
         const reply = (await this.#call('poll', token, this.leaseMs)) as Reply;
-        if (reply[0] === 1) granted.resolve(reply[1] as number);
+        if (reply[0] === 1) waiter.grant(reply[1] as number);
         else if (reply[0] === -1) {
           // Redis forgot this waiter (restarted, or took it for dead): queue again, at the back.
           const again = (await this.#call('acquire', token, this.leaseMs)) as Reply;
-          if (again[0] === 1) granted.resolve(again[1] as number);
+          if (again[0] === 1) waiter.grant(again[1] as number);
         }
       } catch {
         // Unreachable for now: the next beat tries again; Redis drops us only after leaseMs.
@@ -267,8 +371,9 @@ export class RedisSemaphore {
     };
     heartbeat = setTimeout(beat, this.#beatMs());
     try {
-      const fence = await Promise.race([granted.promise, aborted.promise]);
-      return await this.#granted(token, fence, arrival, signal);
+      const fence = await Promise.race([waiter.granted(), aborted.promise]);
+      if (signal?.aborted) return await this.#passOn(token, signal);
+      return this.#hold(token, fence, arrival, Date.now());
     } catch (error) {
       // Leave the line (or pass on a permit granted meanwhile) before rejecting, so a
       // caller that sees CancelledError sees it gone from Redis too, when Redis answers.
@@ -281,19 +386,16 @@ export class RedisSemaphore {
     }
   }
 
-  async #granted(
-    token: string,
-    fence: number,
-    arrival: number | undefined,
-    signal: AbortSignal | undefined,
-  ): Promise<RedisHeld> {
-    if (signal?.aborted) {
-      // Granted, but the caller gave up first: the permit passes on.
-      await this.#cancel(token);
-      throw cancelledBy(signal);
-    }
-    const hold = new Hold(this, token, fence, arrival, Date.now() + this.leaseMs);
-    this.#holding.add(hold);
+  /** Granted, but the caller gave up first: the permit passes on. */
+  async #passOn(token: string, signal: AbortSignal): Promise<never> {
+    await this.#cancel(token);
+    throw cancelledBy(signal);
+  }
+
+  #hold(token: string, fence: number, arrival: number | undefined, since: number): RedisHeld {
+    const hold = new Hold(this.#releaser, token, fence, arrival, since + this.leaseMs);
+    hold.holding = this.#holding.push(hold);
+    this.#scheduleRenewal(hold);
     this.#emit('acquire');
     return hold;
   }
@@ -304,8 +406,8 @@ export class RedisSemaphore {
    * @throws InvalidStateError when this process holds none.
    */
   release(): Promise<void> {
-    const oldest = this.#holding.values().next();
-    if (oldest.done) {
+    const oldest = this.#holding.first;
+    if (oldest === undefined) {
       throw new InvalidStateError(
         `release() called on ${this.constructor.name} "${this.name}" that this process does not hold`,
       );
@@ -361,9 +463,9 @@ export class RedisSemaphore {
     this.#closed = true;
     for (const [token, waiter] of this.#waiting) {
       this.#retryInBackground('cancel', token);
-      waiter.reject(new CancelledError(`${this.constructor.name} "${this.name}" was closed`));
+      waiter.fail(new CancelledError(`${this.constructor.name} "${this.name}" was closed`));
     }
-    await Promise.allSettled([...this.#holding].map((hold) => hold.release()));
+    await Promise.allSettled(this.#holding.values().map((hold) => hold.release()));
     await Promise.allSettled(this.#pending);
     await this.#ready?.catch(() => {});
     const quit = (c: RedisClientLike | undefined) => c?.quit().catch(() => c.disconnect());
@@ -375,21 +477,72 @@ export class RedisSemaphore {
     await this.close();
   }
 
-  /** @internal Called by a hold's `release()`. */
-  async releaseHold(hold: Hold): Promise<void> {
-    this.#holding.delete(hold);
+  /** Called through a hold's `release()`. */
+  async #releaseHold(hold: Hold): Promise<void> {
+    this.#holding.remove(hold.holding);
+    this.#renewals.remove(hold.renewal);
     this.#emit('release');
-    await this.#retry('release', hold.token, hold.deadline);
+    await this.#retry('release', hold.token, hold.deadline, hold.arrival === undefined ? '0' : '1');
   }
 
-  /** @internal Called by a hold's renewal timer: true while the lease is held. */
-  async renew(token: string): Promise<boolean> {
-    return ((await this.#call('renew', token, this.leaseMs)) as number) === 1;
+  #renewEveryMs(): number {
+    return Math.max(10, Math.floor(this.leaseMs / 3));
   }
 
-  /** @internal */
-  forget(hold: Hold): void {
-    this.#holding.delete(hold);
+  /** Queues the hold's next renewal; one timer serves every hold (armed only when none is). */
+  #scheduleRenewal(hold: Hold): void {
+    const every = this.#renewEveryMs();
+    hold.renewAt = Date.now() + every;
+    hold.renewal = this.#renewals.push(hold);
+    if (this.#renewTimer === undefined) this.#armRenewals(every);
+  }
+
+  #armRenewals(ms: number): void {
+    this.#renewTimer = setTimeout(this.#renewDue, ms);
+    this.#renewTimer.unref();
+  }
+
+  /** Renews every hold whose turn came (they are in due order), then sleeps until the next one's. */
+  readonly #renewDue = (): void => {
+    this.#renewTimer = undefined;
+    const now = Date.now();
+    for (let link = this.#renewals.first; link !== undefined; link = this.#renewals.first) {
+      const hold = link.value;
+      if (hold.renewAt > now) {
+        this.#armRenewals(hold.renewAt - now);
+        return;
+      }
+      this.#renewals.remove(link);
+      void this.#renew(hold);
+    }
+  };
+
+  async #renew(hold: Hold): Promise<void> {
+    const asked = Date.now();
+    try {
+      const renewed = ((await this.#call('renew', hold.token, this.leaseMs)) as number) === 1;
+      if (hold.released !== undefined) return;
+      if (renewed) {
+        hold.deadline = asked + this.leaseMs;
+        this.#scheduleRenewal(hold);
+        return;
+      }
+      this.#lose(hold, 'the lease ran out or Redis lost the key; another holder may have been admitted');
+    } catch (error) {
+      if (hold.released !== undefined) return;
+      if (Date.now() < hold.deadline - this.timeoutMs) {
+        this.#scheduleRenewal(hold);
+        return;
+      }
+      this.#lose(hold, `the lease could not be renewed before it ran out (${(error as Error).message})`);
+    }
+  }
+
+  #lose(hold: Hold, why: string): void {
+    if (hold.released !== undefined) return;
+    this.#holding.remove(hold.holding);
+    this.#renewals.remove(hold.renewal);
+    hold.lose(new LeaseLostError(`${this.name}: permit (fence ${hold.fence}) lost: ${why}`));
   }
 
   #beatMs(): number {
@@ -424,17 +577,19 @@ export class RedisSemaphore {
         this.#client.on('error', () => {}); // reported through the calls that fail
         await withTimeout(this.#client.connect(), this.timeoutMs, 'connect');
       }
-      const subscriber = this.#client.duplicate();
+      const client = this.#client;
+      const subscriber = client.duplicate();
       this.#subscriber = subscriber;
       subscriber.on('error', () => {});
       subscriber.on('message', (channel, message) => {
         if (channel !== this.#channel) return;
         const space = message.indexOf(' ');
         const waiter = this.#waiting.get(message.slice(0, space));
-        waiter?.resolve(Number(message.slice(space + 1)));
+        waiter?.grant(Number(message.slice(space + 1)));
       });
       if (subscriber.status === 'wait') await withTimeout(subscriber.connect(), this.timeoutMs, 'connect');
       await withTimeout(subscriber.subscribe(this.#channel), this.timeoutMs, 'subscribe');
+      this.#connected = true;
     } catch (error) {
       this.#ready = undefined;
       throw this.#unavailable(error);
@@ -451,32 +606,66 @@ export class RedisSemaphore {
     );
   }
 
-  /** Runs one script with the semaphore's keys: EVALSHA, loading it on NOSCRIPT. */
-  async #call(name: keyof typeof SCRIPTS, ...args: (string | number)[]): Promise<unknown> {
+  /**
+   * Runs one script with the semaphore's keys: EVALSHA, loading it on NOSCRIPT.
+   * Rejects with RedisUnavailableError when Redis fails or does not answer
+   * within `timeoutMs` (one watchdog timer for all calls, not one per call).
+   */
+  #call(name: keyof typeof SCRIPTS, ...args: (string | number)[]): Promise<unknown> {
     const { source, sha } = SCRIPTS[name];
     const client = this.#client as RedisClientLike;
-    const argv = [...this.#keys, this.permits, this.#channel, ...args];
-    try {
-      return await withTimeout(
-        client.evalsha(sha, this.#keys.length, ...argv).catch((error: unknown) => {
-          if (error instanceof Error && error.message.startsWith('NOSCRIPT')) {
-            return client.eval(source, this.#keys.length, ...argv);
-          }
-          throw error;
-        }),
-        this.timeoutMs,
-        name,
-      );
-    } catch (error) {
-      throw this.#unavailable(error);
-    }
+    const argv = this.#argv.concat(args);
+    const keys = this.#keys.length;
+    return new Promise((resolve, reject) => {
+      const call: InFlight = { due: Date.now() + this.timeoutMs, what: name, reject };
+      const link = this.#inFlight.push(call);
+      if (this.#watchdog === undefined) this.#armWatchdog(this.timeoutMs);
+      const done = (value: unknown) => {
+        this.#inFlight.remove(link);
+        resolve(value);
+      };
+      const fail = (error: unknown) => {
+        this.#inFlight.remove(link);
+        reject(this.#unavailable(error));
+      };
+      client.evalsha(sha, keys, ...argv).then(done, (error: unknown) => {
+        if (error instanceof Error && error.message.startsWith('NOSCRIPT')) {
+          client.eval(source, keys, ...argv).then(done, fail);
+        } else fail(error);
+      });
+    });
   }
 
+  #armWatchdog(ms: number): void {
+    this.#watchdog = setTimeout(this.#timeOut, ms);
+    this.#watchdog.unref();
+  }
+
+  /** Rejects the calls that are overdue (they are in start order), then sleeps until the next one is due. */
+  readonly #timeOut = (): void => {
+    this.#watchdog = undefined;
+    const now = Date.now();
+    for (let link = this.#inFlight.first; link !== undefined; link = this.#inFlight.first) {
+      const call = link.value;
+      if (call.due > now) {
+        this.#armWatchdog(call.due - now);
+        return;
+      }
+      this.#inFlight.remove(link);
+      call.reject(this.#unavailable(new Error(`no answer to ${call.what} within ${this.timeoutMs} ms`)));
+    }
+  };
+
   /** Retries `name` until it succeeds or `deadline` (ms, local clock) passes: after that Redis frees it anyway. */
-  async #retry(name: 'release' | 'cancel', token: string, deadline: number): Promise<void> {
+  async #retry(
+    name: 'release' | 'cancel',
+    token: string,
+    deadline: number,
+    ...args: string[]
+  ): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.#call(name, token);
+        await this.#call(name, token, ...args);
         return;
       } catch {
         if (Date.now() >= deadline || this.#client === undefined) return;
@@ -502,74 +691,59 @@ export class RedisSemaphore {
   }
 }
 
-/** One acquisition: renews its lease in the background until released. */
+/**
+ * One acquisition. Its owner renews the lease in the background (one timer
+ * for all its holds) until it is released; its `lost` signal is made only
+ * when someone asks for it.
+ */
 class Hold implements RedisHeld {
   readonly token: string;
   readonly fence: number;
   readonly arrival: number | undefined;
-  /** When the lease runs out by this process's clock, counted from before the grant was asked for. */
+  /** When the lease runs out by this process's clock, counted from before the grant was asked for (or its message came). */
   deadline: number;
-  readonly #owner: RedisSemaphore;
-  readonly #lost = new AbortController();
-  #timer: NodeJS.Timeout | undefined;
-  #released: Promise<void> | undefined;
+  /** When the owner renews it next. */
+  renewAt = 0;
+  /** Its places in the owner's list of holds and in its renewal queue. */
+  holding: Link<Hold> | undefined;
+  renewal: Link<Hold> | undefined;
+  /** Set by the first `release()`. */
+  released: Promise<void> | undefined;
+  readonly #releaser: (hold: Hold) => Promise<void>;
+  #lost: AbortSignal | AbortController | undefined;
+  #lostReason: LeaseLostError | undefined;
 
   constructor(
-    owner: RedisSemaphore,
+    releaser: (hold: Hold) => Promise<void>,
     token: string,
     fence: number,
     arrival: number | undefined,
     deadline: number,
   ) {
-    this.#owner = owner;
+    this.#releaser = releaser;
     this.token = token;
     this.fence = fence;
     this.arrival = arrival;
     this.deadline = deadline;
-    this.#schedule();
   }
 
   get lost(): AbortSignal {
-    return this.#lost.signal;
-  }
-
-  #schedule(): void {
-    this.#timer = setTimeout(() => this.#renew(), Math.max(10, Math.floor(this.#owner.leaseMs / 3)));
-    this.#timer.unref();
-  }
-
-  async #renew(): Promise<void> {
-    const asked = Date.now();
-    try {
-      if (await this.#owner.renew(this.token)) {
-        if (this.#released) return;
-        this.deadline = asked + this.#owner.leaseMs;
-        this.#schedule();
-        return;
-      }
-      this.#lose('the lease ran out or Redis lost the key; another holder may have been admitted');
-    } catch (error) {
-      if (this.#released) return;
-      if (Date.now() < this.deadline - this.#owner.timeoutMs) {
-        this.#schedule();
-        return;
-      }
-      this.#lose(`the lease could not be renewed before it ran out (${(error as Error).message})`);
+    if (this.#lost === undefined) {
+      this.#lost =
+        this.#lostReason === undefined ? new AbortController() : AbortSignal.abort(this.#lostReason);
     }
+    return this.#lost instanceof AbortController ? this.#lost.signal : this.#lost;
   }
 
-  #lose(why: string): void {
-    if (this.#released) return;
-    this.#owner.forget(this);
-    this.#lost.abort(new LeaseLostError(`${this.#owner.name}: permit (fence ${this.fence}) lost: ${why}`));
+  /** Called by the owner when renewal failed: fires `lost`. */
+  lose(reason: LeaseLostError): void {
+    this.#lostReason = reason;
+    if (this.#lost instanceof AbortController) this.#lost.abort(reason);
   }
 
   release(): Promise<void> {
-    if (this.#released === undefined) {
-      clearTimeout(this.#timer);
-      this.#released = this.#lost.signal.aborted ? Promise.resolve() : this.#owner.releaseHold(this);
-    }
-    return this.#released;
+    this.released ??= this.#lostReason === undefined ? this.#releaser(this) : Promise.resolve();
+    return this.released;
   }
 
   [Symbol.dispose](): void {
