@@ -297,6 +297,7 @@ class Threads {
   text: TraceText = traceText(undefined);
 
   step(event: TraceEvent): void {
+    if (event.type !== 'executor.start' && event.type !== 'executor.end') return;
     const data = event.data ?? {};
     const job = Number(data.job);
     if (event.type === 'executor.start') {
