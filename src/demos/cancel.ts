@@ -25,7 +25,15 @@ import { CancelledError, isCancellation } from '../primitives/errors.js';
 import type { Task } from '../primitives/task.js';
 import type { Lang } from '../trace/lang.js';
 import type { TraceEvent } from '../trace/types.js';
-import { judgeTime, relation as relationTo, seconds, timingNoise, toleranceText, unsure } from './checks.js';
+import {
+  followRelevant,
+  judgeTime,
+  relation as relationTo,
+  seconds,
+  timingNoise,
+  toleranceText,
+  unsure,
+} from './checks.js';
 import { type CheckResult, type DemoContext, defineDemo } from './contract.js';
 
 export interface CancelOptions {
@@ -165,8 +173,16 @@ function everyWorker(
   return { ok: true, detail: ok };
 }
 
+/** What the checks read: the run's start (its clock), each worker's cancel, cleanup and end, and the caller's outcomes. */
+const relevant = (event: TraceEvent): boolean =>
+  event.type === OUTCOME ||
+  event.type === 'run.start' ||
+  ((event.type === 'cancel' || event.type === 'cleanup' || event.type === 'task.end') &&
+    event.task.startsWith(WORKER));
+
 export default defineDemo<CancelOptions>({
-  checks: [
+  // Streamed runs keep only the events the checks read (see `followRelevant`), not the whole trace.
+  checks: followRelevant(relevant, [
     {
       name: 'the task ended cancelled',
       ko: '태스크가 취소된 채 끝남',
@@ -286,7 +302,7 @@ export default defineDemo<CancelOptions>({
           lang,
         ),
     },
-  ],
+  ]),
 
   async run(ctx) {
     const { tasks, work, after } = ctx.options;

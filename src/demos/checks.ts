@@ -2,8 +2,9 @@
  * Measurements demos build their checks from. Each reads events only, so a
  * check can be tried on a hand-made trace that breaks the property.
  */
+import type { Lang } from '../trace/lang.js';
 import type { TraceEvent } from '../trace/types.js';
-import type { CheckFollower, CheckResult } from './contract.js';
+import type { Check, CheckFollower, CheckResult } from './contract.js';
 
 /**
  * The most holders `resource` ever had at once, replaying `acquire` (+1) and
@@ -153,14 +154,38 @@ export function replay<F extends { event(event: TraceEvent): void }>(
 export function keeping(
   keep: (event: TraceEvent) => boolean,
   verify: (events: readonly TraceEvent[]) => CheckResult,
-): CheckFollower {
+): CheckFollower & { readonly kept: number } {
   const kept: TraceEvent[] = [];
   return {
     event: (event) => {
       if (keep(event)) kept.push(event);
     },
     result: () => verify(kept),
+    /** How many events it keeps (for tests: what a streamed run holds for this check). */
+    get kept() {
+      return kept.length;
+    },
   };
+}
+
+/**
+ * `checks`, each one without a follower given one that keeps only the
+ * events `relevant` selects and runs its `verify` on them at the end: for a
+ * demo whose checks read a few kinds of events, a streamed run keeps those
+ * (in order) instead of the whole trace. Every `verify` must give the same
+ * answer on the relevant events as on the whole trace — read nothing else,
+ * and compare positions only with each other (filtering keeps their order).
+ */
+export function followRelevant<O>(relevant: (event: TraceEvent) => boolean, checks: Check<O>[]): Check<O>[] {
+  return checks.map((check) =>
+    check.follow !== undefined
+      ? check
+      : {
+          ...check,
+          follow: (options: O, lang?: Lang) =>
+            keeping(relevant, (events) => check.verify(events, options, lang)),
+        },
+  );
 }
 
 /**

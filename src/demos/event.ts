@@ -15,7 +15,7 @@
 import { Event } from '../primitives/event.js';
 import { gather } from '../primitives/gather.js';
 import type { TraceEvent } from '../trace/types.js';
-import { judgeTime, seconds, timingNoise, toleranceText, unsure } from './checks.js';
+import { followRelevant, judgeTime, seconds, timingNoise, toleranceText, unsure } from './checks.js';
 import { type DemoContext, defineDemo } from './contract.js';
 
 export interface EventOptions {
@@ -97,8 +97,12 @@ const ko: typeof en = {
 
 export const TEXT = { en, ko };
 
+/** What the checks read: the run's start (its clock) and what happens on the event. */
+const relevant = (event: TraceEvent): boolean => event.resource === EVENT || event.type === 'run.start';
+
 export default defineDemo<EventOptions>({
-  checks: [
+  // Streamed runs keep only the events the checks read (see `followRelevant`), not the whole trace.
+  checks: followRelevant(relevant, [
     {
       name: 'no waiter resumes before the set',
       ko: 'set 전에 재개한 대기자 없음',
@@ -157,7 +161,7 @@ export default defineDemo<EventOptions>({
         return { ok: true, detail: t.lateOk(LATE, seconds(waited.t), seconds(wake.set!)) };
       },
     },
-  ],
+  ]),
 
   async run(ctx) {
     const { waiters, delay, clear } = ctx.options;

@@ -44,9 +44,35 @@ export interface ThreadLife {
   jobs: JobSpan[];
 }
 
+/**
+ * What a summary's totals row says about all the tasks of a run, computed
+ * over every task in order of its first event.
+ */
+export interface TaskTotals {
+  /** How many tasks (every one, detailed or not). */
+  count: number;
+  /** The earliest start (`Infinity` when there are no tasks). */
+  start: number;
+  /** The latest end (0 when there are no tasks). */
+  end: number;
+  /** Sum of each task's waiting time (its `waits` covered, overlaps once). */
+  waiting: number;
+  /** Sum of each task's running time: its span less its waiting, at least 0. */
+  running: number;
+  /** How many tasks ended each way, in order of the first task with that status. */
+  statuses: [TaskStatus, number][];
+}
+
 /** Per-task lives and the run's span, derived from events alone. */
 export interface RunAnalysis {
+  /**
+   * Task lives in full, in order of their first event: every task, or with
+   * `AnalyserOptions.detailed` only the first that many (the others are in
+   * `totals` only).
+   */
   tasks: TaskLife[];
+  /** Every task, totalled (the summary's last row). */
+  totals: TaskTotals;
   /** Executor threads that ran jobs, in order of their first job. */
   threads: ThreadLife[];
   /** The run's length: `run.end`'s `t`, else the last event's. */
@@ -92,15 +118,32 @@ function isNeutral(type: string): boolean {
   return NEUTRAL.has(type) || !SPEC_TYPES.has(type);
 }
 
-interface Building extends TaskLife {
+/**
+ * A task still alive (or detailed). A task that is not detailed keeps only
+ * what its waiting time needs — no holds, no blocking spans, nothing it
+ * holds — and each collection is made only when first needed: a waiting
+ * task of a 100,000-task run is one small object and, while it waits, one
+ * interval.
+ */
+interface Building {
+  name: string;
+  /** Its place in order of first event (its row in the totals' columns). */
+  index: number;
+  start: number;
+  end: number;
+  status: TaskStatus;
   /** Keeps its intervals to the end (see `AnalyserOptions.detailed`). */
   detailed: boolean;
   started: boolean;
   ended: boolean;
   waitingSince: number | undefined;
-  holding: Map<string, number>;
+  waits: Interval[] | undefined;
+  /** Detailed tasks only, like `blocking` and `holding`. */
+  holds: Interval[] | undefined;
+  blocking: Interval[] | undefined;
+  holding: Map<string, number> | undefined;
   /** Jobs it submitted that have not ended, by job number: when each was submitted. */
-  awaiting: Map<number, number>;
+  awaiting: Map<number, number> | undefined;
 }
 
 /**
@@ -138,9 +181,18 @@ export interface AnalyserOptions {
  */
 export class RunAnalyser {
   readonly #detailed: number;
-  /** Tasks in order of their first event: lives still building, then reduced lives of ended ones. */
-  readonly #tasks = new Map<string, Building | TaskLife>();
+  /**
+   * Tasks in order of their first event: lives still building (and detailed
+   * ones), or, for an ended task that is not detailed, its row in the columns.
+   */
+  readonly #tasks = new Map<string, Building | number>();
+  /** Columns of every task's totals, by `Building.index`: filled when a task is reduced (or at `finish`). */
+  readonly #starts: number[] = [];
+  readonly #ends: number[] = [];
+  readonly #waited: number[] = [];
+  readonly #statuses: TaskStatus[] = [];
   readonly #threads = new Threads();
+  #lives = 0;
   #duration = 0;
   #runStatus: TaskStatus = 'unfinished';
 
@@ -156,14 +208,41 @@ export class RunAnalyser {
     if (isNeutral(event.type)) return;
     let life = this.#tasks.get(event.task);
     if (life === undefined) {
-      life = newLife(event.task, event.t, this.#tasks.size < this.#detailed);
+      const index = this.#tasks.size;
+      life = newLife(event.task, index, event.t, index < this.#detailed);
       this.#tasks.set(event.task, life);
+      this.#lives++;
+      this.#starts.push(0);
+      this.#ends.push(0);
+      this.#waited.push(0);
+      this.#statuses.push('unfinished');
     }
     this.#threads.step(event);
     // A reduced life has ended: what its later events would change is no total.
-    if (!isBuilding(life)) return;
+    if (typeof life === 'number') return;
     step(life, event);
-    if (life.ended && !life.detailed) this.#tasks.set(event.task, reduce(life));
+    if (life.ended && !life.detailed) {
+      this.#tasks.set(event.task, this.#reduce(life));
+      this.#lives--;
+    }
+  }
+
+  /**
+   * How many tasks are kept as life objects: those alive and the detailed
+   * ones. An ended task that is not detailed is a row of four numbers.
+   */
+  get lives(): number {
+    return this.#lives;
+  }
+
+  /** Writes the totals of `life` into its row of the columns; returns the row. */
+  #reduce(life: Building): number {
+    const row = life.index;
+    this.#starts[row] = life.start;
+    this.#ends[row] = life.end;
+    this.#waited[row] = life.waits === undefined ? 0 : coveredTime(life.waits);
+    this.#statuses[row] = life.status;
+    return row;
   }
 
   /** The analysis of the events so far (tasks still alive are cut at the last event). */
@@ -171,48 +250,44 @@ export class RunAnalyser {
     const duration = this.#duration;
     const lives: TaskLife[] = [];
     for (const life of this.#tasks.values()) {
-      if (!isBuilding(life)) {
-        lives.push(life);
-        continue;
-      }
+      if (typeof life === 'number') continue;
       // The driver is no task: it lives as long as the run and ends as the run does.
       if (life.name === 'main' && !life.started && !life.ended) life.status = this.#runStatus;
       finish(life, life.ended ? life.end : duration);
-      lives.push(
-        life.detailed
-          ? {
-              name: life.name,
-              start: life.start,
-              end: life.end,
-              status: life.status,
-              waits: life.waits,
-              holds: life.holds,
-              blocking: life.blocking,
-            }
-          : reduce(life),
-      );
+      this.#reduce(life);
+      if (life.detailed)
+        lives.push({
+          name: life.name,
+          start: life.start,
+          end: life.end,
+          status: life.status,
+          waits: life.waits ?? [],
+          holds: life.holds ?? [],
+          blocking: life.blocking ?? [],
+        });
     }
-    return { tasks: lives, threads: this.#threads.finish(duration), duration };
+    return { tasks: lives, totals: this.#totals(), threads: this.#threads.finish(duration), duration };
   }
-}
 
-function isBuilding(life: Building | TaskLife): life is Building {
-  return 'holding' in life;
-}
-
-/** An ended life reduced to what totals need: its waiting time survives as one interval from 0. */
-function reduce(life: Building): TaskLife {
-  if (!life.ended) finish(life, life.end);
-  const waiting = coveredTime(life.waits);
-  return {
-    name: life.name,
-    start: life.start,
-    end: life.end,
-    status: life.status,
-    waits: waiting > 0 ? [{ from: 0, to: waiting }] : [],
-    holds: [],
-    blocking: [],
-  };
+  /** Every task's totals, summed in order of first event. */
+  #totals(): TaskTotals {
+    let waiting = 0;
+    let running = 0;
+    let start = Number.POSITIVE_INFINITY;
+    let end = 0;
+    const statuses = new Map<TaskStatus, number>();
+    const count = this.#starts.length;
+    for (let row = 0; row < count; row++) {
+      const waited = this.#waited[row]!;
+      waiting += waited;
+      running += Math.max(0, this.#ends[row]! - this.#starts[row]! - waited);
+      start = Math.min(start, this.#starts[row]!);
+      end = Math.max(end, this.#ends[row]!);
+      const status = this.#statuses[row]!;
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    }
+    return { count, start, end, waiting, running, statuses: [...statuses] };
+  }
 }
 
 /** Collects executor jobs by the thread that ran them. */
@@ -222,6 +297,7 @@ class Threads {
   text: TraceText = traceText(undefined);
 
   step(event: TraceEvent): void {
+    if (event.type !== 'executor.start' && event.type !== 'executor.end') return;
     const data = event.data ?? {};
     const job = Number(data.job);
     if (event.type === 'executor.start') {
@@ -257,21 +333,22 @@ class Threads {
 
 const RUN_TO_TASK: Record<string, TaskStatus> = { ok: 'ok', failed: 'error', interrupted: 'cancelled' };
 
-function newLife(name: string, t: number, detailed: boolean): Building {
+function newLife(name: string, index: number, t: number, detailed: boolean): Building {
   return {
-    detailed,
     name,
+    index,
     start: t,
     end: t,
     status: 'unfinished',
-    waits: [],
-    holds: [],
-    blocking: [],
+    detailed,
     started: false,
     ended: false,
     waitingSince: undefined,
-    holding: new Map(),
-    awaiting: new Map(),
+    waits: undefined,
+    holds: undefined,
+    blocking: undefined,
+    holding: undefined,
+    awaiting: undefined,
   };
 }
 
@@ -283,7 +360,7 @@ function step(life: Building, event: TraceEvent): void {
     return;
   }
   if (life.waitingSince !== undefined) {
-    keep(life.waits, life.waitingSince, t);
+    life.waits = keep(life.waits, life.waitingSince, t);
     life.waitingSince = undefined;
   }
   switch (event.type) {
@@ -301,17 +378,19 @@ function step(life: Building, event: TraceEvent): void {
       life.waitingSince = t;
       break;
     case 'busy':
-      life.blocking.push({ from: t, to: t + Math.max(0, Number(event.data?.ms) || 0) });
+      if (life.detailed)
+        (life.blocking ??= []).push({ from: t, to: t + Math.max(0, Number(event.data?.ms) || 0) });
       break;
     case 'acquire':
-      if (event.resource !== undefined && !life.holding.has(event.resource))
-        life.holding.set(event.resource, t);
+      if (!life.detailed || event.resource === undefined) break;
+      life.holding ??= new Map();
+      if (!life.holding.has(event.resource)) life.holding.set(event.resource, t);
       break;
     case 'release': {
-      const since = event.resource === undefined ? undefined : life.holding.get(event.resource);
+      const since = event.resource === undefined ? undefined : life.holding?.get(event.resource);
       if (since !== undefined) {
-        keep(life.holds, since, t);
-        life.holding.delete(event.resource!);
+        life.holds = keep(life.holds, since, t);
+        life.holding!.delete(event.resource!);
       }
       break;
     }
@@ -320,30 +399,40 @@ function step(life: Building, event: TraceEvent): void {
 
 function stepJob(life: Building, event: TraceEvent): void {
   const job = Number(event.data?.job);
-  if (event.type === 'executor.submit') life.awaiting.set(job, event.t);
+  if (event.type === 'executor.submit') (life.awaiting ??= new Map()).set(job, event.t);
   if (event.type !== 'executor.end') return;
-  const since = life.awaiting.get(job);
+  const since = life.awaiting?.get(job);
   if (since === undefined) return;
-  keep(life.waits, since, event.t);
-  life.awaiting.delete(job);
+  life.waits = keep(life.waits, since, event.t);
+  life.awaiting!.delete(job);
 }
 
 function finish(life: Building, t: number): void {
   if (life.waitingSince !== undefined) {
-    keep(life.waits, life.waitingSince, t);
+    life.waits = keep(life.waits, life.waitingSince, t);
     life.waitingSince = undefined;
   }
-  for (const since of life.awaiting.values()) keep(life.waits, since, t);
-  life.awaiting.clear();
-  for (const since of life.holding.values()) keep(life.holds, since, t);
-  life.holding.clear();
-  life.holds.sort((a, b) => a.from - b.from);
+  if (life.awaiting !== undefined) {
+    for (const since of life.awaiting.values()) life.waits = keep(life.waits, since, t);
+    life.awaiting = undefined;
+  }
+  if (life.holding !== undefined) {
+    for (const since of life.holding.values()) life.holds = keep(life.holds, since, t);
+    life.holding = undefined;
+  }
+  life.holds?.sort((a, b) => a.from - b.from);
   if (!life.ended) life.end = Math.max(life.end, t);
 }
 
-/** Adds the span unless it is empty: an empty span counts for nothing in a total, a cover or a timeline cell. */
-function keep(intervals: Interval[], from: number, to: number): void {
-  if (to > from) intervals.push({ from, to });
+/**
+ * Adds the span unless it is empty: an empty span counts for nothing in a
+ * total, a cover or a timeline cell. Returns the list, made on first need.
+ */
+function keep(intervals: Interval[] | undefined, from: number, to: number): Interval[] | undefined {
+  if (!(to > from)) return intervals;
+  if (intervals === undefined) return [{ from, to }];
+  intervals.push({ from, to });
+  return intervals;
 }
 
 function toStatus(status: unknown): TaskStatus {

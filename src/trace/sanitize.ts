@@ -12,7 +12,42 @@ export function sanitize(value: unknown): unknown {
 
 /** `sanitize` for a record of fields (a trace event's `state` or `data`). */
 export function sanitizeRecord(record: Record<string, unknown>): Record<string, unknown> {
-  return clean(record, new Set(), 0) as Record<string, unknown>;
+  return plainCopy(record) ?? (clean(record, new Set(), 0) as Record<string, unknown>);
+}
+
+/**
+ * The fast path of `sanitizeRecord`, for the records primitives emit on every
+ * event (`{ value: 2, limit: 3, waiting: 0 }`, `{ status: 'ok' }`): a plain
+ * object whose values are all strings, booleans, finite numbers, `null` or
+ * `undefined` is copied in one pass (`undefined` dropped), without the cycle
+ * set `clean` allocates. Anything else (a nested object, NaN, a bigint, a
+ * class instance) returns `undefined` and takes the general path, which
+ * gives the same result for plain records.
+ */
+function plainCopy(record: Record<string, unknown>): Record<string, unknown> | undefined {
+  const proto = Object.getPrototypeOf(record);
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) continue;
+    const value = record[key];
+    switch (typeof value) {
+      case 'string':
+      case 'boolean':
+        out[key] = value;
+        break;
+      case 'number':
+        if (!Number.isFinite(value)) return undefined;
+        out[key] = value;
+        break;
+      case 'undefined':
+        break;
+      default:
+        if (value !== null) return undefined;
+        out[key] = null;
+    }
+  }
+  return out;
 }
 
 const MAX_DEPTH = 8;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AdmissionLine, type Overtaking } from '../../src/demos/checks.js';
+import type { CheckFollower } from '../../src/demos/contract.js';
 import { DEMOS } from '../../src/demos/registry.js';
 import { runDemo } from '../../src/demos/runner.js';
 import type { TraceEvent } from '../../src/trace/types.js';
@@ -41,6 +42,47 @@ describe('runDemo without keeping the trace', () => {
       const info = DEMOS.find((demo) => demo.name === name)!;
       const { checks } = (await info.load()).default;
       expect(checks.filter((check) => check.follow === undefined).map((check) => check.name)).toEqual([]);
+    }
+  });
+
+  it('cancel and event follow their checks too, keeping only the events the checks read', async () => {
+    for (const [name, options] of [
+      ['cancel', { tasks: 50, work: 10, after: 1, cleanup: 0.5, swallow: false }],
+      ['cancel', { tasks: 50, work: 10, after: 1, cleanup: 0.5, swallow: true }],
+      ['cancel', { tasks: 50, work: 1, after: 2, cleanup: 0.5, swallow: false }],
+      ['event', { waiters: 50, delay: 1, clear: false }],
+      ['event', { waiters: 50, delay: 1, clear: true }],
+    ] as const) {
+      const info = DEMOS.find((demo) => demo.name === name)!;
+      const { checks } = (await info.load()).default;
+      expect(checks.filter((check) => check.follow === undefined).map((check) => check.name)).toEqual([]);
+      const settings = { seed: 3, virtual: true, speed: 1, signal: new AbortController().signal };
+      const all = (await runDemo(info, { ...defaults(info), ...options }, settings)).events;
+      // The run's own events, before its checks: what a follower sees.
+      const run = all.slice(
+        0,
+        all.findIndex((event) => event.type === 'check'),
+      );
+      const applies = checks.filter((check) => check.when === undefined || check.when(options as never));
+      // Any part of the trace, including ones that break a check: the follower answers as verify does.
+      fc.assert(
+        fc.property(fc.array(fc.boolean(), { minLength: run.length, maxLength: run.length }), (drop) => {
+          const events = run.filter((_, i) => !drop[i]);
+          for (const check of applies) {
+            const follower = check.follow!(options as never, 'en');
+            for (const event of events) follower.event(event);
+            expect(follower.result()).toEqual(check.verify(events, options as never, 'en'));
+          }
+        }),
+        { numRuns: 30 },
+      );
+      // What a streamed run keeps for each check: the relevant part of the trace, not all of it.
+      for (const check of applies) {
+        const follower = check.follow!(options as never, 'en') as CheckFollower & { kept: number };
+        for (const event of run) follower.event(event);
+        expect(follower.kept).toBeGreaterThan(0);
+        expect(follower.kept).toBeLessThan(run.length * 0.6);
+      }
     }
   });
 

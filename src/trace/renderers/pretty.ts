@@ -106,7 +106,8 @@ class RunView {
   #cleanups = 0;
   #lastT: number | undefined;
   readonly #colours = new Map<string, number>();
-  readonly #shownByKey = new Map<string, number>();
+  /** Events shown so far, by type, resource and detail (see `#collapse`). */
+  readonly #shownByKey = new Map<string, Map<string, Map<string, number>>>();
   #hidden: { count: number; byType: Map<string, number>; to: number; first: TraceEvent } | undefined;
   #taskWidth = 10;
   status = 'unfinished';
@@ -283,10 +284,15 @@ class RunView {
     // is a repeated run too: its key is the message with its numbers taken out.
     const detail =
       event.type === 'log' ? (event.msg ?? '').replace(/\d+/g, '#') : String(event.data?.status ?? '');
-    const key = `${event.type}\u0000${event.resource ?? ''}\u0000${detail}`;
-    const shown = this.#shownByKey.get(key) ?? 0;
+    // Counts by type, then resource, then detail: no key string built per event.
+    let byResource = this.#shownByKey.get(event.type);
+    if (byResource === undefined) this.#shownByKey.set(event.type, (byResource = new Map()));
+    const resource = event.resource ?? '';
+    let byDetail = byResource.get(resource);
+    if (byDetail === undefined) byResource.set(resource, (byDetail = new Map()));
+    const shown = byDetail.get(detail) ?? 0;
     if (shown < COLLAPSE_AFTER) {
-      this.#shownByKey.set(key, shown + 1);
+      byDetail.set(detail, shown + 1);
       return false;
     }
     this.#hidden ??= { count: 0, byType: new Map(), to: event.t, first: event };

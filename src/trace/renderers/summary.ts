@@ -1,5 +1,11 @@
 import Table from 'cli-table3';
-import { coveredTime, type RunAnalysis, type TaskLife, type ThreadLife } from '../analysis.js';
+import {
+  coveredTime,
+  type RunAnalysis,
+  type TaskLife,
+  type TaskTotals,
+  type ThreadLife,
+} from '../analysis.js';
 import { formatSeconds } from '../format.js';
 import type { TraceText } from '../messages.js';
 import { stringWidth, truncate } from '../wrap.js';
@@ -73,10 +79,10 @@ export function renderSummary(run: RunAnalysis, options: SummaryOptions): string
       status(task, style, text),
     ]);
   }
-  const hidden = run.tasks.length - shown.length;
+  const hidden = run.totals.count - shown.length;
   // No colSpan: cli-table3 draws stray joints around spanned cells when row lines are off.
   if (hidden > 0) rows.push([style.dim(text.more(hidden)), '', '', '', '', '']);
-  if (run.tasks.length > 1) rows.push(totals(run.tasks, style, text));
+  if (run.totals.count > 1) rows.push(totalsRow(run.totals, style, text));
   // On a narrow terminal: start goes first (the timeline shows it), then end, then running.
   return drawTable(head, rows, options.width, [1, 4, 3]);
 }
@@ -99,27 +105,15 @@ function status(task: TaskLife, style: Style, text: TraceText): string {
   }
 }
 
-function totals(tasks: readonly TaskLife[], style: Style, text: TraceText): string[] {
-  let waiting = 0;
-  let running = 0;
-  let start = Number.POSITIVE_INFINITY;
-  let end = 0;
-  const statuses = new Map<string, number>();
-  for (const task of tasks) {
-    const spent = times(task);
-    waiting += spent.waiting;
-    running += spent.running;
-    start = Math.min(start, task.start);
-    end = Math.max(end, task.end);
-    statuses.set(task.status, (statuses.get(task.status) ?? 0) + 1);
-  }
-  const counts = [...statuses].map(([name, count]) => text.statusCount(name, count)).join(', ');
+/** The last row: every task's totals (the analysis sums them as events arrive, not from kept lives). */
+function totalsRow(totals: TaskTotals, style: Style, text: TraceText): string[] {
+  const counts = totals.statuses.map(([name, count]) => text.statusCount(name, count)).join(', ');
   return [
-    text.tasks(tasks.length),
-    formatSeconds(start),
-    formatSeconds(waiting),
-    formatSeconds(running),
-    formatSeconds(end),
+    text.tasks(totals.count),
+    formatSeconds(totals.start),
+    formatSeconds(totals.waiting),
+    formatSeconds(totals.running),
+    formatSeconds(totals.end),
     counts,
   ].map((cell) => style.dim(cell));
 }

@@ -83,7 +83,7 @@ export function renderTimeline(run: RunAnalysis, options: TimelineOptions): stri
     if (hidden > 0) lines.push(style.dim(`${' '.repeat(labelWidth)}  ${what(hidden)}`));
   };
   for (const task of shown) row(task.name, cells(task, run.duration, columns));
-  more(run.tasks.length - shown.length, text.moreTasks);
+  more(run.totals.count - shown.length, text.moreTasks);
   for (const thread of threads) row(thread.name, threadCells(thread, run.duration, columns));
   more(run.threads.length - threads.length, text.moreThreads);
   const end = formatSeconds(run.duration);
