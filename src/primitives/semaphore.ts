@@ -259,7 +259,10 @@ export abstract class Permits implements Acquirable {
   }
 
   protected emit(type: string): void {
-    this.tracer?.emit(type, { resource: this.name, state: this.statistics() });
+    // `statistics()` without its copy: `state()` makes a fresh object each time (traced runs only).
+    const state = this.state();
+    state.waiting = this.waiters.size;
+    this.tracer?.emit(type, { resource: this.name, state });
   }
 }
 
