@@ -38,6 +38,10 @@ export function createContext<O>(
     for (const task of live) if (task.cancelling() === 0) task.cancel(signal.reason);
   };
   signal.addEventListener('abort', cancelAll, { once: true });
+  // One done callback for every task (it receives the task), not a closure per task.
+  const forget = (task: Task<unknown>): void => {
+    live.delete(task);
+  };
   const mode = {
     virtual: clock instanceof VirtualClock,
     speed: clock instanceof RealClock ? clock.speed : 1,
@@ -55,7 +59,7 @@ export function createContext<O>(
     task(name, fn) {
       const task = createTask(fn, { name, tracer: recorder });
       live.add(task as Task<unknown>);
-      task.addDoneCallback(() => live.delete(task as Task<unknown>));
+      (task as Task<unknown>).addDoneCallback(forget);
       if (signal.aborted) task.cancel(signal.reason);
       return task;
     },

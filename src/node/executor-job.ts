@@ -14,8 +14,12 @@ export function round(ms: number): number {
 
 /** One job's bookkeeping, from submission to settlement. */
 export class JobRecord implements SlotJob {
-  /** Traced jobs: the submitter's async context, so events name the submitting task whoever starts or drops the job. */
-  context: AsyncResource | undefined;
+  /**
+   * Traced jobs: the submitter's context, so events name the submitting task whoever starts or drops
+   * the job — its task name when the tracer says it (`currentTask()`, as a Recorder does: the job then
+   * runs inside `tracer.runAs(task, …)`), else its async context.
+   */
+  context: AsyncResource | { readonly task: string } | undefined;
   /** Submission time, for `queueWait`: clock ms when modelled, epoch ms otherwise. Tracing only. */
   submittedAt = 0;
   /** Start time on the same scale; -1 until the job started. */

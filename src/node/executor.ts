@@ -350,7 +350,7 @@ export class Executor<M extends JobModule = AnyJobModule> implements AsyncDispos
   #launch(job: JobRecord): Promise<unknown> {
     this.#live++;
     if (this.#tracer !== undefined) {
-      job.context = new AsyncResource('async-sync-demo.executor-job');
+      job.context = this.#captureContext();
       job.submittedAt = job.cost === undefined ? epochNow() : (this.#clock as Clock).now();
       const data = { job: job.id, fn: job.fn, ...(job.cost === undefined ? {} : { cost: job.cost }) };
       this.#emit('executor.submit', data, this.#slots.afterSubmit());
@@ -362,13 +362,30 @@ export class Executor<M extends JobModule = AnyJobModule> implements AsyncDispos
 
   /** `WorkerSlots` starts a job that got slot `slot` (from `submit`, or from the release that handed the slot over). */
   readonly #start = (job: JobRecord, slot: number): Promise<unknown> =>
-    job.context === undefined
-      ? this.#run(job, slot)
-      : job.context.runInAsyncScope(this.#run, this, job, slot);
+    job.context === undefined ? this.#run(job, slot) : this.#inContext(job, () => this.#run(job, slot));
+
+  /**
+   * The submitter's context: its task, when the tracer can say which (a Recorder carries its current
+   * task through promises only, not through an AsyncResource), else the async context itself.
+   */
+  #captureContext(): AsyncResource | { readonly task: string } {
+    const tracer = this.#tracer as Tracer & { currentTask?: () => string };
+    return typeof tracer.currentTask === 'function'
+      ? { task: tracer.currentTask() }
+      : new AsyncResource('async-sync-demo.executor-job');
+  }
+
+  /** Runs `fn` in the context `#captureContext` kept for a traced job. */
+  #inContext<R>(job: JobRecord, fn: () => R): R {
+    const context = job.context as AsyncResource | { readonly task: string };
+    return context instanceof AsyncResource
+      ? context.runInAsyncScope(fn)
+      : (this.#tracer as Tracer).runAs(context.task, fn);
+  }
 
   /** A job left the queue without starting: aborted, or cancelled by `close()`. */
   readonly #dropped = (job: JobRecord, error: unknown): void => {
-    if (job.context !== undefined) job.context.runInAsyncScope(this.#emitEnd, this, job, 'cancelled');
+    if (job.context !== undefined) this.#inContext(job, () => this.#emitEnd(job, 'cancelled'));
     if (!job.isAdmitted) job.onRefuse(error);
     this.#settle();
   };

@@ -160,18 +160,25 @@ export abstract class Permits implements Acquirable {
   }
 
   /**
-   * `#park` with the events. Its extra async step keeps a traced run's
+   * `#park` with the events. Its extra step (one reaction, as the `await` of
+   * the async function it once was: same ticks) keeps a traced run's
    * interleaving as it always was (the goldens); the hand-off window still
    * closes right before the caller's code, through the hook on this promise.
+   * A `then` with one shared handler, not an async function: a waiting task
+   * keeps no generator, frame or await closures for it.
    */
-  async #parkTraced(signal: AbortSignal | undefined): Promise<Held> {
+  #parkTraced(signal: AbortSignal | undefined): Promise<Held> {
     const parked = this.#park(signal);
     // Emitted once parked, so its state counts this waiter (SPEC §4: the state after the event).
     this.emit('wait');
-    const held = await parked;
+    return parked.then(this.#acquired);
+  }
+
+  /** `#parkTraced`'s reaction: the waiter got its permit (a rejection passes through untouched). */
+  readonly #acquired = (held: Held): Held => {
     this.emit('acquire');
     return held;
-  }
+  };
 
   /**
    * Condition.wait's re-acquire: `acquire()` without the resume hook. Sets
@@ -257,7 +264,10 @@ export abstract class Permits implements Acquirable {
   }
 
   protected emit(type: string): void {
-    this.tracer?.emit(type, { resource: this.name, state: this.statistics() });
+    // `statistics()` without its copy: `state()` makes a fresh object each time (traced runs only).
+    const state = this.state();
+    state.waiting = this.waiters.size;
+    this.tracer?.emit(type, { resource: this.name, state });
   }
 }
 

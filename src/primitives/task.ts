@@ -84,7 +84,8 @@ export class Task<T> implements PromiseLike<T> {
   #value: T | undefined;
   #error: unknown;
   #cancelRequests = 0;
-  #callbacks: Function[] = [];
+  /** Done callbacks: none, one function, or an array of them (most tasks have at most one). */
+  #callbacks: Function | Function[] | undefined;
 
   /** Same as `createTask(fn, options)`. */
   constructor(fn: TaskFn<T>, options: TaskOptions = {}) {
@@ -96,8 +97,6 @@ export class Task<T> implements PromiseLike<T> {
       this.#resolve = resolve as (value: unknown) => void;
       this.#reject = reject;
     });
-    // The task's outcome is kept for whoever asks; a failure nobody awaits is not "unhandled".
-    this.#promise.catch(noop);
     queueMicrotask(() => this.#start(fn));
   }
 
@@ -178,14 +177,26 @@ export class Task<T> implements PromiseLike<T> {
   addDoneCallback(callback: (task: Task<T>) => void): void {
     checkFunction(callback, 'Task.addDoneCallback', 'callback');
     if (this.done()) queueMicrotask(() => callback(this));
-    else this.#callbacks.push(callback);
+    else {
+      const callbacks = this.#callbacks;
+      if (callbacks === undefined) this.#callbacks = callback;
+      else if (typeof callbacks === 'function') this.#callbacks = [callbacks, callback];
+      else callbacks.push(callback);
+    }
   }
 
   /** Removes every registration of `callback`; returns how many were removed. */
   removeDoneCallback(callback: (task: Task<T>) => void): number {
-    const before = this.#callbacks.length;
-    this.#callbacks = this.#callbacks.filter((cb) => cb !== callback);
-    return before - this.#callbacks.length;
+    const callbacks = this.#callbacks;
+    if (callbacks === undefined) return 0;
+    if (typeof callbacks === 'function') {
+      if (callbacks !== callback) return 0;
+      this.#callbacks = undefined;
+      return 1;
+    }
+    const kept = callbacks.filter((cb) => cb !== callback);
+    this.#callbacks = kept.length === 0 ? undefined : kept;
+    return callbacks.length - kept.length;
   }
 
   toString(): string {
@@ -253,7 +264,12 @@ export class Task<T> implements PromiseLike<T> {
     this.#value = value;
     this.#error = error;
     if (state === 'ok') this.#resolve(value);
-    else this.#reject(error);
+    else {
+      // The outcome is kept for whoever asks: a failure nobody awaits is not "unhandled". Marked
+      // handled here rather than at construction, so a task that succeeds never pays for it.
+      this.#promise.catch(noop);
+      this.#reject(error);
+    }
     if (this.#tracer !== undefined) {
       const data: Record<string, unknown> = { status: state };
       if (state === 'error') data.error = error instanceof Error ? error.message : String(error);
@@ -261,8 +277,11 @@ export class Task<T> implements PromiseLike<T> {
       this.#tracer.emit('task.end', { task: this.name, data });
     }
     const callbacks = this.#callbacks;
-    this.#callbacks = [];
-    for (const cb of callbacks) queueMicrotask(() => (cb as (task: Task<T>) => void)(this));
+    this.#callbacks = undefined;
+    if (typeof callbacks === 'function') queueMicrotask(() => (callbacks as (task: Task<T>) => void)(this));
+    else if (callbacks !== undefined) {
+      for (const cb of callbacks) queueMicrotask(() => (cb as (task: Task<T>) => void)(this));
+    }
   }
 }
 

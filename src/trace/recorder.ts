@@ -1,6 +1,46 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { promiseHooks } from 'node:v8';
 import { sanitizeRecord } from './sanitize.js';
 import type { TraceEvent, TraceFields, Tracer } from './types.js';
+
+/**
+ * The task attribution of every recorder (the current task follows the code
+ * through `await` and `then`, as an `AsyncLocalStorage` would): one frame per
+ * `runAs`, a chain when runs nest or several recorders run at once.
+ *
+ * Carried by V8's promise hooks, installed on the first `runAs` of the process:
+ * each promise made while a frame is current keeps that frame, and each promise
+ * reaction runs with the frame of its promise. Unlike `AsyncLocalStorage` on
+ * Node 20 (async_hooks: async ids, a resource stack and three properties on
+ * every promise), that is one property per promise made inside a task and
+ * nothing else — the per-task cost of tracing big runs was dominated by it.
+ * Frames follow promises only: a timer or I/O callback runs outside any task
+ * (the demos emit from promise continuations and from `runAs` bodies).
+ */
+interface Frame {
+  readonly recorder: Recorder;
+  readonly task: string;
+  readonly outer: Frame | undefined;
+}
+
+const FRAME = Symbol('recorder frame');
+let current: Frame | undefined;
+let hooked = false;
+
+function hook(): void {
+  if (hooked) return;
+  hooked = true;
+  promiseHooks.createHook({
+    init(promise) {
+      if (current !== undefined) (promise as unknown as Record<symbol, Frame>)[FRAME] = current;
+    },
+    before(promise) {
+      current = (promise as unknown as Record<symbol, Frame | undefined>)[FRAME];
+    },
+    after() {
+      current = undefined;
+    },
+  });
+}
 
 /** Receives every event as it is recorded (a live renderer, the spinner). */
 export type TraceListener = (event: TraceEvent) => void;
@@ -26,15 +66,16 @@ export interface RecorderOptions {
  * `keep: false`) and hands it to every listener, synchronously and in order.
  *
  * `task` is, in order of precedence: the `task` field the producer gave, the
- * task set by the innermost `runAs` (an `AsyncLocalStorage`, created only here,
- * so runs without a recorder pay nothing for it), else `main`.
+ * task set by the innermost `runAs` of this recorder (carried through promises by
+ * V8's promise hooks, installed on the first `runAs`, so processes without a
+ * recorder pay nothing for them), else `main`.
  *
  * Values in `state` and `data` are sanitised for JSON (see `sanitize`) and
  * copied at emit time, so later mutation by the producer cannot rewrite history.
  * A listener that throws does not disturb the producer: the first such error is
  * kept in `listenerError` for the run to report.
  *
- * Node only (an `AsyncLocalStorage` keeps the current task): import it from
+ * Node only (`node:v8`'s promise hooks carry the current task): import it from
  * `async-sync-demo/node`.
  *
  * @example
@@ -54,7 +95,6 @@ export class Recorder implements Tracer {
   listenerError: unknown;
   readonly #clock: { now(): number };
   readonly #origin: number;
-  readonly #current = new AsyncLocalStorage<string>();
   readonly #listeners = new Set<TraceListener>();
 
   constructor({ demo, clock, keep = true }: RecorderOptions) {
@@ -75,7 +115,10 @@ export class Recorder implements Tracer {
 
   /** The task `runAs` made current here, or `main`. */
   currentTask(): string {
-    return this.#current.getStore() ?? 'main';
+    for (let frame = current; frame !== undefined; frame = frame.outer) {
+      if (frame.recorder === this) return frame.task;
+    }
+    return 'main';
   }
 
   emit(type: string, fields: TraceFields = {}): void {
@@ -115,7 +158,14 @@ export class Recorder implements Tracer {
   }
 
   runAs<T>(task: string, fn: () => T): T {
-    return this.#current.run(task, fn);
+    hook();
+    const outer = current;
+    current = { recorder: this, task, outer };
+    try {
+      return fn();
+    } finally {
+      current = outer;
+    }
   }
 
   /** Calls `listener` with every later event; returns the function that unsubscribes it. */
