@@ -121,8 +121,8 @@ describe('grant message', () => {
         )) as never;
       return subscriber;
     };
-    const sem = semaphore({ key, permits: 1, leaseMs: 300, client });
-    const releaser = semaphore({ key, permits: 1, leaseMs: 300 });
+    const sem = semaphore({ key, permits: 1, leaseMs: 2_000, client });
+    const releaser = semaphore({ key, permits: 1, leaseMs: 2_000 });
     const first = await releaser.acquire();
     let held: RedisHeld | undefined;
     const waiting = sem.acquire().then((h) => {
@@ -131,7 +131,8 @@ describe('grant message', () => {
     await until(async () => (await sem.inspect()).waiting === 1);
     drop = true;
     await first.release();
-    // Granted in Redis at once; this process hears of it only at its next heartbeat (leaseMs / 3).
+    // Granted in Redis at once; this process hears of it only at its next heartbeat (leaseMs / 3). The lease is
+    // long enough that a stalled machine cannot let the grant expire before that heartbeat.
     expect(await sem.inspect()).toEqual({ holders: 1, waiting: 0 });
     await waiting;
     expect(held?.fence).toBe(first.fence + 1);
