@@ -194,6 +194,49 @@ class Chain<T> {
   }
 }
 
+/**
+ * A Chain whose entries fall due in push order (every entry waits the same
+ * interval), served by one unref'd timer armed for the oldest entry only:
+ * O(1) per entry, however many holds renew or calls await an answer.
+ */
+class DueChain<T> extends Chain<T> {
+  #timer: NodeJS.Timeout | undefined;
+
+  /** `dueOf` gives an entry's due time (ms, `Date.now()` clock); `onDue` gets each entry once it is due and out. */
+  constructor(
+    private readonly dueOf: (value: T) => number,
+    private readonly onDue: (value: T) => void,
+  ) {
+    super();
+  }
+
+  /** Appends `value`, due no earlier than any entry already in. */
+  schedule(value: T): Link<T> {
+    const link = this.push(value);
+    if (this.#timer === undefined) this.#arm(this.dueOf(value) - Date.now());
+    return link;
+  }
+
+  #arm(ms: number): void {
+    this.#timer = setTimeout(this.#fire, ms);
+    this.#timer.unref();
+  }
+
+  readonly #fire = (): void => {
+    this.#timer = undefined;
+    const now = Date.now();
+    for (let link = this.first; link !== undefined; link = this.first) {
+      const due = this.dueOf(link.value);
+      if (due > now) {
+        this.#arm(due - now);
+        return;
+      }
+      this.remove(link);
+      this.onDue(link.value);
+    }
+  };
+}
+
 /** A one-shot promise with its settle functions (Node 20 has no Promise.withResolvers). */
 function deferred<T>(): { promise: Promise<T>; resolve(value: T): void; reject(error: unknown): void } {
   let resolve!: (value: T) => void;
@@ -264,11 +307,16 @@ export class RedisSemaphore {
   /** Releases and cancels still trying to reach Redis. */
   readonly #pending = new Set<Promise<unknown>>();
   /** Holds in the order their renewal falls due (all renew at the same interval): one timer for all of them. */
-  readonly #renewals = new Chain<Hold>();
-  #renewTimer: NodeJS.Timeout | undefined;
+  readonly #renewals = new DueChain<Hold>(
+    (hold) => hold.renewAt,
+    (hold) => void this.#renew(hold),
+  );
   /** Script calls awaiting an answer, oldest first: one watchdog timer for all of them. */
-  readonly #inFlight = new Chain<InFlight>();
-  #watchdog: NodeJS.Timeout | undefined;
+  readonly #inFlight = new DueChain<InFlight>(
+    (call) => call.due,
+    (call) =>
+      call.reject(this.#unavailable(new Error(`no answer to ${call.what} within ${this.timeoutMs} ms`))),
+  );
   /** Handed to each hold, so that `release()` reaches this semaphore without a public method. */
   readonly #releaser = (hold: Hold): Promise<void> => this.#releaseHold(hold);
 
@@ -491,31 +539,9 @@ export class RedisSemaphore {
 
   /** Queues the hold's next renewal; one timer serves every hold (armed only when none is). */
   #scheduleRenewal(hold: Hold): void {
-    const every = this.#renewEveryMs();
-    hold.renewAt = Date.now() + every;
-    hold.renewal = this.#renewals.push(hold);
-    if (this.#renewTimer === undefined) this.#armRenewals(every);
+    hold.renewAt = Date.now() + this.#renewEveryMs();
+    hold.renewal = this.#renewals.schedule(hold);
   }
-
-  #armRenewals(ms: number): void {
-    this.#renewTimer = setTimeout(this.#renewDue, ms);
-    this.#renewTimer.unref();
-  }
-
-  /** Renews every hold whose turn came (they are in due order), then sleeps until the next one's. */
-  readonly #renewDue = (): void => {
-    this.#renewTimer = undefined;
-    const now = Date.now();
-    for (let link = this.#renewals.first; link !== undefined; link = this.#renewals.first) {
-      const hold = link.value;
-      if (hold.renewAt > now) {
-        this.#armRenewals(hold.renewAt - now);
-        return;
-      }
-      this.#renewals.remove(link);
-      void this.#renew(hold);
-    }
-  };
 
   async #renew(hold: Hold): Promise<void> {
     const asked = Date.now();
@@ -618,8 +644,7 @@ export class RedisSemaphore {
     const keys = this.#keys.length;
     return new Promise((resolve, reject) => {
       const call: InFlight = { due: Date.now() + this.timeoutMs, what: name, reject };
-      const link = this.#inFlight.push(call);
-      if (this.#watchdog === undefined) this.#armWatchdog(this.timeoutMs);
+      const link = this.#inFlight.schedule(call);
       const done = (value: unknown) => {
         this.#inFlight.remove(link);
         resolve(value);
@@ -635,26 +660,6 @@ export class RedisSemaphore {
       });
     });
   }
-
-  #armWatchdog(ms: number): void {
-    this.#watchdog = setTimeout(this.#timeOut, ms);
-    this.#watchdog.unref();
-  }
-
-  /** Rejects the calls that are overdue (they are in start order), then sleeps until the next one is due. */
-  readonly #timeOut = (): void => {
-    this.#watchdog = undefined;
-    const now = Date.now();
-    for (let link = this.#inFlight.first; link !== undefined; link = this.#inFlight.first) {
-      const call = link.value;
-      if (call.due > now) {
-        this.#armWatchdog(call.due - now);
-        return;
-      }
-      this.#inFlight.remove(link);
-      call.reject(this.#unavailable(new Error(`no answer to ${call.what} within ${this.timeoutMs} ms`)));
-    }
-  };
 
   /** Retries `name` until it succeeds or `deadline` (ms, local clock) passes: after that Redis frees it anyway. */
   async #retry(
