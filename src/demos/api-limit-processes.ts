@@ -12,9 +12,8 @@
  * and adds the processes' own story: started, killed, exited, a permit back
  * from a dead holder, what Redis holds at the end.
  */
-import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { Recorder } from '../trace/recorder.js';
 import type { TraceEvent, TraceFields } from '../trace/types.js';
 import type { ApiLimitOptions } from './api-limit.js';
@@ -22,6 +21,7 @@ import type { ChildConfig, ChildMessage, ParentMessage, RelayedEvent } from './a
 import { processOf, wallNow } from './api-limit-ipc.js';
 import { seconds } from './checks.js';
 import type { Check, CheckResult, DemoContext } from './contract.js';
+import { exited, type PrivateRedis, startRedis } from './redis-server.js';
 import { API_LIMIT_LEASE_MS, KILL_AFTER_MS } from './timing.js';
 
 const API = 'api';
@@ -333,69 +333,6 @@ export const PROCESS_CHECKS: Check<Options>[] = [
     },
   },
 ];
-
-/** A private redis-server: a free loopback port, nothing on disk, its own process. */
-interface PrivateRedis {
-  url: string;
-  port: number;
-  pid: number;
-  stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
-async function startRedis(): Promise<PrivateRedis> {
-  const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await exited(child);
-  };
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => {
-      void stop();
-      reject(new Error(`redis-server did not start within 10 s: ${out.trim().split('\n').at(-1)}`));
-    }, 10_000);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(new Error(`cannot start redis-server: ${error.message}`));
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`redis-server exited (${code}): ${out.trim().split('\n').at(-1)}`));
-    });
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk;
-      if (out.includes('Ready to accept connections')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  child.stdout?.resume();
-  child.stderr?.resume();
-  return { url: `redis://127.0.0.1:${port}`, port, pid: child.pid ?? 0, stop };
-}
 
 /** One child process, as the parent follows it. */
 interface Child {
