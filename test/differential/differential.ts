@@ -267,7 +267,9 @@ export const KNOWN = {
    * README: JavaScript's await always yields a microtask — recognised when
    * asyncio, with 1 to 4 sleep(0) after each awaited op that did not suspend
    * (a JS await may take a chain of microtasks; withTimeout/waitFor up to 8
-   * times that), or with 30 seeded random choices of 1-3 per await, matches
+   * times that), or with 30 seeded random choices of 1-3 per await (and 0-3
+   * more after a wait() or acquire() that suspended: a woken waiter's promise
+   * chain, one step longer with a signal or a tracer), matches
    * the library up to the differences above. No such schedule lets asyncio
    * accept a release while the woken waiter has not resumed, so the
    * two-holders bug of issue 15 stays unexplained.

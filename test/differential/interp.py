@@ -183,9 +183,10 @@ class Run:
     async def waited(self, awaitable, cost=1, wake=False):
         """Awaits an op that is an `await` in interp.ts too (the others are plain calls there).
 
-        `wake`: a `wait()` that suspended resumes, in JavaScript, a few microtasks after the
-        set()/notify()/barrier trip that woke it (its promise chain), while a task whose await
-        did not wait resumes after one; the seeded modes model that too.
+        `wake`: a `wait()` or `acquire()` that suspended resumes, in JavaScript, a few microtasks
+        after the set()/notify()/barrier trip/release that woke it (its promise chain: one more
+        step for a signal's abort-after-wake-up check, one more when traced), while a task whose
+        await did not wait resumes after one; the seeded modes model that too.
         """
         steps = self.loop.steps
         try:
@@ -230,7 +231,7 @@ class Run:
             self.handoffs.append([i, self.loop.time()])
         if kind == "acquire":
             why = {"handed": handed(prim)} if isinstance(prim, asyncio.Semaphore) else None
-            await self.waited(prim.acquire())
+            await self.waited(prim.acquire(), wake=True)
             self.holders[i] += 1
             return self.holders[i], why
         if kind == "release":
