@@ -140,8 +140,12 @@ export default defineDemo<BasicsOptions>({
         const otherMs = sequential ? longest : sum;
         if (verdict === 'unsure')
           return unsure(
-            `${seconds(total)} vs the ${name} ${seconds(expected)} and the ${other} ${seconds(otherMs)}`,
+            {
+              en: `${seconds(total)} vs the ${name} ${seconds(expected)} and the ${other} ${seconds(otherMs)}`,
+              ko: `${seconds(total)} 대 ${name === 'sum' ? '합' : '최댓값'} ${seconds(expected)}, ${other === 'sum' ? '합' : '최댓값'} ${seconds(otherMs)}`,
+            },
             noise,
+            lang,
           );
         const ok = verdict === 'expected';
         const relation = ok ? relationTo(total, expected, noise) : '≠';
@@ -150,9 +154,11 @@ export default defineDemo<BasicsOptions>({
         const tolerance = noise.virtual ? '' : `${why}; ${toleranceText(noise)}`;
         const detail =
           lang === 'ko'
-            ? sequential
-              ? t.sum(seconds(total), relation, seconds(sum), seconds(longest))
-              : t.longest(seconds(total), relation, seconds(longest), seconds(sum))
+            ? `${
+                sequential
+                  ? t.sum(seconds(total), relation, seconds(sum), seconds(longest))
+                  : t.longest(seconds(total), relation, seconds(longest), seconds(sum))
+              }${noise.virtual ? '' : `; ${toleranceText(noise, 'ko')}`}`
             : `${seconds(total)} ${relation} the ${name} ${seconds(expected)} (the ${other} is ${seconds(otherMs)})${tolerance}`;
         return { ok, detail };
       },

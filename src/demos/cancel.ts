@@ -255,20 +255,27 @@ export default defineDemo<CancelOptions>({
         const verdict = judgeTime(elapsed, expected, work * 1000, noise);
         const parts = `${seconds(after * 1000)} + ${seconds(cleanup * 1000)} cleanup`;
         if (verdict === 'unsure')
-          return unsure(`${seconds(elapsed)} vs ${parts} and the ${seconds(work * 1000)} of work`, noise);
+          return unsure(
+            {
+              en: `${seconds(elapsed)} vs ${parts} and the ${seconds(work * 1000)} of work`,
+              ko: `${seconds(elapsed)} 대 ${seconds(after * 1000)} + 정리 ${seconds(cleanup * 1000)}, 작업 ${seconds(work * 1000)}`,
+            },
+            noise,
+            lang,
+          );
         const ok = verdict === 'expected';
         const relation = ok ? relationTo(elapsed, expected, noise) : '≠';
         const tolerance = noise.virtual ? '' : `; ${toleranceText(noise)}`;
         if (lang === 'ko')
           return {
             ok,
-            detail: t.elapsed(
+            detail: `${t.elapsed(
               seconds(elapsed),
               relation,
               seconds(after * 1000),
               seconds(cleanup * 1000),
               seconds(work * 1000),
-            ),
+            )}${noise.virtual ? '' : `; ${toleranceText(noise, 'ko')}`}`,
           };
         return {
           ok,

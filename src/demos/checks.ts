@@ -226,14 +226,17 @@ export interface TimingNoise {
    * `(TIMER_NOISE_MS + LAG_FACTOR × backgroundMs) × speed`; 0 on the virtual clock.
    */
   tolerance: number;
-  /** A further wall-time allowance the run measured itself, e.g. `{ ms: 38.4, what: 'thread start-up' }`; counted in `tolerance`. */
-  extra?: { ms: number; what: string };
+  /**
+   * A further wall-time allowance the run measured itself, e.g.
+   * `{ ms: 38.4, what: 'thread start-up', ko: '스레드 시작' }`; counted in `tolerance`.
+   */
+  extra?: { ms: number; what: string; ko: string };
 }
 
-/** `noise` allowing `ms` more of wall time (scaled by `--speed`), for `what` the run measured. */
-export function withExtra(noise: TimingNoise, ms: number, what: string): TimingNoise {
+/** `noise` allowing `ms` more of wall time (scaled by `--speed`), for `what` (`ko`: its Korean) the run measured. */
+export function withExtra(noise: TimingNoise, ms: number, what: string, ko: string): TimingNoise {
   if (noise.virtual || !(ms > 0)) return noise;
-  return { ...noise, tolerance: noise.tolerance + ms * noise.speed, extra: { ms, what } };
+  return { ...noise, tolerance: noise.tolerance + ms * noise.speed, extra: { ms, what, ko } };
 }
 
 /** The run's timing noise, read from its `run.start`. */
@@ -253,15 +256,21 @@ export function timingNoise(events: readonly TraceEvent[]): TimingNoise {
 }
 
 /**
- * `tolerance ± 0.045 s (5 ms timer noise + 3 × 12.0 ms background lag, × speed 10)`:
- * the tolerance a real-clock check allowed, stated in its text. Empty on the virtual clock.
+ * `tolerance ± 0.045 s (5 ms timer noise + 3 × 12.0 ms background lag, × speed 10)`
+ * (Korean under `lang` 'ko'): the tolerance a real-clock check allowed, stated
+ * in its text. Empty on the virtual clock.
  */
-export function toleranceText(noise: TimingNoise): string {
+export function toleranceText(noise: TimingNoise, lang: Lang = 'en'): string {
   if (noise.virtual) return '';
   const lag = Math.round(noise.backgroundMs * 10) / 10;
+  const extraMs = noise.extra === undefined ? 0 : Math.round(noise.extra.ms * 10) / 10;
+  if (lang === 'ko') {
+    const speed = noise.speed === 1 ? '' : `, × 속도 ${noise.speed}`;
+    const extra = noise.extra === undefined ? '' : ` + ${noise.extra.ko} ${extraMs} ms`;
+    return `허용 오차 ± ${seconds(noise.tolerance)} (타이머 오차 ${TIMER_NOISE_MS} ms + ${LAG_FACTOR} × 배경 지연 ${lag} ms${extra}${speed})`;
+  }
   const speed = noise.speed === 1 ? '' : `, × speed ${noise.speed}`;
-  const extra =
-    noise.extra === undefined ? '' : ` + ${Math.round(noise.extra.ms * 10) / 10} ms ${noise.extra.what}`;
+  const extra = noise.extra === undefined ? '' : ` + ${extraMs} ms ${noise.extra.what}`;
   return `tolerance ± ${seconds(noise.tolerance)} (${TIMER_NOISE_MS} ms timer noise + ${LAG_FACTOR} × ${lag} ms background lag${extra}${speed})`;
 }
 
@@ -320,23 +329,41 @@ export function judgeTime(
 /**
  * A check's result when the run cannot tell: it passes (the lesson is not
  * failed for a slow machine) but is marked `unsure`, and says why, naming
- * the measured background lag and what would decide it.
+ * the measured background lag and what would decide it — in Korean under
+ * `lang` 'ko', `what` then being the `ko` of the pair.
  */
-export function unsure(what: string, noise: TimingNoise): CheckResult {
+export function unsure(what: { en: string; ko: string }, noise: TimingNoise, lang: Lang = 'en'): CheckResult {
   const lag = Math.round(noise.backgroundMs * 10) / 10;
   const extra = noise.extra;
+  const extraMs = extra === undefined ? 0 : Math.round(extra.ms * 10) / 10;
+  const long = extra !== undefined && extra.ms >= TIMER_NOISE_MS + LAG_FACTOR * noise.backgroundMs;
+  if (lang === 'ko') {
+    const why =
+      noise.backgroundMs >= BUSY_LAG_MS
+        ? `기계가 바쁨 (배경 이벤트 루프 지연 ${lag} ms)`
+        : long
+          ? `${extra.ko}(실제 시간 ${extraMs} ms${noise.speed === 1 ? '' : `, × 속도 ${noise.speed}`})이 차이만큼 김`
+          : noise.speed > 1
+            ? `--speed ${noise.speed}에서는 차이가 실제 시간으로 몇 ms뿐임`
+            : '시간 차이가 타이머를 믿을 수 있는 정도보다 작음';
+    return {
+      ok: true,
+      unsure: true,
+      detail: `판단 불가: ${what.ko}, 실제 시계의 ${toleranceText(noise, 'ko')} 안; ${why} — 정확한 시간은 --virtual로 실행하세요`,
+    };
+  }
   const why =
     noise.backgroundMs >= BUSY_LAG_MS
       ? `machine busy (background event-loop lag ${lag} ms)`
-      : extra !== undefined && extra.ms >= TIMER_NOISE_MS + LAG_FACTOR * noise.backgroundMs
-        ? `the ${extra.what} (${Math.round(extra.ms * 10) / 10} ms of wall time${noise.speed === 1 ? '' : `, × speed ${noise.speed}`}) is as long as the difference`
+      : long
+        ? `the ${extra.what} (${extraMs} ms of wall time${noise.speed === 1 ? '' : `, × speed ${noise.speed}`}) is as long as the difference`
         : noise.speed > 1
           ? `at --speed ${noise.speed} the difference is a few ms of wall time`
           : 'the times differ by less than timers can be trusted to';
   return {
     ok: true,
     unsure: true,
-    detail: `could not tell: ${what}, within the real clock's ${toleranceText(noise)}; ${why} — run with --virtual for exact timings`,
+    detail: `could not tell: ${what.en}, within the real clock's ${toleranceText(noise)}; ${why} — run with --virtual for exact timings`,
   };
 }
 

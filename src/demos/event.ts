@@ -131,11 +131,22 @@ export default defineDemo<EventOptions>({
         const after = latest.t - latest.set!;
         const verdict = judgeTime(after, 0, delay * 1000, noise);
         if (verdict === 'unsure')
-          return unsure(`${latest.task} resumed ${seconds(after)} after the set`, noise);
+          return unsure(
+            {
+              en: `${latest.task} resumed ${seconds(after)} after the set`,
+              ko: `${latest.task}가 set ${seconds(after)} 뒤에 재개함`,
+            },
+            noise,
+            lang,
+          );
         if (verdict === 'absent') return { ok: false, detail: t.lateWake(latest.task, seconds(after)) };
         const at = woken[0]!.set!;
         const within = noise.virtual ? '' : `; the last ${seconds(after)} after it, ${toleranceText(noise)}`;
-        if (lang === 'ko') return { ok: true, detail: t.allResumed(expected, seconds(at), clear) };
+        if (lang === 'ko')
+          return {
+            ok: true,
+            detail: `${t.allResumed(expected, seconds(at), clear)}${noise.virtual ? '' : `; ${toleranceText(noise, 'ko')}`}`,
+          };
         return {
           ok: true,
           detail: `${expected}/${expected} resumed at +${seconds(at)}, as the event was set${clear ? ' the first time' : ''}${within}`,

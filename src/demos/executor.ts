@@ -78,6 +78,7 @@ const en = {
     `longest gap ${max} (beat ${beat} ms); ${during} ticks while the jobs ran${lag}`,
   nothingBlocked: 'nothing blocked the main thread',
   noTickAfter: 'no tick came after the block',
+  partlyTraced: (blocked: string, block: string) => `only ${blocked} of the ${block} block was traced`,
   gapShorter: (gap: string, blocked: string) =>
     `the longest gap, ${gap}, is shorter than the ${blocked} block`,
   stalled: (gap: string, blocked: string, lag: string) =>
@@ -151,6 +152,7 @@ const ko: typeof en = {
     `가장 긴 간격 ${max} (박자 ${beat} ms); 작업이 도는 동안 박동 ${during}번${lag}`,
   nothingBlocked: '메인 스레드를 막은 것이 없음',
   noTickAfter: '블로킹 뒤에 박동이 없음',
+  partlyTraced: (blocked, block) => `블로킹 ${block} 중 ${blocked}만 기록됨`,
   gapShorter: (gap, blocked) => `가장 긴 간격 ${gap} < 블로킹 ${blocked}`,
   stalled: (gap, blocked, lag) => `메인 스레드가 ${blocked} 막힌 동안 ${gap} 동안 박동 없음${lag}`,
   wrongResult: '잘못된 결과',
@@ -265,11 +267,19 @@ export default defineDemo<ExecutorDemoOptions>({
         const during = spans.filter((gap) => gap.to > from && gap.to < to).length;
         // Starting a worker thread costs the main thread a few wall ms, measured in the run as the
         // jobs' queue wait: at a high --speed that is a long gap in run time, and not the call's doing.
-        const noise = withExtra(timingNoise(events), startupMs(events), 'thread start-up');
+        const noise = withExtra(timingNoise(events), startupMs(events), 'thread start-up', '스레드 시작');
         // A blocked loop shows one gap as long as the call (beat + block); a free one, gaps of a beat.
         const verdict = judgeTime(max, heartbeat, heartbeat + block * 1000, noise);
         const against = `a blocked loop's ${seconds(heartbeat + block * 1000)}`;
-        if (verdict === 'unsure') return unsure(`the longest gap, ${seconds(max)}, vs ${against}`, noise);
+        if (verdict === 'unsure')
+          return unsure(
+            {
+              en: `the longest gap, ${seconds(max)}, vs ${against}`,
+              ko: `가장 긴 간격 ${seconds(max)} 대 막힌 루프의 ${seconds(heartbeat + block * 1000)}`,
+            },
+            noise,
+            lang,
+          );
         if (verdict === 'absent')
           return {
             ok: false,
@@ -289,7 +299,10 @@ export default defineDemo<ExecutorDemoOptions>({
           };
         const late = noise.virtual ? '' : `, far from ${against}; ${toleranceText(noise)}`;
         if (lang === 'ko')
-          return { ok: true, detail: t.kept(seconds(max), heartbeat, during, lagText(lagOf(events), t)) };
+          return {
+            ok: true,
+            detail: `${t.kept(seconds(max), heartbeat, during, lagText(lagOf(events), t))}${noise.virtual ? '' : `; ${toleranceText(noise, 'ko')}`}`,
+          };
         return {
           ok: true,
           detail: `longest gap ${seconds(max)} (beat ${heartbeat} ms)${late}; ${during} ticks while the jobs ran${lagText(lagOf(events), t)}`,
@@ -314,7 +327,7 @@ export default defineDemo<ExecutorDemoOptions>({
         if (blocked < block * 1000 - 0.001)
           return {
             ok: false,
-            detail: `only ${seconds(blocked)} of the ${seconds(block * 1000)} block was traced`,
+            detail: t.partlyTraced(seconds(blocked), seconds(block * 1000)),
           };
         // A stalled loop's gap spans the block; a free one ticks on the beat.
         const verdict =
@@ -325,8 +338,12 @@ export default defineDemo<ExecutorDemoOptions>({
               : judgeTime(gap, blocked, heartbeat, noise);
         if (verdict === 'unsure')
           return unsure(
-            `a gap of ${seconds(gap)} vs the ${seconds(blocked)} block and the ${heartbeat} ms beat`,
+            {
+              en: `a gap of ${seconds(gap)} vs the ${seconds(blocked)} block and the ${heartbeat} ms beat`,
+              ko: `간격 ${seconds(gap)} 대 블록 ${seconds(blocked)}, 박자 ${heartbeat} ms`,
+            },
             noise,
+            lang,
           );
         if (verdict === 'absent') {
           return {
@@ -339,7 +356,10 @@ export default defineDemo<ExecutorDemoOptions>({
         }
         const late = noise.virtual ? '' : `; ${toleranceText(noise)}`;
         if (lang === 'ko')
-          return { ok: true, detail: t.stalled(seconds(gap), seconds(blocked), lagText(lagOf(events), t)) };
+          return {
+            ok: true,
+            detail: `${t.stalled(seconds(gap), seconds(blocked), lagText(lagOf(events), t))}${noise.virtual ? '' : `; ${toleranceText(noise, 'ko')}`}`,
+          };
         return {
           ok: true,
           detail: `no tick for ${seconds(gap)} while the main thread was blocked ${seconds(blocked)}${late}${lagText(lagOf(events), t)}`,
@@ -391,8 +411,12 @@ export default defineDemo<ExecutorDemoOptions>({
         const shape = `${rounds} round${rounds === 1 ? '' : 's'} of ${seconds(round)}`;
         if (verdict === 'unsure')
           return unsure(
-            `the jobs took ${seconds(span)} for ${shape}, vs ${seconds((rounds + 1) * round)} for one more`,
+            {
+              en: `the jobs took ${seconds(span)} for ${shape}, vs ${seconds((rounds + 1) * round)} for one more`,
+              ko: `작업이 ${seconds(round)} ${rounds}회분에 ${seconds(span)} 걸림, 한 회 더라면 ${seconds((rounds + 1) * round)}`,
+            },
             noise,
+            lang,
           );
         if (verdict === 'absent') {
           return {
@@ -418,7 +442,7 @@ export default defineDemo<ExecutorDemoOptions>({
             jobs === 1
               ? t.onThreads(on)
               : lang === 'ko'
-                ? t.onThreadsMany(on, most, seconds(span), jobs, seconds(block * 1000))
+                ? `${t.onThreadsMany(on, most, seconds(span), jobs, seconds(block * 1000))}${noise.virtual ? '' : `; ${toleranceText(noise, 'ko')}`}`
                 : `on ${on}, ${most} at once: ${seconds(span)} for ${jobs} × ${seconds(block * 1000)}${late}`,
         };
       },

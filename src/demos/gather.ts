@@ -285,8 +285,12 @@ function verifyWait(round: RoundRecord, n: number, t: typeof en): CheckResult {
   );
   if (done.length > 0 && slower.length > 0 && !noise.virtual && excess <= noise.tolerance) {
     return unsure(
-      `first done [${list(done, t)}], ${seconds(excess)} slower than the fastest (${seconds(fastest)})`,
+      {
+        en: `first done [${list(done, t)}], ${seconds(excess)} slower than the fastest (${seconds(fastest)})`,
+        ko: `먼저 끝난 것 [${list(done, t)}], 가장 빠른 것(${seconds(fastest)})보다 ${seconds(excess)} 느림`,
+      },
       noise,
+      t === en ? 'en' : 'ko',
     );
   }
   if (done.length === 0 || slower.length > 0) {
@@ -320,14 +324,22 @@ function verifyAsCompleted(round: RoundRecord, n: number, t: typeof en): CheckRe
   if (descent < 0 && close >= 0) {
     const gap = delays[close - 1]! - delays[close]!;
     return unsure(
-      `job-${yielded[close]} (${seconds(delays[close]!)}) came ${seconds(gap)} of delay after a slower job`,
+      {
+        en: `job-${yielded[close]} (${seconds(delays[close]!)}) came ${seconds(gap)} of delay after a slower job`,
+        ko: `job-${yielded[close]}(${seconds(delays[close]!)})이 지연이 ${seconds(gap)} 더 긴 작업 뒤에 옴`,
+      },
       noise,
+      t === en ? 'en' : 'ko',
     );
   }
   if (descent >= 0) {
     return { ok: false, detail: t.afterSlower(yielded[descent]!, seconds(delays[descent]!)) };
   }
-  if (t !== en) return { ok: true, detail: t.ascending(n, seconds(delays[0]!), seconds(delays.at(-1)!)) };
+  if (t !== en)
+    return {
+      ok: true,
+      detail: `${t.ascending(n, seconds(delays[0]!), seconds(delays.at(-1)!))}${noise.virtual ? '' : `; ${toleranceText(noise, 'ko')}`}`,
+    };
   return {
     ok: true,
     detail: `${n} results by ascending delay, ${seconds(delays[0]!)} … ${seconds(delays.at(-1)!)}${noise.virtual ? '' : `; ${toleranceText(noise)}`}`,

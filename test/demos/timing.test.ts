@@ -102,7 +102,13 @@ describe('judgeTime', () => {
 
 describe('unsure()', () => {
   it('passes, is marked unsure, and names the background lag and --virtual', () => {
-    const result = unsure('2.500 s vs the longest 2.000 s and the sum 3.000 s', noise(600, 195));
+    const result = unsure(
+      {
+        en: '2.500 s vs the longest 2.000 s and the sum 3.000 s',
+        ko: '2.500 s 대 최댓값 2.000 s, 합 3.000 s',
+      },
+      noise(600, 195),
+    );
     expect(result).toMatchObject({ ok: true, unsure: true });
     expect(result.detail).toMatch(/^could not tell: 2\.500 s vs .*tolerance ± 0\.600 s/);
     expect(result.detail).toContain('machine busy (background event-loop lag 195 ms)');
@@ -110,9 +116,26 @@ describe('unsure()', () => {
   });
 
   it('blames --speed when the machine was idle', () => {
-    expect(unsure('x', noise(600, 1, 100)).detail).toContain(
+    expect(unsure({ en: 'x', ko: 'x' }, noise(600, 1, 100)).detail).toContain(
       'at --speed 100 the difference is a few ms of wall time',
     );
+  });
+
+  it('speaks Korean under lang ko: what, tolerance and reason', () => {
+    const result = unsure(
+      {
+        en: '2.500 s vs the longest 2.000 s and the sum 3.000 s',
+        ko: '2.500 s 대 최댓값 2.000 s, 합 3.000 s',
+      },
+      noise(600, 195),
+      'ko',
+    );
+    expect(result).toMatchObject({ ok: true, unsure: true });
+    expect(result.detail).toMatch(/^판단 불가: 2\.500 s 대 최댓값 .*허용 오차 ± 0\.600 s/);
+    expect(result.detail).toContain('기계가 바쁨 (배경 이벤트 루프 지연 195 ms)');
+    expect(result.detail).toContain('--virtual');
+    expect(result.detail).not.toMatch(/could not tell|tolerance|machine busy|within/);
+    expect(unsure({ en: 'x', ko: 'x' }, noise(600, 1, 100), 'ko').detail).toContain('--speed 100에서는');
   });
 });
 
