@@ -25,7 +25,7 @@ import { Lock } from '../primitives/semaphore.js';
 import type { Lang } from '../trace/lang.js';
 import type { TraceEvent } from '../trace/types.js';
 import { Concurrency, FinishedOk, replay } from './checks.js';
-import { type CheckFollower, type DemoContext, defineDemo } from './contract.js';
+import { type CheckFollower, type CheckResult, type DemoContext, defineDemo } from './contract.js';
 
 export interface LockOptions {
   tasks: number;
@@ -234,20 +234,26 @@ class WritesOutsideLock {
 // Each check follows the run one event at a time (see `Check.follow`): with the trace not kept,
 // 10^7 increments cost a few counters. `verify` replays a trace through the same follower.
 
-function finalCounter({ tasks, increments }: LockOptions, lang: Lang = 'en'): CheckFollower {
-  const t = TEXT[lang];
+/** A check on the shared counter at the end: `judge` reads the replayed writes, final value and lost updates. */
+function counterCheck(
+  { tasks, increments }: LockOptions,
+  lang: Lang,
+  judge: (counter: CounterReplay, expected: number, t: (typeof TEXT)[Lang]) => CheckResult,
+): CheckFollower {
   const counter = new CounterReplay();
   return {
     event: (event) => counter.event(event),
-    result() {
-      const { writes, value: final, lost } = counter;
-      const expected = tasks * increments;
-      if (final !== expected || writes !== expected || lost !== 0) {
-        return { ok: false, detail: t.finalWrong(final, tasks, increments, lost, writes) };
-      }
-      return { ok: true, detail: t.finalOk(final, tasks, increments) };
-    },
+    result: () => judge(counter, tasks * increments, TEXT[lang]),
   };
+}
+
+function finalCounter(options: LockOptions, lang: Lang = 'en'): CheckFollower {
+  const { tasks, increments } = options;
+  return counterCheck(options, lang, ({ writes, value: final, lost }, expected, t) =>
+    final !== expected || writes !== expected || lost !== 0
+      ? { ok: false, detail: t.finalWrong(final, tasks, increments, lost, writes) }
+      : { ok: true, detail: t.finalOk(final, tasks, increments) },
+  );
 }
 
 function oneHolder(_options?: LockOptions, lang: Lang = 'en'): CheckFollower {
@@ -269,20 +275,13 @@ function oneHolder(_options?: LockOptions, lang: Lang = 'en'): CheckFollower {
   };
 }
 
-function lostCounted({ tasks, increments }: LockOptions, lang: Lang = 'en'): CheckFollower {
-  const t = TEXT[lang];
-  const counter = new CounterReplay();
-  return {
-    event: (event) => counter.event(event),
-    result() {
-      const { writes, value: final, lost } = counter;
-      const expected = tasks * increments;
-      if (writes !== expected) return { ok: false, detail: t.writes(writes, expected) };
-      if (final + lost !== expected) return { ok: false, detail: t.unaccounted(final, lost, expected) };
-      if (tasks > 1 && lost === 0) return { ok: false, detail: t.noneLost };
-      return { ok: true, detail: t.lostOk(final, expected, lost) };
-    },
-  };
+function lostCounted(options: LockOptions, lang: Lang = 'en'): CheckFollower {
+  return counterCheck(options, lang, ({ writes, value: final, lost }, expected, t) => {
+    if (writes !== expected) return { ok: false, detail: t.writes(writes, expected) };
+    if (final + lost !== expected) return { ok: false, detail: t.unaccounted(final, lost, expected) };
+    if (options.tasks > 1 && lost === 0) return { ok: false, detail: t.noneLost };
+    return { ok: true, detail: t.lostOk(final, expected, lost) };
+  });
 }
 
 function everyTaskDone({ tasks }: LockOptions, lang: Lang = 'en'): CheckFollower {
