@@ -50,6 +50,12 @@ import sys
 
 HORIZON = 100_000  # virtual ms; tasks still running then are reported "pending"
 
+# Mode flags (a mode's optional third element).
+EXIT = 1  # a timeout/waitFor_ block's yields (n * c) follow its body's last op even when the body suspended
+ABORT = 2  # a cancel that a microtask yield absorbed makes every later op taking the signal raise at once
+# The ops that pass the task's signal in interp.ts.
+SIGNAL_OPS = {"acquire", "put", "get", "join", "wait", "waitFor", "sleep", "timeout", "waitFor_"}
+
 
 class VirtualLoop(asyncio.BaseEventLoop):
     def __init__(self):
@@ -149,10 +155,14 @@ def handed(prim, queue="_waiters"):
 
 
 class Run:
-    def __init__(self, program, yields, compound):
+    def __init__(self, program, yields, compound, flags=0):
         self.loop = asyncio.get_running_loop()
         self.yields = yields
         self.compound = compound  # withTimeout/waitFor count as this many awaits (longer promise chains)
+        self.exit_yields = bool(flags & EXIT)
+        self.abort_at_once = bool(flags & ABORT)
+        self.cancelled_by_op = set()  # tasks a `cancel` op cancelled (their signal is aborted in interp.ts)
+        self.aborted = set()  # ABORT: such tasks whose cancel a microtask yield absorbed (see microtasks)
         self.random = random.Random(-yields)  # yields < 0: 0-3 awaits each (0-24 for those), seeded
         self.prims = [make_prim(spec) for spec in program["prims"]]
         self.holders = [0] * len(self.prims)
@@ -195,6 +205,8 @@ class Run:
                 await self.microtasks(self.random.randint(0, 3))
             return result
         finally:
+            if cost > 1 and self.exit_yields:
+                steps = self.loop.steps  # EXIT: the block's own promise chain follows its body's last op
             if self.loop.steps == steps and self.yields > 0:
                 await self.microtasks(self.yields * cost)
             elif self.loop.steps == steps and self.yields < 0:
@@ -211,7 +223,10 @@ class Run:
                 cancelled = True
         if cancelled:
             task.uncancel()
-            task.cancel()
+            if self.abort_at_once and task in self.cancelled_by_op:
+                self.aborted.add(task)
+            else:
+                task.cancel()
 
     def why_failed(self, op):
         prim = self.prims[op["p"]] if "p" in op else None
@@ -225,6 +240,8 @@ class Run:
 
     async def run_op(self, op, trace, path):
         kind = op["op"]
+        if kind in SIGNAL_OPS and asyncio.current_task() in self.aborted:
+            raise asyncio.CancelledError()  # ABORT: an aborted signal rejects before the op does anything
         i = op.get("p")
         prim = self.prims[i] if i is not None else None
         if isinstance(prim, asyncio.Queue) and queue_handed(prim):
@@ -299,7 +316,10 @@ class Run:
             return "ok", None
         if kind == "cancel":
             task = self.tasks[op["t"]]
-            return task.cancel(), None
+            cancelled = task.cancel()
+            if cancelled:
+                self.cancelled_by_op.add(task)
+            return cancelled, None
         if kind == "timeout":
             try:
                 async with asyncio.timeout(op["ms"]):
@@ -344,8 +364,8 @@ async def vsleep0():
         handle.cancel()
 
 
-async def run_program(program, yields, compound):
-    run = Run(program, yields, compound)
+async def run_program(program, yields, compound, flags=0):
+    run = Run(program, yields, compound, flags)
     for n, ops in enumerate(program["tasks"]):
         run.tasks.append(asyncio.create_task(run.run_ops(ops, run.traces[n], "")))
     done, pending = await asyncio.wait(run.tasks, timeout=HORIZON)
@@ -367,10 +387,10 @@ async def run_program(program, yields, compound):
 def main():
     request = json.load(sys.stdin)
     out = sys.stdout
-    for program, (yields, compound) in itertools.product(request["programs"], request["modes"]):
+    for program, mode in itertools.product(request["programs"], request["modes"]):
         loop = VirtualLoop()
         try:
-            result = loop.run_until_complete(run_program(program, yields, compound))
+            result = loop.run_until_complete(run_program(program, *mode))
             # Let the cancelled leftovers finish quietly.
             tasks = asyncio.all_tasks(loop)
             if tasks:
