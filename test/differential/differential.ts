@@ -235,7 +235,11 @@ export const KNOWN = {
    * README: Barrier — the last cycle drains at once (no draining state): a
    * reset()/abort() in the same instant as a trip or an arrival breaks other
    * waiters than asyncio's (recognised: a Barrier wait that differs in
-   * breaking, with a reset/abort on it at that instant).
+   * breaking, with a reset/abort on it at that instant); and a reset() takes
+   * effect at once (no resetting state), so an arrival right after it joins
+   * the new cycle, where asyncio's waits until the broken waiters have left
+   * (recognised: a Barrier wait passing in both, in other cycles, at an instant
+   * at which asyncio's reset/abort broke waiters on it).
    */
   'barrier-drains-at-once': 'a released Barrier waiter is not broken by a reset/abort before it resumes',
   /**
@@ -253,6 +257,15 @@ export const KNOWN = {
    * CancelledError).
    */
   'barrier-cancel-leaves-at-once': 'a cancelled Barrier waiter no longer counts (asyncio: until delivered)',
+  /**
+   * README: Condition passes a consumed notification on only when the waiter
+   * was cancelled after being notified; asyncio 3.13 also calls notify(1) when
+   * a wait() cancelled before any notification exits (a spurious wake-up).
+   * Recognised: a Condition wait/waitFor that asyncio ended (at time T) while
+   * ours had not by then, after a wait/waitFor on that Condition raised
+   * CancelledError in asyncio at or before T.
+   */
+  'condition-no-spurious-notify': 'a cancelled Condition waiter does not wake another (asyncio: notify(1))',
   /** SPEC §2 BoundedSemaphore: counts permits already handed to woken waiters (BS-2). */
   'bounded-semaphore-stricter':
     'BoundedSemaphore refuses a release that asyncio accepts (handed permits count)',
@@ -298,7 +311,8 @@ export const KNOWN = {
    * released the lock (which the others then take before it re-acquires) or
    * Barrier.wait() counted the arrival.
    */
-  'aborted-call-does-nothing': 'a cancelled task\'s Condition/Barrier wait rejects before releasing or arriving',
+  'aborted-call-does-nothing':
+    "a cancelled task's Condition/Barrier wait rejects before releasing or arriving",
   /**
    * The same README entry, for tasks: a task is done a microtask after its
    * body returns, so a cancel() in between returns true (and changes nothing).
@@ -362,6 +376,26 @@ function barrierCountedCancelled(program: Program, py: Result, p: number, at: nu
   return cancelled && indices % parties !== 0;
 }
 
+/** Whether, in `py`, a wait/waitFor on Condition `p` of a task other than `task` raised CancelledError by time `at`. */
+function conditionWaiterCancelled(
+  program: Program,
+  py: Result,
+  task: number,
+  p: number,
+  at: number,
+): boolean {
+  return py.traces.some(
+    (trace, n) =>
+      n !== task &&
+      trace.some((e) => {
+        const op = opAt(program, n, e[0]);
+        return (
+          (op?.op === 'wait' || op?.op === 'waitFor') && op.p === p && e[2] === 'CancelledError' && e[1] <= at
+        );
+      }),
+  );
+}
+
 function explain(
   program: Program,
   task: number,
@@ -379,7 +413,17 @@ function explain(
   const barrierOp = touched.find((op) => op && 'p' in op && program.prims[op.p].kind === 'Barrier');
   if (
     barrierOp?.op === 'wait' &&
-    [py?.[2], ts?.[2]].some((o) => o === undefined || o === 'BrokenBarrierError') &&
+    ([py?.[2], ts?.[2]].some((o) => o === undefined || o === 'BrokenBarrierError') ||
+      // Both passed, in other cycles: asyncio's reset/abort found waiters inside (no resetting state here).
+      ([py?.[2], ts?.[2]].every((o) => typeof o === 'number') &&
+        theirs.traces.some((trace, n) =>
+          trace.some((e) => {
+            const other = opAt(program, n, e[0]);
+            return (
+              other?.op === 'wait' && other.p === barrierOp.p && e[2] === 'BrokenBarrierError' && e[1] === at
+            );
+          }),
+        ))) &&
     [theirs, ours].some((r) =>
       r.traces.some((trace, n) =>
         trace.some((e) => {
@@ -390,6 +434,16 @@ function explain(
     )
   )
     return 'barrier-drains-at-once';
+  const condOp = py && opAt(program, task, py[0]);
+  if (
+    py !== undefined &&
+    (condOp?.op === 'wait' || condOp?.op === 'waitFor') &&
+    program.prims[condOp.p].kind === 'Condition' &&
+    py[2] !== 'CancelledError' &&
+    (ts === undefined || (ts[0] === py[0] && ts[1] > py[1])) &&
+    conditionWaiterCancelled(program, theirs, task, condOp.p, py[1])
+  )
+    return 'condition-no-spurious-notify';
   if (
     barrierOp?.op === 'wait' &&
     [py?.[2], ts?.[2]].some((o) => typeof o === 'number') &&

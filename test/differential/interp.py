@@ -132,8 +132,9 @@ def track_wakeups(queue):
     wakeup_next = queue._wakeup_next
 
     def tracked(waiters):
-        if waiters:
-            fut = waiters[0]
+        # The waiter it wakes: the first whose future is not done (cancelled ones are dropped).
+        fut = next((w for w in waiters if not w.done()), None)
+        if fut is not None:
             tasks = [cb.__self__ for cb, _ in fut._callbacks or () if isinstance(getattr(cb, "__self__", None), asyncio.Task)]
             queue.woken.extend((fut, task) for task in tasks)
         wakeup_next(waiters)
