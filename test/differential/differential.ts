@@ -238,7 +238,7 @@ export const KNOWN = {
    * breaking, with a reset/abort on it at that instant); and a reset() takes
    * effect at once (no resetting state), so an arrival right after it joins
    * the new cycle, where asyncio's waits until the broken waiters have left
-   * (recognised: a Barrier wait passing in both, in other cycles, at an instant
+   * (recognised: a Barrier wait passing in both, at different times, at an instant
    * at which asyncio's reset/abort broke waiters on it).
    */
   'barrier-drains-at-once': 'a released Barrier waiter is not broken by a reset/abort before it resumes',
@@ -415,7 +415,11 @@ function explain(
     barrierOp?.op === 'wait' &&
     ([py?.[2], ts?.[2]].some((o) => o === undefined || o === 'BrokenBarrierError') ||
       // Both passed, in other cycles: asyncio's reset/abort found waiters inside (no resetting state here).
-      ([py?.[2], ts?.[2]].every((o) => typeof o === 'number') &&
+      (py !== undefined &&
+        ts !== undefined &&
+        typeof py[2] === 'number' &&
+        typeof ts[2] === 'number' &&
+        py[1] !== ts[1] &&
         theirs.traces.some((trace, n) =>
           trace.some((e) => {
             const other = opAt(program, n, e[0]);

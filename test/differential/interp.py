@@ -1,7 +1,7 @@
 """Runs differential-test programs on CPython asyncio, on a virtual-time loop.
 
-Reads {"programs": [program...], "modes": [[n, c]...]} on stdin, writes one
-JSON result per line (per program, per mode). With n > 0, an awaited op that completed without suspending
+Reads {"programs": [program...], "modes": [[n, c, flags?]...]} on stdin, writes one
+JSON result per line (per program, per mode); flags: EXIT and ABORT below. With n > 0, an awaited op that completed without suspending
 is followed by n `await asyncio.sleep(0)` (n * c for timeout and waitFor_): what JavaScript's `await` does (a
 documented difference, a chain of one or more microtasks); the classifier
 uses those runs to recognise it. With n < 0, each such op yields a number
@@ -191,13 +191,14 @@ class Run:
             except Exception as err:
                 self.record(trace, path, error_name(err), self.why_failed(op))
 
-    async def waited(self, awaitable, cost=1, wake=False):
+    async def waited(self, awaitable, cost=1, wake=False, block=False):
         """Awaits an op that is an `await` in interp.ts too (the others are plain calls there).
 
         `wake`: a `wait()` or `acquire()` that suspended resumes, in JavaScript, a few microtasks
         after the set()/notify()/barrier trip/release that woke it (its promise chain: one more
         step for a signal's abort-after-wake-up check, one more when traced), while a task whose
         await did not wait resumes after one; the seeded modes model that too.
+        `block`: a timeout/waitFor_ block, which with EXIT yields after its body however it ended.
         """
         steps = self.loop.steps
         try:
@@ -206,7 +207,7 @@ class Run:
                 await self.microtasks(self.random.randint(0, 3))
             return result
         finally:
-            if cost > 1 and self.exit_yields:
+            if block and self.exit_yields:
                 steps = self.loop.steps  # EXIT: the block's own promise chain follows its body's last op
             if self.loop.steps == steps and self.yields > 0:
                 await self.microtasks(self.yields * cost)
@@ -324,14 +325,14 @@ class Run:
         if kind == "timeout":
             try:
                 async with asyncio.timeout(op["ms"]):
-                    await self.waited(self.run_ops(op["body"], trace, path + "."), self.compound)
+                    await self.waited(self.run_ops(op["body"], trace, path + "."), self.compound, block=True)
             except TimeoutError:
                 return "TimeoutError", None
             return "ok", None
         if kind == "waitFor_":
             try:
                 body = asyncio.create_task(self.run_ops(op["body"], trace, path + "."))
-                await self.waited(asyncio.wait_for(body, op["ms"]), self.compound)
+                await self.waited(asyncio.wait_for(body, op["ms"]), self.compound, block=True)
             except TimeoutError:
                 return "TimeoutError", None
             return "ok", None
