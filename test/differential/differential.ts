@@ -235,7 +235,11 @@ export const KNOWN = {
    * README: Barrier — the last cycle drains at once (no draining state): a
    * reset()/abort() in the same instant as a trip or an arrival breaks other
    * waiters than asyncio's (recognised: a Barrier wait that differs in
-   * breaking, with a reset/abort on it at that instant).
+   * breaking, with a reset/abort on it at that instant); and a reset() takes
+   * effect at once (no resetting state), so an arrival right after it joins
+   * the new cycle, where asyncio's waits until the broken waiters have left
+   * (recognised: a Barrier wait passing in both, at different times, at an instant
+   * at which asyncio's reset/abort broke waiters on it).
    */
   'barrier-drains-at-once': 'a released Barrier waiter is not broken by a reset/abort before it resumes',
   /**
@@ -243,6 +247,25 @@ export const KNOWN = {
    * the parties present (the order tasks come back after a trip differs).
    */
   'barrier-index-at-release': 'the same Barrier cycle, other indices',
+  /**
+   * README: Barrier — a waiter whose signal aborts leaves at once; asyncio's
+   * cancelled waiter still counts until the cancellation is delivered, so
+   * arrivals at that instant trip the barrier with it (recognised: a Barrier
+   * wait differs at an instant at which, in asyncio, waits on that barrier
+   * returned a number of indices that is not a multiple of `parties` while a
+   * waiter on it, cancelled by a `cancel` op at that instant, raised
+   * CancelledError).
+   */
+  'barrier-cancel-leaves-at-once': 'a cancelled Barrier waiter no longer counts (asyncio: until delivered)',
+  /**
+   * README: Condition passes a consumed notification on only when the waiter
+   * was cancelled after being notified; asyncio 3.13 also calls notify(1) when
+   * a wait() cancelled before any notification exits (a spurious wake-up).
+   * Recognised: a Condition wait/waitFor that asyncio ended (at time T) while
+   * ours had not by then, after a wait/waitFor on that Condition raised
+   * CancelledError in asyncio at or before T.
+   */
+  'condition-no-spurious-notify': 'a cancelled Condition waiter does not wake another (asyncio: notify(1))',
   /** SPEC §2 BoundedSemaphore: counts permits already handed to woken waiters (BS-2). */
   'bounded-semaphore-stricter':
     'BoundedSemaphore refuses a release that asyncio accepts (handed permits count)',
@@ -270,14 +293,31 @@ export const KNOWN = {
    * times that), or with 30 seeded random choices of 1-3 per await (and 0-3
    * more after a wait() or acquire() that suspended: a woken waiter's promise
    * chain, one step longer with a signal or a tracer), matches
-   * the library up to the differences above. No such schedule lets asyncio
+   * the library up to the differences above; each of those also with the
+   * yields after a timeout/waitFor_ block's body however that body ended
+   * (withTimeout/waitFor settle through their own promise chain after the
+   * body's last op, whether it waited or not). No such schedule lets asyncio
    * accept a release while the woken waiter has not resumed, so the
    * two-holders bug of issue 15 stays unexplained.
    */
   'await-yields-microtask': 'an await that did not wait let other tasks run first',
   /**
+   * README: Cancellation is cooperative — a call given an aborted signal
+   * rejects before it does anything. Recognised when asyncio matches with the
+   * schedules of 'await-yields-microtask' in which a cancel (by a `cancel` op)
+   * that lands in a yield after an await that did not wait makes the task's
+   * next op taking the signal raise at once (interp.py's ABORT flag), instead of
+   * being delivered at its next suspension — after, e.g., Condition.wait()
+   * released the lock (which the others then take before it re-acquires) or
+   * Barrier.wait() counted the arrival.
+   */
+  'aborted-call-does-nothing':
+    "a cancelled task's Condition/Barrier wait rejects before releasing or arriving",
+  /**
    * The same README entry, for tasks: a task is done a microtask after its
    * body returns, so a cancel() in between returns true (and changes nothing).
+   * Also for a body that has just rejected with its cancellation: the task
+   * ended cancelled in both, its last op (CancelledError) at that instant.
    */
   'task-done-after-microtask': 'cancel() of a task whose body has just returned returns true',
 } as const;
@@ -306,6 +346,56 @@ function cancelledBy(program: Program, traces: Entry[][], t: number, at: number)
   );
 }
 
+/** Whether a cancel op on task `t` returned true at exactly time `at`. */
+function cancelledAt(program: Program, traces: Entry[][], t: number, at: number): boolean {
+  return traces.some((trace, n) =>
+    trace.some((e) => {
+      const op = opAt(program, n, e[0]);
+      return op?.op === 'cancel' && op.t === t && e[2] === true && e[1] === at;
+    }),
+  );
+}
+
+/**
+ * Whether asyncio's Barrier `p` tripped at time `at` counting a waiter that a
+ * cancel op cancelled at that instant: its waits returning there are not a
+ * whole number of cycles, and such a waiter raised CancelledError there.
+ */
+function barrierCountedCancelled(program: Program, py: Result, p: number, at: number): boolean {
+  const parties = (program.prims[p] as { parties: number }).parties;
+  let indices = 0;
+  let cancelled = false;
+  py.traces.forEach((trace, n) => {
+    for (const e of trace) {
+      const op = opAt(program, n, e[0]);
+      if (op?.op !== 'wait' || op.p !== p || e[1] !== at) continue;
+      if (typeof e[2] === 'number') indices++;
+      else if (e[2] === 'CancelledError' && cancelledAt(program, py.traces, n, at)) cancelled = true;
+    }
+  });
+  return cancelled && indices % parties !== 0;
+}
+
+/** Whether, in `py`, a wait/waitFor on Condition `p` of a task other than `task` raised CancelledError by time `at`. */
+function conditionWaiterCancelled(
+  program: Program,
+  py: Result,
+  task: number,
+  p: number,
+  at: number,
+): boolean {
+  return py.traces.some(
+    (trace, n) =>
+      n !== task &&
+      trace.some((e) => {
+        const op = opAt(program, n, e[0]);
+        return (
+          (op?.op === 'wait' || op?.op === 'waitFor') && op.p === p && e[2] === 'CancelledError' && e[1] <= at
+        );
+      }),
+  );
+}
+
 function explain(
   program: Program,
   task: number,
@@ -323,7 +413,21 @@ function explain(
   const barrierOp = touched.find((op) => op && 'p' in op && program.prims[op.p].kind === 'Barrier');
   if (
     barrierOp?.op === 'wait' &&
-    [py?.[2], ts?.[2]].some((o) => o === undefined || o === 'BrokenBarrierError') &&
+    ([py?.[2], ts?.[2]].some((o) => o === undefined || o === 'BrokenBarrierError') ||
+      // Both passed, in other cycles: asyncio's reset/abort found waiters inside (no resetting state here).
+      (py !== undefined &&
+        ts !== undefined &&
+        typeof py[2] === 'number' &&
+        typeof ts[2] === 'number' &&
+        py[1] !== ts[1] &&
+        theirs.traces.some((trace, n) =>
+          trace.some((e) => {
+            const other = opAt(program, n, e[0]);
+            return (
+              other?.op === 'wait' && other.p === barrierOp.p && e[2] === 'BrokenBarrierError' && e[1] === at
+            );
+          }),
+        ))) &&
     [theirs, ours].some((r) =>
       r.traces.some((trace, n) =>
         trace.some((e) => {
@@ -334,6 +438,22 @@ function explain(
     )
   )
     return 'barrier-drains-at-once';
+  const condOp = py && opAt(program, task, py[0]);
+  if (
+    py !== undefined &&
+    (condOp?.op === 'wait' || condOp?.op === 'waitFor') &&
+    program.prims[condOp.p].kind === 'Condition' &&
+    py[2] !== 'CancelledError' &&
+    (ts === undefined || (ts[0] === py[0] && ts[1] > py[1])) &&
+    conditionWaiterCancelled(program, theirs, task, condOp.p, py[1])
+  )
+    return 'condition-no-spurious-notify';
+  if (
+    barrierOp?.op === 'wait' &&
+    [py?.[2], ts?.[2]].some((o) => typeof o === 'number') &&
+    barrierCountedCancelled(program, theirs, barrierOp.p, at)
+  )
+    return 'barrier-cancel-leaves-at-once';
   if (py === undefined || ts === undefined || py[0] !== ts[0] || py[1] !== ts[1]) {
     // Same op, different time or a task ended early: only cancellation explains that.
     if (ts?.[2] === 'CancelledError' && cancelledBy(program, ours.traces, task, ts[1]))
@@ -379,8 +499,16 @@ function explain(
     ts[2] === 'ValueError'
   )
     return 'bounded-semaphore-stricter';
-  if (op?.op === 'cancel' && py[2] === false && ts[2] === true && ours.status[op.t] === 'done')
-    return 'task-done-after-microtask';
+  if (op?.op === 'cancel' && py[2] === false && ts[2] === true) {
+    if (ours.status[op.t] === 'done') return 'task-done-after-microtask';
+    const last = (r: Result) => r.traces[op.t].at(-1);
+    if (
+      ours.status[op.t] === 'cancelled' &&
+      theirs.status[op.t] === 'cancelled' &&
+      [last(ours), last(theirs)].every((e) => e?.[2] === 'CancelledError' && e[1] === ts[1])
+    )
+      return 'task-done-after-microtask';
+  }
   if (
     py[2] === 'CancelledError' &&
     ts[2] !== 'CancelledError' &&
@@ -467,12 +595,30 @@ export interface Report {
   unexplained: Divergence[];
 }
 
+/** interp.py's mode flags (a mode's third element): see EXIT and ABORT there. */
+const EXIT = 1;
+const ABORT = 2;
+
 /** [awaits per op, per withTimeout/waitFor] tried when explaining by 'await-yields-microtask'. */
-const YIELDS = [
+const AWAITS = [
   ...[1, 2, 3, 4].flatMap((n) => [1, 2, 4, 6, 8].map((c) => [n, c])),
   // Each await its own chain length, drawn from a seeded generator.
   ...Array.from({ length: 30 }, (_, i) => [-(i + 1), 1]),
 ];
+
+/**
+ * The asyncio schedules tried on a run left unexplained, in order, and the
+ * documented difference a match stands for: yields after awaits (and after a
+ * block's body, however it ended: withTimeout/waitFor settle through their own
+ * promise chain); then the same with an absorbed cancel making every later op
+ * that takes the signal reject before it acts.
+ */
+const MODES: { mode: number[]; name: KnownName }[] = [
+  ...AWAITS.map((m) => ({ mode: [...m, 0], name: 'await-yields-microtask' as const })),
+  ...AWAITS.map((m) => ({ mode: [...m, EXIT], name: 'await-yields-microtask' as const })),
+  ...AWAITS.map((m) => ({ mode: [...m, ABORT], name: 'aborted-call-does-nothing' as const })),
+];
+const YIELDS = MODES.map((m) => m.mode);
 
 /**
  * The verdict on each (program, traced) run: compared with asyncio; what is
@@ -502,9 +648,8 @@ export async function judge(
     );
     again.forEach((i, n) => {
       const modes = yielding.slice(n * YIELDS.length, (n + 1) * YIELDS.length);
-      if (modes.some((py) => compare(runs[i].program, py, tsResults[i]).kind !== 'unexplained')) {
-        verdicts[i] = { kind: 'known', name: 'await-yields-microtask' };
-      }
+      const k = modes.findIndex((py) => compare(runs[i].program, py, tsResults[i]).kind !== 'unexplained');
+      if (k >= 0) verdicts[i] = { kind: 'known', name: MODES[k].name };
     });
   }
   return verdicts;

@@ -1,7 +1,7 @@
 """Runs differential-test programs on CPython asyncio, on a virtual-time loop.
 
-Reads {"programs": [program...], "modes": [[n, c]...]} on stdin, writes one
-JSON result per line (per program, per mode). With n > 0, an awaited op that completed without suspending
+Reads {"programs": [program...], "modes": [[n, c, flags?]...]} on stdin, writes one
+JSON result per line (per program, per mode); flags: EXIT and ABORT below. With n > 0, an awaited op that completed without suspending
 is followed by n `await asyncio.sleep(0)` (n * c for timeout and waitFor_): what JavaScript's `await` does (a
 documented difference, a chain of one or more microtasks); the classifier
 uses those runs to recognise it. With n < 0, each such op yields a number
@@ -49,6 +49,12 @@ import random
 import sys
 
 HORIZON = 100_000  # virtual ms; tasks still running then are reported "pending"
+
+# Mode flags (a mode's optional third element).
+EXIT = 1  # a timeout/waitFor_ block's yields (n * c) follow its body's last op even when the body suspended
+ABORT = 2  # a cancel that a microtask yield absorbed makes every later op taking the signal raise at once
+# The ops that pass the task's signal in interp.ts.
+SIGNAL_OPS = {"acquire", "put", "get", "join", "wait", "waitFor", "sleep", "timeout", "waitFor_"}
 
 
 class VirtualLoop(asyncio.BaseEventLoop):
@@ -126,8 +132,9 @@ def track_wakeups(queue):
     wakeup_next = queue._wakeup_next
 
     def tracked(waiters):
-        if waiters:
-            fut = waiters[0]
+        # The waiter it wakes: the first whose future is not done (cancelled ones are dropped).
+        fut = next((w for w in waiters if not w.done()), None)
+        if fut is not None:
             tasks = [cb.__self__ for cb, _ in fut._callbacks or () if isinstance(getattr(cb, "__self__", None), asyncio.Task)]
             queue.woken.extend((fut, task) for task in tasks)
         wakeup_next(waiters)
@@ -149,10 +156,14 @@ def handed(prim, queue="_waiters"):
 
 
 class Run:
-    def __init__(self, program, yields, compound):
+    def __init__(self, program, yields, compound, flags=0):
         self.loop = asyncio.get_running_loop()
         self.yields = yields
         self.compound = compound  # withTimeout/waitFor count as this many awaits (longer promise chains)
+        self.exit_yields = bool(flags & EXIT)
+        self.abort_at_once = bool(flags & ABORT)
+        self.cancelled_by_op = set()  # tasks a `cancel` op cancelled (their signal is aborted in interp.ts)
+        self.aborted = set()  # ABORT: such tasks whose cancel a microtask yield absorbed (see microtasks)
         self.random = random.Random(-yields)  # yields < 0: 0-3 awaits each (0-24 for those), seeded
         self.prims = [make_prim(spec) for spec in program["prims"]]
         self.holders = [0] * len(self.prims)
@@ -180,13 +191,14 @@ class Run:
             except Exception as err:
                 self.record(trace, path, error_name(err), self.why_failed(op))
 
-    async def waited(self, awaitable, cost=1, wake=False):
+    async def waited(self, awaitable, cost=1, wake=False, block=False):
         """Awaits an op that is an `await` in interp.ts too (the others are plain calls there).
 
         `wake`: a `wait()` or `acquire()` that suspended resumes, in JavaScript, a few microtasks
         after the set()/notify()/barrier trip/release that woke it (its promise chain: one more
         step for a signal's abort-after-wake-up check, one more when traced), while a task whose
         await did not wait resumes after one; the seeded modes model that too.
+        `block`: a timeout/waitFor_ block, which with EXIT yields after its body however it ended.
         """
         steps = self.loop.steps
         try:
@@ -195,6 +207,8 @@ class Run:
                 await self.microtasks(self.random.randint(0, 3))
             return result
         finally:
+            if block and self.exit_yields:
+                steps = self.loop.steps  # EXIT: the block's own promise chain follows its body's last op
             if self.loop.steps == steps and self.yields > 0:
                 await self.microtasks(self.yields * cost)
             elif self.loop.steps == steps and self.yields < 0:
@@ -211,7 +225,10 @@ class Run:
                 cancelled = True
         if cancelled:
             task.uncancel()
-            task.cancel()
+            if self.abort_at_once and task in self.cancelled_by_op:
+                self.aborted.add(task)
+            else:
+                task.cancel()
 
     def why_failed(self, op):
         prim = self.prims[op["p"]] if "p" in op else None
@@ -225,6 +242,8 @@ class Run:
 
     async def run_op(self, op, trace, path):
         kind = op["op"]
+        if kind in SIGNAL_OPS and asyncio.current_task() in self.aborted:
+            raise asyncio.CancelledError()  # ABORT: an aborted signal rejects before the op does anything
         i = op.get("p")
         prim = self.prims[i] if i is not None else None
         if isinstance(prim, asyncio.Queue) and queue_handed(prim):
@@ -299,18 +318,21 @@ class Run:
             return "ok", None
         if kind == "cancel":
             task = self.tasks[op["t"]]
-            return task.cancel(), None
+            cancelled = task.cancel()
+            if cancelled:
+                self.cancelled_by_op.add(task)
+            return cancelled, None
         if kind == "timeout":
             try:
                 async with asyncio.timeout(op["ms"]):
-                    await self.waited(self.run_ops(op["body"], trace, path + "."), self.compound)
+                    await self.waited(self.run_ops(op["body"], trace, path + "."), self.compound, block=True)
             except TimeoutError:
                 return "TimeoutError", None
             return "ok", None
         if kind == "waitFor_":
             try:
                 body = asyncio.create_task(self.run_ops(op["body"], trace, path + "."))
-                await self.waited(asyncio.wait_for(body, op["ms"]), self.compound)
+                await self.waited(asyncio.wait_for(body, op["ms"]), self.compound, block=True)
             except TimeoutError:
                 return "TimeoutError", None
             return "ok", None
@@ -344,8 +366,8 @@ async def vsleep0():
         handle.cancel()
 
 
-async def run_program(program, yields, compound):
-    run = Run(program, yields, compound)
+async def run_program(program, yields, compound, flags=0):
+    run = Run(program, yields, compound, flags)
     for n, ops in enumerate(program["tasks"]):
         run.tasks.append(asyncio.create_task(run.run_ops(ops, run.traces[n], "")))
     done, pending = await asyncio.wait(run.tasks, timeout=HORIZON)
@@ -367,10 +389,10 @@ async def run_program(program, yields, compound):
 def main():
     request = json.load(sys.stdin)
     out = sys.stdout
-    for program, (yields, compound) in itertools.product(request["programs"], request["modes"]):
+    for program, mode in itertools.product(request["programs"], request["modes"]):
         loop = VirtualLoop()
         try:
-            result = loop.run_until_complete(run_program(program, yields, compound))
+            result = loop.run_until_complete(run_program(program, *mode))
             # Let the cancelled leftovers finish quietly.
             tasks = asyncio.all_tasks(loop)
             if tasks:
