@@ -99,6 +99,8 @@ async function uncontended(): Promise<Group> {
 const pause = () => new Promise((resolve) => setTimeout(resolve, 2));
 const worker = fileURLToPath(new URL('./redis-worker.mjs', import.meta.url));
 const hrtime = () => process.hrtime.bigint();
+/** The channel of the one-way PUBLISH reference. */
+const ONE_WAY = 'bench:one-way';
 
 /**
  * The waiter of the hand-off, in its own OS process (as in production: the
@@ -113,7 +115,7 @@ interface Waiter {
 }
 
 function waiter(lib: Lib, key: string): Waiter {
-  const child = spawn(process.execPath, [worker, 'handoff', server.url, lib, key], {
+  const child = spawn(process.execPath, [worker, 'handoff', server.url, lib, key, ONE_WAY], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines: string[] = [];
@@ -150,58 +152,65 @@ const legs = { reply: [] as number[], message: [] as number[], resolve: [] as nu
 
 async function handOff(): Promise<Group> {
   const hops = quick ? 30 : 60;
-  const variants = ['rtt', ...LIBS] as const;
+  const variants = ['rtt', 'push', ...LIBS] as const;
   const times = new Map<string, number[]>(variants.map((v) => [v, []]));
   // One waiter process per library, on a key of its own, for the whole run.
   const sems = { ours: semaphore('ours', 1), peer: semaphore('peer', 1) };
   const waiters = { ours: waiter('ours', sems.ours.key), peer: waiter('peer', sems.peer.key) };
   await Promise.all(Object.values(waiters).map((w) => w.next('ready')));
-  for (let round = 0; round < rounds + 1; round++) {
-    for (const lib of rotate([...variants], round)) {
-      if (lib === 'rtt') {
-        let total = 0;
-        for (let i = 0; i < hops; i++) {
-          await pause();
-          const t0 = performance.now();
-          await client.ping();
-          total += performance.now() - t0;
-        }
-        if (round > 0) times.get(lib)?.push((total * 1000) / hops);
-        continue;
-      }
-      const sem = sems[lib];
-      const other = waiters[lib];
-      let release = await sem.acquire();
-      let total = 0n;
-      for (let i = 0; i < hops; i++) {
-        other.send('ask');
-        await other.next(lib === 'ours' ? 'queued' : 'asked');
-        await pause(); // the waiter is queued; Redis and both processes are idle
-        const t0 = hrtime();
-        await release();
-        const replied = hrtime();
-        const [resolved, arrived] = (await other.next('got')).split(' ').slice(1).map(BigInt);
-        total += resolved - t0;
-        if (lib === 'ours' && round > 0) {
-          legs.reply.push(Number(replied - t0) / 1000);
-          legs.message.push(Number(arrived - t0) / 1000);
-          legs.resolve.push(Number(resolved - arrived) / 1000);
-        }
-        // Take the permit back (not timed): queue, then let the waiter release.
-        const mine = sem.acquire();
-        await pause();
-        other.send('release');
-        await other.next('released');
-        release = await mine;
-      }
-      await release();
-      if (round > 0) times.get(lib)?.push(Number(total) / 1000 / hops);
+  const held = { ours: await sems.ours.acquire(), peer: await sems.peer.acquire() };
+  /** One hop of `variant`, in µs: each starts after the same 2 ms pause, with Redis and every process idle. */
+  const hop = async (variant: (typeof variants)[number], timed: boolean): Promise<number> => {
+    if (variant === 'rtt') {
+      await pause();
+      const t0 = hrtime();
+      await client.ping();
+      return Number(hrtime() - t0) / 1000;
     }
+    if (variant === 'push') {
+      // A bare PUBLISH to a subscriber in the waiter's process, timed to its arrival there (one way).
+      await pause();
+      const t0 = hrtime();
+      await client.publish(ONE_WAY, 'x');
+      return Number(BigInt((await waiters.ours.next('push')).split(' ')[1]) - t0) / 1000;
+    }
+    const other = waiters[variant];
+    other.send('ask');
+    await other.next(variant === 'ours' ? 'queued' : 'asked');
+    await pause(); // the waiter is queued; Redis and both processes are idle
+    const t0 = hrtime();
+    await held[variant]();
+    const replied = hrtime();
+    const [resolved, arrived] = (await other.next('got')).split(' ').slice(1).map(BigInt);
+    if (variant === 'ours' && timed) {
+      legs.reply.push(Number(replied - t0) / 1000);
+      legs.message.push(Number(arrived - t0) / 1000);
+      legs.resolve.push(Number(resolved - arrived) / 1000);
+    }
+    // Take the permit back (not timed): queue, then let the waiter release.
+    const mine = sems[variant].acquire();
+    await pause();
+    other.send('release');
+    await other.next('released');
+    held[variant] = await mine;
+    return Number(resolved - t0) / 1000;
+  };
+  for (let round = 0; round < rounds + 1; round++) {
+    const total = new Map<string, number>(variants.map((v) => [v, 0]));
+    // Every hop runs each variant once, the order rotating hop by hop.
+    for (let i = 0; i < hops; i++) {
+      for (const v of rotate([...variants], round + i))
+        total.set(v, (total.get(v) ?? 0) + (await hop(v, round > 0)));
+    }
+    if (round > 0) for (const v of variants) times.get(v)?.push((total.get(v) ?? 0) / hops);
   }
+  await held.ours();
+  await held.peer();
   for (const w of Object.values(waiters)) w.stop();
   await sems.ours.close();
   return group('Hand-off: release() to the next waiter holding, in another process (µs)', 'hand-off', times, {
     rtt: ['one PING after the same 2 ms pause (one round trip)', 'floor'],
+    push: ["one PUBLISH to the waiter's process, to its arrival there (one way: any push's floor)", 'ref'],
     ours: ['async-sync-demo/redis (granted in Redis, pushed over pub/sub)', 'ours'],
     peer: ['redis-semaphore (polls every 10 ms)', 'peer'],
   });
@@ -304,7 +313,7 @@ metrics.push(
     key: 'redis-handoff-rtt',
     value: Number((find(groups[1], 'ours')?.ratio ?? Number.NaN).toFixed(2)),
     unit: 'round trips',
-    note: `median per-round ratio to one round trip (a PING after the same 2 ms pause: ${(roundTrip / 1000).toFixed(0)} µs), target ≤ 2; a PING in a tight loop took ${(hotRoundTrip / 1000).toFixed(0)} µs. Legs (medians over every hop): the releaser had its reply after ${us(legs.reply)} µs; the grant message reached the waiter's socket after ${us(legs.message)} µs; its acquire() resolved ${us(legs.resolve)} µs after that`,
+    note: `median per-round ratio to one round trip (a PING after the same 2 ms pause: ${(roundTrip / 1000).toFixed(0)} µs), target ≤ 2; a PING in a tight loop took ${(hotRoundTrip / 1000).toFixed(0)} µs. Legs (medians over every hop): the releaser had its reply after ${us(legs.reply)} µs; the grant message reached the waiter's socket after ${us(legs.message)} µs; its acquire() resolved ${us(legs.resolve)} µs after that. A bare PUBLISH to the waiter's process, one way, took ${(find(groups[1], 'push')?.ratio ?? Number.NaN).toFixed(2)} round trips: the floor of any grant pushed to another process on this machine`,
   },
   {
     name: 'hand-off, redis-semaphore against async-sync-demo/redis',
@@ -348,7 +357,7 @@ const result: CaseResult = {
   groups,
   metrics,
   notes: [
-    `A private redis-server on a loopback port; both libraries on ioredis. ${rounds} rounds, wall time, the variant order rotating each round. Hand-off: the waiter is another OS process (bench/cases/redis-worker.mjs), queued 2 ms before the holder's release(); timed from just before release() in the releaser to the waiter's acquire() resolving in its process, both read from process.hrtime.bigint() (CLOCK_MONOTONIC, one clock for every process on the machine, so the two timestamps subtract exactly). Its floor is one PING sent after the same 2 ms pause, so hand-off ÷ floor is in round trips of the same conditions (the tight-loop PING of the first table is printed next to it).`,
+    `A private redis-server on a loopback port; both libraries on ioredis. ${rounds} rounds, wall time, the variant order rotating each round. Hand-off: the waiter is another OS process (bench/cases/redis-worker.mjs), queued 2 ms before the holder's release(); timed from just before release() in the releaser to the waiter's acquire() resolving in its process, both read from process.hrtime.bigint() (CLOCK_MONOTONIC, one clock for every process on the machine, so the two timestamps subtract exactly). Its floor is one PING sent after the same 2 ms pause, so hand-off ÷ floor is in round trips of the same conditions (the tight-loop PING of the first table is printed next to it); the reference row is a bare PUBLISH from the releaser to a subscriber in the waiter's process, timed to its arrival there — one way, no script: what any pushed grant costs at least. The variants alternate hop by hop, the order rotating each hop.`,
   ],
 };
 emit(result);

@@ -108,7 +108,7 @@ describe('leases at the hand-off', () => {
     const live = await sem.acquire();
     // A holder of another process whose lease runs out in 300 ms (Redis time is this machine's clock).
     const ghost = 'dead-process:1/10000';
-    const [seconds] = (await admin.time()) as [string, string];
+    const [seconds] = await admin.time();
     await admin.zadd(`asd:{${key}}:holders`, Number(seconds) * 1000 + 1300, ghost);
     const a = sem.acquire();
     const b = sem.acquire();
