@@ -15,7 +15,7 @@ export interface RedisClientLike {
   duplicate(): RedisClientLike;
   subscribe(...channels: string[]): Promise<unknown>;
   on(event: 'message', listener: (channel: string, message: string) => void): unknown;
-  on(event: string, listener: (...args: any[]) => void): unknown;
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
   connect(): Promise<void>;
   quit(): Promise<unknown>;
   disconnect(): void;
