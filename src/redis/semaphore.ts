@@ -61,7 +61,8 @@ export interface RedisHeld extends Disposable, AsyncDisposable {
   /**
    * A number that grows with every grant of this key: pass it to the
    * resource you guard so it can refuse a write from an older holder whose
-   * lease ran out (a fencing token).
+   * lease ran out (a fencing token). It is the acquisition's number in the
+   * arrival order, which grants follow.
    */
   readonly fence: number;
   /**
@@ -250,9 +251,10 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * - Strict FIFO across processes: waiters are granted in the order Redis
  *   saw them arrive; nobody barges.
  * - Woken, not polling: a release grants the permit to the head of the line
- *   inside Redis and publishes it; the waiter's process resumes it about one
- *   round trip later. A slow heartbeat (every `leaseMs / 3`) keeps the
- *   waiter's place and re-checks, in case a message was lost.
+ *   inside Redis and publishes it, with its fence, on the waiting process's
+ *   own channel; that process resumes on the message alone. A slow heartbeat
+ *   (every `leaseMs / 3`) keeps the waiter's place and re-checks, in case a
+ *   message was lost.
  * - Leases: a holder's lease is renewed in the background; a holder or
  *   waiter whose process died is dropped after `leaseMs`. `held.lost` fires
  *   when renewal failed, and `held.fence` grows with every grant.
