@@ -5,8 +5,8 @@
  * loopback port. Wall time (a round trip is waiting, not CPU).
  *
  * - uncontended acquire + release, against two PINGs (the round-trip floor);
- * - hand-off: from a holder's release() to the next waiter's acquire resolving,
- *   against one PING sent after the same 2 ms pause (one round trip in the
+ * - hand-off: from a holder's release() to the next waiter's acquire resolving
+ *   in another process (timed on CLOCK_MONOTONIC, shared by both), against one PING sent after the same 2 ms pause (one round trip in the
  *   same conditions: a release after a pause meets a Redis and a client that
  *   were idle, which a PING in a tight loop does not);
  * - fairness: waiters queued one by one, granted in that order or not;
@@ -47,6 +47,7 @@ function semaphore(lib: Lib, permits: number) {
   if (lib === 'ours') {
     const sem = new RedisSemaphore({ client, key, permits });
     return {
+      key,
       acquire: async () => {
         const held = await sem.acquire();
         return () => held.release();
@@ -55,6 +56,7 @@ function semaphore(lib: Lib, permits: number) {
     };
   }
   return {
+    key,
     acquire: async () => {
       const sem = new PeerSemaphore(peerClient, key, permits, { acquireTimeout: 60_000 });
       await sem.acquire();
@@ -95,42 +97,120 @@ async function uncontended(): Promise<Group> {
 
 // ---- hand-off ---------------------------------------------------------------
 const pause = () => new Promise((resolve) => setTimeout(resolve, 2));
+const worker = fileURLToPath(new URL('./redis-worker.mjs', import.meta.url));
+const hrtime = () => process.hrtime.bigint();
+/** The channel of the one-way PUBLISH reference. */
+const ONE_WAY = 'bench:one-way';
+
+/**
+ * The waiter of the hand-off, in its own OS process (as in production: the
+ * releaser's event loop does not stand between the grant and the waiter).
+ * `send` writes a command line; `next(prefix)` resolves with the next line
+ * of the child that starts with it.
+ */
+interface Waiter {
+  send(line: string): void;
+  next(prefix: string): Promise<string>;
+  stop(): void;
+}
+
+function waiter(lib: Lib, key: string): Waiter {
+  const child = spawn(process.execPath, [worker, 'handoff', server.url, lib, key, ONE_WAY], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines: string[] = [];
+  let wake: (() => void) | undefined;
+  let buffer = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    buffer += chunk;
+    for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
+      lines.push(buffer.slice(0, nl));
+      buffer = buffer.slice(nl + 1);
+    }
+    wake?.();
+  });
+  child.on('exit', (code) => {
+    if (code !== 0 && code !== null) throw new Error(`hand-off waiter exited with ${code}`);
+  });
+  return {
+    send: (line) => child.stdin.write(`${line}\n`),
+    async next(prefix) {
+      for (;;) {
+        const at = lines.findIndex((line) => line.startsWith(prefix));
+        if (at >= 0) return lines.splice(at, 1)[0];
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+      }
+    },
+    stop: () => child.stdin.end(),
+  };
+}
+
+/** The legs of our hand-offs (µs, every hop of every timed round). */
+const legs = { reply: [] as number[], message: [] as number[], resolve: [] as number[] };
 
 async function handOff(): Promise<Group> {
   const hops = quick ? 30 : 60;
-  const variants = ['rtt', ...LIBS] as const;
+  const variants = ['rtt', 'push', ...LIBS] as const;
   const times = new Map<string, number[]>(variants.map((v) => [v, []]));
-  for (let round = 0; round < rounds + 1; round++) {
-    for (const lib of rotate([...variants], round)) {
-      if (lib === 'rtt') {
-        let total = 0;
-        for (let i = 0; i < hops; i++) {
-          await pause();
-          const t0 = performance.now();
-          await client.ping();
-          total += performance.now() - t0;
-        }
-        if (round > 0) times.get(lib)?.push((total * 1000) / hops);
-        continue;
-      }
-      const sem = semaphore(lib, 1);
-      let release = await sem.acquire();
-      let total = 0;
-      for (let i = 0; i < hops; i++) {
-        const next = sem.acquire();
-        await pause(); // the waiter is queued
-        const t0 = performance.now();
-        await release();
-        release = await next;
-        total += performance.now() - t0;
-      }
-      await release();
-      await sem.close();
-      if (round > 0) times.get(lib)?.push((total * 1000) / hops);
+  // One waiter process per library, on a key of its own, for the whole run.
+  const sems = { ours: semaphore('ours', 1), peer: semaphore('peer', 1) };
+  const waiters = { ours: waiter('ours', sems.ours.key), peer: waiter('peer', sems.peer.key) };
+  await Promise.all(Object.values(waiters).map((w) => w.next('ready')));
+  const held = { ours: await sems.ours.acquire(), peer: await sems.peer.acquire() };
+  /** One hop of `variant`, in µs: each starts after the same 2 ms pause, with Redis and every process idle. */
+  const hop = async (variant: (typeof variants)[number], timed: boolean): Promise<number> => {
+    if (variant === 'rtt') {
+      await pause();
+      const t0 = hrtime();
+      await client.ping();
+      return Number(hrtime() - t0) / 1000;
     }
+    if (variant === 'push') {
+      // A bare PUBLISH to a subscriber in the waiter's process, timed to its arrival there (one way).
+      await pause();
+      const t0 = hrtime();
+      await client.publish(ONE_WAY, 'x');
+      return Number(BigInt((await waiters.ours.next('push')).split(' ')[1]) - t0) / 1000;
+    }
+    const other = waiters[variant];
+    other.send('ask');
+    await other.next(variant === 'ours' ? 'queued' : 'asked');
+    await pause(); // the waiter is queued; Redis and both processes are idle
+    const t0 = hrtime();
+    await held[variant]();
+    const replied = hrtime();
+    const [resolved, arrived] = (await other.next('got')).split(' ').slice(1).map(BigInt);
+    if (variant === 'ours' && timed) {
+      legs.reply.push(Number(replied - t0) / 1000);
+      legs.message.push(Number(arrived - t0) / 1000);
+      legs.resolve.push(Number(resolved - arrived) / 1000);
+    }
+    // Take the permit back (not timed): queue, then let the waiter release.
+    const mine = sems[variant].acquire();
+    await pause();
+    other.send('release');
+    await other.next('released');
+    held[variant] = await mine;
+    return Number(resolved - t0) / 1000;
+  };
+  for (let round = 0; round < rounds + 1; round++) {
+    const total = new Map<string, number>(variants.map((v) => [v, 0]));
+    // Every hop runs each variant once, the order rotating hop by hop.
+    for (let i = 0; i < hops; i++) {
+      for (const v of rotate([...variants], round + i))
+        total.set(v, (total.get(v) ?? 0) + (await hop(v, round > 0)));
+    }
+    if (round > 0) for (const v of variants) times.get(v)?.push((total.get(v) ?? 0) / hops);
   }
-  return group('Hand-off: release() to the next waiter holding (µs)', 'hand-off', times, {
+  await held.ours();
+  await held.peer();
+  for (const w of Object.values(waiters)) w.stop();
+  await sems.ours.close();
+  return group('Hand-off: release() to the next waiter holding, in another process (µs)', 'hand-off', times, {
     rtt: ['one PING after the same 2 ms pause (one round trip)', 'floor'],
+    push: ["one PUBLISH to the waiter's process, to its arrival there (one way: any push's floor)", 'ref'],
     ours: ['async-sync-demo/redis (granted in Redis, pushed over pub/sub)', 'ours'],
     peer: ['redis-semaphore (polls every 10 ms)', 'peer'],
   });
@@ -162,7 +242,6 @@ async function fairness(lib: Lib): Promise<{ inOrder: number; total: number }> {
 }
 
 // ---- throughput -------------------------------------------------------------
-const worker = fileURLToPath(new URL('./redis-worker.mjs', import.meta.url));
 
 function contend(lib: Lib, processes: number, ms: number): Promise<number> {
   const key = `tp${++keys}`;
@@ -170,7 +249,7 @@ function contend(lib: Lib, processes: number, ms: number): Promise<number> {
     { length: processes },
     () =>
       new Promise<number>((resolve, reject) => {
-        const child = spawn(process.execPath, [worker, server.url, lib, key, '3', String(ms)], {
+        const child = spawn(process.execPath, [worker, 'contend', server.url, lib, key, '3', String(ms)], {
           stdio: ['ignore', 'pipe', 'inherit'],
         });
         let out = '';
@@ -216,9 +295,11 @@ function group(
 
 const groups = [await uncontended(), await handOff()];
 const metrics: Metric[] = [];
-const row = (g: Group, role: string) => g.rows.find((r) => r.key?.endsWith(`-${role}`))?.ns ?? Number.NaN;
+const find = (g: Group, role: string) => g.rows.find((r) => r.key?.endsWith(`-${role}`));
+const row = (g: Group, role: string) => find(g, role)?.ns ?? Number.NaN;
 const hotRoundTrip = row(groups[0], 'floor') / 2;
 const roundTrip = row(groups[1], 'rtt');
+const us = (values: number[]) => median(values).toFixed(0);
 metrics.push(
   {
     name: 'uncontended, async-sync-demo/redis against redis-semaphore',
@@ -230,9 +311,9 @@ metrics.push(
   {
     name: 'hand-off, async-sync-demo/redis, in round trips',
     key: 'redis-handoff-rtt',
-    value: Number((row(groups[1], 'ours') / roundTrip).toFixed(2)),
+    value: Number((find(groups[1], 'ours')?.ratio ?? Number.NaN).toFixed(2)),
     unit: 'round trips',
-    note: `one round trip (a PING after the same 2 ms pause) took ${(roundTrip / 1000).toFixed(0)} µs (target ≤ 2); a PING in a tight loop took ${(hotRoundTrip / 1000).toFixed(0)} µs: ${(row(groups[1], 'ours') / hotRoundTrip).toFixed(1)} of those`,
+    note: `median per-round ratio to one round trip (a PING after the same 2 ms pause: ${(roundTrip / 1000).toFixed(0)} µs), target ≤ 2; a PING in a tight loop took ${(hotRoundTrip / 1000).toFixed(0)} µs. Legs (medians over every hop): the releaser had its reply after ${us(legs.reply)} µs; the grant message reached the waiter's socket after ${us(legs.message)} µs; its acquire() resolved ${us(legs.resolve)} µs after that. A bare PUBLISH to the waiter's process, one way, took ${(find(groups[1], 'push')?.ratio ?? Number.NaN).toFixed(2)} round trips: the floor of any grant pushed to another process on this machine`,
   },
   {
     name: 'hand-off, redis-semaphore against async-sync-demo/redis',
@@ -276,7 +357,7 @@ const result: CaseResult = {
   groups,
   metrics,
   notes: [
-    `A private redis-server on a loopback port; both libraries on ioredis. ${rounds} rounds, wall time, the variant order rotating each round. Hand-off: a waiter queued 2 ms before the holder's release(); timed from release() to the waiter's acquire() resolving; its floor is one PING sent after the same 2 ms pause, so hand-off ÷ floor is in round trips of the same conditions (the tight-loop PING of the first table is printed next to it).`,
+    `A private redis-server on a loopback port; both libraries on ioredis. ${rounds} rounds, wall time, the variant order rotating each round. Hand-off: the waiter is another OS process (bench/cases/redis-worker.mjs), queued 2 ms before the holder's release(); timed from just before release() in the releaser to the waiter's acquire() resolving in its process, both read from process.hrtime.bigint() (CLOCK_MONOTONIC, one clock for every process on the machine, so the two timestamps subtract exactly). Its floor is one PING sent after the same 2 ms pause, so hand-off ÷ floor is in round trips of the same conditions (the tight-loop PING of the first table is printed next to it); the reference row is a bare PUBLISH from the releaser to a subscriber in the waiter's process, timed to its arrival there — one way, no script: what any pushed grant costs at least. The variants alternate hop by hop, the order rotating each hop.`,
   ],
 };
 emit(result);

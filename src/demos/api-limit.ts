@@ -32,7 +32,7 @@ import { Semaphore } from '../primitives/semaphore.js';
 import { threadName } from '../trace/format.js';
 import { TRACE_TEXT } from '../trace/messages.js';
 import type { TraceEvent } from '../trace/types.js';
-import { PROCESS_CHECKS } from './api-limit-processes.js';
+import { PROCESS_CHECKS } from './api-limit-processes-checks.js';
 import { finishedOk, maxConcurrency, seconds, timingSlack } from './checks.js';
 import { type DemoContext, type DemoExecutor, defineDemo } from './contract.js';
 import { cpuPlan, MAX_LATENCY_MS } from './timing.js';

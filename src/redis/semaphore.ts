@@ -15,7 +15,7 @@ export interface RedisClientLike {
   duplicate(): RedisClientLike;
   subscribe(...channels: string[]): Promise<unknown>;
   on(event: 'message', listener: (channel: string, message: string) => void): unknown;
-  on(event: string, listener: (...args: any[]) => void): unknown;
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
   connect(): Promise<void>;
   quit(): Promise<unknown>;
   disconnect(): void;
@@ -61,7 +61,8 @@ export interface RedisHeld extends Disposable, AsyncDisposable {
   /**
    * A number that grows with every grant of this key: pass it to the
    * resource you guard so it can refuse a write from an older holder whose
-   * lease ran out (a fencing token).
+   * lease ran out (a fencing token). It is the acquisition's number in the
+   * arrival order, which grants follow.
    */
   readonly fence: number;
   /**
@@ -94,6 +95,8 @@ type Reply = [number, number] | [number, number, number] | [number];
  */
 class Waiter {
   fence: number | undefined;
+  /** Its number in the arrival order, once queued: its fence when granted. */
+  arrival: number | undefined;
   #failed = false;
   #error: unknown;
   #resolve: ((fence: number) => void) | undefined;
@@ -237,17 +240,6 @@ class DueChain<T> extends Chain<T> {
   };
 }
 
-/** A one-shot promise with its settle functions (Node 20 has no Promise.withResolvers). */
-function deferred<T>(): { promise: Promise<T>; resolve(value: T): void; reject(error: unknown): void } {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /**
@@ -259,9 +251,10 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * - Strict FIFO across processes: waiters are granted in the order Redis
  *   saw them arrive; nobody barges.
  * - Woken, not polling: a release grants the permit to the head of the line
- *   inside Redis and publishes it; the waiter's process resumes it about one
- *   round trip later. A slow heartbeat (every `leaseMs / 3`) keeps the
- *   waiter's place and re-checks, in case a message was lost.
+ *   inside Redis and publishes it, with its fence, on the waiting process's
+ *   own channel; that process resumes on the message alone. A slow heartbeat
+ *   (every `leaseMs / 3`) keeps the waiter's place and re-checks, in case a
+ *   message was lost.
  * - Leases: a holder's lease is renewed in the background; a holder or
  *   waiter whose process died is dropped after `leaseMs`. `held.lost` fires
  *   when renewal failed, and `held.fence` grows with every grant.
@@ -285,11 +278,14 @@ export class RedisSemaphore {
   readonly leaseMs: number;
   readonly timeoutMs: number;
   readonly #keys: string[];
-  /** The arguments every script call starts with: the keys, the permits, the grant channel. */
+  /** The arguments every script call starts with: the keys, the permits, the grant channels' prefix. */
   readonly #argv: (string | number)[];
+  /** This semaphore's own grant channel: only grants to its waiters are published there. */
   readonly #channel: string;
-  /** Tokens are this semaphore's unique prefix, a counter and `/leaseMs` (cheaper than a UUID each; the scripts read the lease from it). */
-  readonly #tokenPrefix = `${randomUUID()}:`;
+  /** This semaphore's unique id: its tokens start with it, and its channel ends with it. */
+  readonly #id = randomUUID();
+  /** Tokens are `<id>:<counter>/<leaseMs>` (cheaper than a UUID each; the scripts read the lease and the channel from it). */
+  readonly #tokenPrefix = `${this.#id}:`;
   #tokens = 0;
   readonly #where: string;
   readonly #tracer: Tracer | undefined;
@@ -350,9 +346,9 @@ export class RedisSemaphore {
     this.#ownsClient = client === undefined;
     this.#client = client;
     const prefix = `asd:{${key}}`;
-    this.#keys = ['holders', 'line', 'alive', 'info', 'counters'].map((part) => `${prefix}:${part}`);
-    this.#channel = `${prefix}:grants`;
-    this.#argv = [...this.#keys, permits, this.#channel];
+    this.#keys = ['holders', 'line', 'alive', 'counters'].map((part) => `${prefix}:${part}`);
+    this.#channel = `${prefix}:grants:${this.#id}`;
+    this.#argv = [...this.#keys, permits, `${prefix}:grants:`];
     this.#where = `${kind}.acquire`;
   }
 
@@ -389,28 +385,26 @@ export class RedisSemaphore {
       if (signal?.aborted) return this.#passOn(token, signal);
       return this.#hold(token, reply[1] as number, undefined, asked);
     }
+    waiter.arrival = reply[2] as number;
     this.#emit('wait');
-    return this.#waitForGrant(token, waiter, reply[2], signal);
+    return this.#waitForGrant(token, waiter, signal);
   }
 
-  async #waitForGrant(
-    token: string,
-    waiter: Waiter,
-    arrival: number | undefined,
-    signal: AbortSignal | undefined,
-  ): Promise<RedisHeld> {
-    const aborted = deferred<never>();
-    const onAbort = () => aborted.reject(cancelledBy(signal as AbortSignal));
+  async #waitForGrant(token: string, waiter: Waiter, signal: AbortSignal | undefined): Promise<RedisHeld> {
+    // An abort fails the waiter (ignored once granted: then the permit is passed on below).
+    const onAbort = () => waiter.fail(cancelledBy(signal as AbortSignal));
     signal?.addEventListener('abort', onAbort, { once: true });
     let heartbeat: NodeJS.Timeout | undefined;
     const beat = async () => {
       try {
         const reply = (await this.#call('poll', token, this.leaseMs)) as Reply;
-        if (reply[0] === 1) waiter.grant(reply[1] as number);
+        // Granted, its message missed: the fence is its arrival number.
+        if (reply[0] === 1) waiter.grant(waiter.arrival as number);
         else if (reply[0] === -1) {
           // Redis forgot this waiter (restarted, or took it for dead): queue again, at the back.
           const again = (await this.#call('acquire', token, this.leaseMs)) as Reply;
-          if (again[0] === 1) waiter.grant(again[1] as number);
+          if (again[0] === 1) waiter.grant((again[1] ?? waiter.arrival) as number);
+          else waiter.arrival = again[2] as number;
         }
       } catch {
         // Unreachable for now: the next beat tries again; Redis drops us only after leaseMs.
@@ -419,9 +413,9 @@ export class RedisSemaphore {
     };
     heartbeat = setTimeout(beat, this.#beatMs());
     try {
-      const fence = await Promise.race([waiter.granted(), aborted.promise]);
+      const fence = await waiter.granted();
       if (signal?.aborted) return await this.#passOn(token, signal);
-      return this.#hold(token, fence, arrival, Date.now());
+      return this.#hold(token, fence, waiter.arrival, Date.now());
     } catch (error) {
       // Leave the line (or pass on a permit granted meanwhile) before rejecting, so a
       // caller that sees CancelledError sees it gone from Redis too, when Redis answers.
@@ -530,7 +524,7 @@ export class RedisSemaphore {
     this.#holding.remove(hold.holding);
     this.#renewals.remove(hold.renewal);
     this.#emit('release');
-    await this.#retry('release', hold.token, hold.deadline, hold.arrival === undefined ? '0' : '1');
+    await this.#retry('release', hold.token, hold.deadline);
   }
 
   #renewEveryMs(): number {
@@ -662,15 +656,10 @@ export class RedisSemaphore {
   }
 
   /** Retries `name` until it succeeds or `deadline` (ms, local clock) passes: after that Redis frees it anyway. */
-  async #retry(
-    name: 'release' | 'cancel',
-    token: string,
-    deadline: number,
-    ...args: string[]
-  ): Promise<void> {
+  async #retry(name: 'release' | 'cancel', token: string, deadline: number): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.#call(name, token, ...args);
+        await this.#call(name, token);
         return;
       } catch {
         if (Date.now() >= deadline || this.#client === undefined) return;

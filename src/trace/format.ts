@@ -95,6 +95,12 @@ export function describeEvent(e: TraceEvent, t: TraceText = TRACE_TEXT.en): Even
       return { symbol: '▶', text: t.acquires(on), tone: 'go' };
     case 'release':
       return { symbol: '◀', text: t.releases(on), tone: 'back' };
+    case 'api.grant': {
+      // api-limit --processes --redis: the fencing token of a permit granted through Redis.
+      const arrival =
+        data.arrival === undefined || data.arrival === null ? undefined : formatValue(data.arrival);
+      return { symbol: '№', text: t.fenced(on, formatValue(data.fence), arrival), tone: 'plain' };
+    }
     case 'event.set':
       return { symbol: '⚑', text: t.sets(on), tone: 'signal' };
     case 'event.clear':

@@ -18,6 +18,9 @@ const en = {
   passes: (on: string, index: string) => `passes ${on} (arrival ${index})`,
   acquires: (on: string) => `acquires ${on}`,
   releases: (on: string) => `releases ${on}`,
+  /** A shared (Redis) permit's fencing token: `arrival` when it queued, undefined when granted at once. */
+  fenced: (on: string, fence: string, arrival: string | undefined) =>
+    `gets fence ${fence} for ${on} (${arrival === undefined ? 'granted at once' : `queued, arrival ${arrival}`})`,
   sets: (on: string) => `sets ${on}`,
   clears: (on: string) => `clears ${on}`,
   notifies: (on: string, n: string) => `notifies ${on} (n=${n})`,
@@ -115,6 +118,8 @@ const ko: TraceText = {
   passes: (on, index) => `${on} 통과 (${index}번째 도착)`,
   acquires: (on) => `${on} 획득`,
   releases: (on) => `${on} 해제`,
+  fenced: (on, fence, arrival) =>
+    `${on} 펜스 ${fence} 받음 (${arrival === undefined ? '곧바로' : `줄 서서, 도착 ${arrival}`})`,
   sets: (on) => `${on} 설정(set)`,
   clears: (on) => `${on} 해제(clear)`,
   notifies: (on, n) => `${on}에 알림 (n=${n})`,

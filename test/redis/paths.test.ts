@@ -93,11 +93,38 @@ describe('fast path', () => {
     expect(held).toBeUndefined();
     // The other process releases (by hand here): the newcomer is granted next.
     await admin.zrem(`asd:{${key}}:holders`, ghost);
-    await admin.hdel(`asd:{${key}}:info`, ghost);
     await sem.inspect(); // any script settles the line
     await acquiring;
     expect(held?.arrival).toBeDefined();
     await held?.release();
+    expect(await leftovers(key)).toEqual([]);
+  });
+});
+
+describe('leases at the hand-off', () => {
+  test('a release also hands on the permit of a lease that ran out, without waiting for a settle', async () => {
+    const key = `expired${++keys}`;
+    const sem = semaphore({ key, permits: 2, leaseMs: 30_000 }); // heartbeats every 10 s
+    const live = await sem.acquire();
+    // A holder of another process whose lease runs out in 300 ms (Redis time is this machine's clock).
+    const ghost = 'dead-process:1/10000';
+    const [seconds] = await admin.time();
+    await admin.zadd(`asd:{${key}}:holders`, Number(seconds) * 1000 + 1300, ghost);
+    const a = sem.acquire();
+    const b = sem.acquire();
+    await until(async () => (await admin.zcard(`asd:{${key}}:line`)) === 2);
+    await until(async () => Number((await admin.time())[0]) * 1000 >= Number(seconds) * 1000 + 1400);
+    // Nothing has settled since (the waiters' heartbeats are seconds away): the release alone
+    // counts the live holders and grants both permits.
+    await live.release();
+    expect(await admin.zcard(`asd:{${key}}:line`)).toBe(0);
+    const [first, second] = await Promise.all([a, b]);
+    const holders = await admin.zrange(`asd:{${key}}:holders`, 0, -1);
+    expect(holders).toHaveLength(3); // the ghost's entry stays until the next settle…
+    expect(await sem.inspect()).toEqual({ holders: 2, waiting: 0 }); // …which drops it
+    expect(second.fence).toBe(first.fence + 1);
+    await first.release();
+    await second.release();
     expect(await leftovers(key)).toEqual([]);
   });
 });
@@ -139,6 +166,39 @@ describe('grant message', () => {
     expect(held?.lost.aborted).toBe(false);
     await held?.release();
     expect(await sem.inspect()).toEqual({ holders: 0, waiting: 0 });
+    expect(await leftovers(key)).toEqual([]);
+  });
+
+  test("a grant is published only on the waiting process's own channel, carrying its fence", async () => {
+    const key = `chan${++keys}`;
+    const releaser = semaphore({ key, permits: 1 });
+    const waiter = semaphore({ key, permits: 1 });
+    const first = await releaser.acquire();
+    const next = waiter.acquire();
+    await until(async () => (await releaser.inspect()).waiting === 1);
+    // Each semaphore (each process) listens on a channel of its own, not on one shared by all.
+    const channels = (await admin.pubsub('CHANNELS', `asd:{${key}}:grants:*`)) as string[];
+    expect(channels).toHaveLength(2);
+    const spy = new Redis(server.url);
+    clients.push(spy);
+    const seen: [string, string][] = [];
+    spy.on('pmessage', (_pattern: string, channel: string, message: string) => seen.push([channel, message]));
+    await spy.psubscribe(`asd:{${key}}:grants:*`);
+    await first.release();
+    const held = await next;
+    await until(() => seen.length === 1);
+    const [channel, message] = seen[0];
+    const [token, fence] = message.split(' ');
+    // The channel is the waiter's: named after the process part of its token.
+    expect(channels).toContain(channel);
+    expect(channel).toBe(`asd:{${key}}:grants:${token.slice(0, token.indexOf(':'))}`);
+    // Its fence is its arrival number, one more than the holder's granted at once.
+    expect(Number(fence)).toBe(held.fence);
+    expect(held.fence).toBe(held.arrival);
+    expect(held.fence).toBe(first.fence + 1);
+    await held.release();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seen).toHaveLength(1);
     expect(await leftovers(key)).toEqual([]);
   });
 
