@@ -10,38 +10,77 @@ import { LIMIT, MinimalSemaphore, variant } from '../contention.js';
 import { compare, median, type Variant } from '../harness.js';
 import { type Lib, loadLibrary } from '../lib.js';
 
-const dirs = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+// A build given as `dir:p` is driven with `await acquire(); sem.release()` (probe builds whose handle cannot release).
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const dirs = args.map((a) => a.replace(/:p$/, ''));
+const prims = args.map((a) => a.endsWith(':p'));
 const flag = (name: string, fallback: number) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
 const rounds = flag('rounds', 15);
 const n = flag('n', 1000);
 const libs: Lib[] = await Promise.all(dirs.map((d) => loadLibrary(pathToFileURL(`${d}/index.js`))));
 
-type Make = (lib: Lib) => Variant;
+type Make = (lib: Lib, prim: boolean) => Variant;
 // One literal per build (V8 keeps type feedback per function literal).
 const ours: Make[] = [
-  (lib) =>
+  (lib, prim) =>
     variant('A', 'ours', n, (n, probe) => {
       const sem = new lib.Semaphore(LIMIT);
-      const task = async () => {
-        const held = await sem.acquire();
-        if (!probe.enter()) return;
-        await null;
-        probe.leave();
-        held.release();
-      };
+      const task = prim
+        ? async () => {
+            await sem.acquire();
+            if (!probe.enter()) return;
+            await null;
+            probe.leave();
+            sem.release();
+          }
+        : async () => {
+            const held = await sem.acquire();
+            if (!probe.enter()) return;
+            await null;
+            probe.leave();
+            held.release();
+          };
       for (let i = 0; i < n; i++) task();
     }),
-  (lib) =>
+  (lib, prim) =>
     variant('B', 'ours', n, (n, probe) => {
       const sem = new lib.Semaphore(LIMIT);
-      const task = async () => {
-        const held = await sem.acquire();
-        if (!probe.enter()) return;
-        await null;
-        probe.leave();
-        held.release();
-      };
+      const task = prim
+        ? async () => {
+            await sem.acquire();
+            if (!probe.enter()) return;
+            await null;
+            probe.leave();
+            sem.release();
+          }
+        : async () => {
+            const held = await sem.acquire();
+            if (!probe.enter()) return;
+            await null;
+            probe.leave();
+            held.release();
+          };
+      for (let i = 0; i < n; i++) task();
+    }),
+  (lib, prim) =>
+    variant('C', 'ours', n, (n, probe) => {
+      const sem = new lib.Semaphore(LIMIT);
+      const task = prim
+        ? async () => {
+            await sem.acquire();
+            if (!probe.enter()) return;
+            await null;
+            probe.leave();
+            sem.release();
+          }
+        : async () => {
+            const held = await sem.acquire();
+            if (!probe.enter()) return;
+            await null;
+            probe.leave();
+            held.release();
+          };
       for (let i = 0; i < n; i++) task();
     }),
 ];
@@ -65,7 +104,7 @@ const variants: Variant[] = [
     };
     for (let i = 0; i < n; i++) task();
   }),
-  ...libs.map((lib, i) => (ours[i] as Make)(lib)),
+  ...libs.map((lib, i) => (ours[i] as Make)(lib, prims[i] as boolean)),
 ];
 // --no-prime: no untimed run after the pre-sample GC.
 if (process.argv.includes('--no-prime')) for (const v of variants) v.prime = undefined;
