@@ -89,25 +89,37 @@ export function variant(
   key?: string,
 ): Variant {
   const batches = Math.max(1, Math.ceil(BATCH_TASKS / n));
+  async function run(size: number, count: number, deadline: number): Promise<Sample> {
+    let ops = 0;
+    for (let b = 0; b < count; b++) {
+      const probe = new Probe(size, deadline);
+      spawn(size, probe);
+      await probe.finished;
+      const result = probe.result(role !== 'floor');
+      if (result.timedOut || result.broken !== undefined) return { ...result, ops: ops + result.ops };
+      ops += result.ops;
+    }
+    return { ops };
+  }
   return {
     name,
     role,
     key,
-    async sample(budgetMs) {
-      const deadline = performance.now() + budgetMs;
-      let ops = 0;
-      for (let b = 0; b < batches; b++) {
-        const probe = new Probe(n, deadline);
-        spawn(n, probe);
-        await probe.finished;
-        const result = probe.result(role !== 'floor');
-        if (result.timedOut || result.broken !== undefined) return { ...result, ops: ops + result.ops };
-        ops += result.ops;
-      }
-      return { ops };
+    sample: (budgetMs) => run(n, batches, performance.now() + budgetMs),
+    prime: async () => {
+      const size = Math.min(n, PRIME_BATCH);
+      await run(size, Math.ceil(PRIME_TASKS / size), Number.POSITIVE_INFINITY);
     },
   };
 }
+
+/**
+ * The prime run before each sample (see `Variant.prime`): PRIME_TASKS tasks
+ * in batches of at most PRIME_BATCH — enough for V8 to optimise the variant's
+ * code again after the pre-sample GC, too small to grow the heap.
+ */
+export const PRIME_TASKS = 20_000;
+export const PRIME_BATCH = 1_000;
 
 /** The no-semaphore floor and this package's Semaphore (acquire/release and run). */
 export function ownVariants(lib: Lib, n: number, semaphore: Lib['Semaphore'] = lib.Semaphore): Variant[] {
@@ -138,4 +150,53 @@ export function ownVariants(lib: Lib, n: number, semaphore: Lib['Semaphore'] = l
       'contended',
     ),
   ];
+}
+
+/**
+ * The least a FIFO semaphore can do: no cancellation, no handle, no tracing,
+ * no argument checks — a ring buffer of the waiters' resolve functions. It
+ * shows what any semaphore pays here beyond the floor: a pending promise
+ * (and its two resolving functions) per parked task, kept alive until its
+ * turn, and a second resumption of each task.
+ */
+export class MinimalSemaphore {
+  #free: number;
+  #ring: ((value: undefined) => void)[] = new Array(16);
+  #head = 0;
+  #size = 0;
+
+  constructor(permits: number) {
+    this.#free = permits;
+  }
+
+  acquire(): Promise<undefined> {
+    if (this.#free > 0) {
+      this.#free--;
+      return Promise.resolve(undefined);
+    }
+    return new Promise((resolve) => {
+      if (this.#size === this.#ring.length) this.#grow();
+      this.#ring[(this.#head + this.#size++) & (this.#ring.length - 1)] = resolve;
+    });
+  }
+
+  release(): void {
+    if (this.#size === 0) {
+      this.#free++;
+      return;
+    }
+    const next = this.#ring[this.#head] as (value: undefined) => void;
+    this.#ring[this.#head] = undefined as never;
+    this.#head = (this.#head + 1) & (this.#ring.length - 1);
+    this.#size--;
+    next(undefined);
+  }
+
+  #grow(): void {
+    const old = this.#ring;
+    const ring: ((value: undefined) => void)[] = new Array(old.length * 2);
+    for (let i = 0; i < this.#size; i++) ring[i] = old[(this.#head + i) & (old.length - 1)];
+    this.#ring = ring;
+    this.#head = 0;
+  }
 }

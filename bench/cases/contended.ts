@@ -9,58 +9,18 @@ import { Semaphore as AmSemaphore } from 'async-mutex';
 import { Sema } from 'async-sema';
 import pLimit from 'p-limit';
 import PQueue from 'p-queue';
-import { BATCH_TASKS, LIMIT, never, ownVariants, variant } from '../contention.js';
+import {
+  BATCH_TASKS,
+  LIMIT,
+  MinimalSemaphore,
+  never,
+  ownVariants,
+  PRIME_BATCH,
+  PRIME_TASKS,
+  variant,
+} from '../contention.js';
 import { caseArgs, compare, emit, type Group, type Metric, median, type Variant } from '../harness.js';
 import { type Lib, loadLibrary } from '../lib.js';
-
-/**
- * The least a FIFO semaphore can do: no cancellation, no handle, no tracing,
- * no argument checks — a ring buffer of the waiters' resolve functions. It
- * shows what any semaphore pays here beyond the floor: a pending promise
- * (and its two resolving functions) per parked task, kept alive until its
- * turn, and a second resumption of each task.
- */
-class MinimalSemaphore {
-  #free: number;
-  #ring: ((value: undefined) => void)[] = new Array(16);
-  #head = 0;
-  #size = 0;
-
-  constructor(permits: number) {
-    this.#free = permits;
-  }
-
-  acquire(): Promise<undefined> {
-    if (this.#free > 0) {
-      this.#free--;
-      return Promise.resolve(undefined);
-    }
-    return new Promise((resolve) => {
-      if (this.#size === this.#ring.length) this.#grow();
-      this.#ring[(this.#head + this.#size++) & (this.#ring.length - 1)] = resolve;
-    });
-  }
-
-  release(): void {
-    if (this.#size === 0) {
-      this.#free++;
-      return;
-    }
-    const next = this.#ring[this.#head] as (value: undefined) => void;
-    this.#ring[this.#head] = undefined as never;
-    this.#head = (this.#head + 1) & (this.#ring.length - 1);
-    this.#size--;
-    next(undefined);
-  }
-
-  #grow(): void {
-    const old = this.#ring;
-    const ring: ((value: undefined) => void)[] = new Array(old.length * 2);
-    for (let i = 0; i < this.#size; i++) ring[i] = old[(this.#head + i) & (old.length - 1)];
-    this.#ring = ring;
-    this.#head = 0;
-  }
-}
 
 function peerVariants(lib: Lib, n: number): Variant[] {
   return [
@@ -151,8 +111,8 @@ const gaveUp = new Map<string, string>();
 for (const n of SIZES) {
   const big = n >= 1_000_000;
   const opts = quick
-    ? { rounds: big ? 1 : 3, warmup: big ? 0 : 1, budgetMs: BUDGET[n], gc: 'full' as const }
-    : { rounds: big ? 2 : 7, warmup: big ? 0 : 1, budgetMs: BUDGET[n], gc: 'full' as const };
+    ? { rounds: big ? 1 : 5, warmup: big ? 0 : 1, budgetMs: BUDGET[n], gc: 'full' as const }
+    : { rounds: big ? 3 : 9, warmup: big ? 0 : 1, budgetMs: BUDGET[n], gc: 'full' as const };
   const variants = [...ownVariants(lib, n), ...peerVariants(lib, n)].map((v) => {
     const before = gaveUp.get(v.name);
     return before === undefined ? v : { ...v, skipped: `not run: ${before}` };
@@ -197,7 +157,7 @@ emit({
   notes: [
     'Each task: acquire → `await null` while holding → release; all N tasks start at once. ns per task = one hand-off. The floor: the same N tasks doing the same `await null` with no semaphore.',
     'The reference row is the least a FIFO semaphore can do (a ring buffer of resolve functions, no cancellation, no handle, no checks): what remains between it and the floor is the cost of parking N tasks on pending promises, mostly garbage collection.',
-    `Runs of fewer than ${BATCH_TASKS.toLocaleString('en-US')} tasks are repeated within a sample until that many have run.`,
+    `Runs of fewer than ${BATCH_TASKS.toLocaleString('en-US')} tasks are repeated within a sample until that many have run. Before each sample: a full GC, then ${PRIME_TASKS.toLocaleString('en-US')} tasks untimed (batches of at most ${PRIME_BATCH.toLocaleString('en-US')}), so that no sample pays for V8 re-optimising code the GC threw away.`,
     `Each variant counts the holders inside at once: every row below that finished admitted exactly ${LIMIT} at a time and let every task through.`,
     `Budget per sample: ${SIZES.map((n) => `${(BUDGET[n] / 1000).toFixed(0)} s at ${n.toLocaleString('en-US')}`).join(', ')}. A variant past it is abandoned (its holders stop releasing) and not run at larger N.`,
   ],

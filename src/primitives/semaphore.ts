@@ -26,35 +26,37 @@ export interface Acquirable {
 
 const OWNER = Symbol('owner');
 
-interface Handle extends Held {
+/**
+ * The handle of one acquisition (`release()` is idempotent, so each
+ * acquisition needs its own object). Resolving a promise with an object looks
+ * up its `then`. Where TurboFan knows the handle's map — the uncontended
+ * `acquire()` makes it with `Object.create` from a constant and resolves it in
+ * the same optimised code — it proves there is none and drops the lookup (perf
+ * of bench case 1m: no `GetProperty` in the loop). With `new Handle()` it does
+ * not (the generic `GetProperty` builtin was the top entry of the profile, and
+ * acquire + release cost 1.4–1.5× an `await null` against 1.04–1.10×). A woken
+ * waiter's resolve function always does the lookup at run time; a class
+ * prototype stays in fast mode (a literal passed to `Object.create` becomes a
+ * dictionary), which makes that lookup and `held.release()` a little cheaper.
+ */
+class Handle implements Held {
   /** The primitive to release; null once released. */
-  [OWNER]: Permits | null;
-}
+  declare [OWNER]: Permits | null;
 
-const handlePrototype = {
-  release(this: Handle): void {
+  release(): void {
     const owner = this[OWNER];
     if (owner === null) return;
     this[OWNER] = null;
     owner.release();
-  },
-  [Symbol.dispose](this: Handle): void {
-    this.release();
-  },
-};
+  }
 
-/**
- * The handle of one acquisition. Made with `Object.create` from a plain
- * prototype on purpose: resolving a promise with an object looks up its
- * `then`, and on Node 20 that lookup made an uncontended acquire + release
- * cost 1.5× an `await null` with a class instance (or any object made by
- * `new`) against 1.13× with this (bench/tools/ab.ts). Re-measured in the
- * mixed process of bench case 1m (issue 14): class instance 1.40×, a literal
- * with own methods 1.7×, this 1.12–1.20×; an `await null` preceded by just
- * allocating this handle costs 1.2× on its own, so the handle, which must be
- * distinct per acquisition for `release()` to be idempotent, is most of what
- * separates acquire + release from the floor.
- */
+  [Symbol.dispose](): void {
+    this.release();
+  }
+}
+
+const handlePrototype: Handle = Handle.prototype;
+
 function newHandle(owner: Permits): Handle {
   const handle: Handle = Object.create(handlePrototype);
   handle[OWNER] = owner;
