@@ -1,10 +1,18 @@
+import type { Backpressure } from '../demos/runner.js';
+
 /**
  * stdout for a CLI that may be piped into `head`: writes are batched on a
  * pipe (one write per turn of the event loop, or per 64 KiB) and immediate on
  * a terminal; a closed pipe (EPIPE) ends output quietly and tells the run to
  * stop. Nothing here calls `process.exit()`: pending data drains on its own.
+ *
+ * A pipe whose reader is slower than the run fills up (`write()` returns
+ * false): the output is then *behind* until the stream drains, and tells the
+ * run (`onBehind`), which stops its clock meanwhile, so what waits in memory
+ * is bounded by what the run makes between two steps of its clock, not by the
+ * whole run. Costs nothing while the reader keeps up.
  */
-export class Output {
+export class Output implements Backpressure {
   /** Set once the reader went away: later writes are dropped. */
   closed = false;
   readonly #stream: NodeJS.WriteStream;
@@ -12,11 +20,17 @@ export class Output {
   #buffer = '';
   #scheduled = false;
   #onClose: (() => void) | undefined;
+  /** While behind: settles once the stream drained (or closed). */
+  #caughtUp: Promise<void> | undefined;
+  #catchUp: (() => void) | undefined;
+  readonly #holds = new Set<(caughtUp: Promise<void>) => void>();
 
   constructor(stream: NodeJS.WriteStream) {
     this.#stream = stream;
     this.#batch = stream.isTTY !== true;
     stream.on('error', (err: NodeJS.ErrnoException) => this.#fail(err));
+    stream.on('drain', () => this.#caughtUpNow());
+    stream.on('close', () => this.#caughtUpNow());
   }
 
   get isTTY(): boolean {
@@ -33,10 +47,26 @@ export class Output {
     this.#onClose = fn;
   }
 
+  /** While the stream is backed up: a promise that settles once it drained (or closed). */
+  get behind(): Promise<void> | undefined {
+    return this.#caughtUp;
+  }
+
+  /**
+   * Calls `hold(caughtUp)` each time the output falls behind (at once if it
+   * is behind now); `caughtUp` settles, never rejecting, once the stream
+   * drained or closed. Returns the function that stops the calls.
+   */
+  onBehind(hold: (caughtUp: Promise<void>) => void): () => void {
+    this.#holds.add(hold);
+    if (this.#caughtUp !== undefined) hold(this.#caughtUp);
+    return () => this.#holds.delete(hold);
+  }
+
   readonly write = (text: string): void => {
     if (this.closed || text === '') return;
     if (!this.#batch) {
-      this.#stream.write(text);
+      if (!this.#stream.write(text)) this.#fellBehind();
       return;
     }
     this.#buffer += text;
@@ -52,7 +82,7 @@ export class Output {
     if (this.closed || this.#buffer === '') return;
     const text = this.#buffer;
     this.#buffer = '';
-    this.#stream.write(text);
+    if (!this.#stream.write(text)) this.#fellBehind();
   };
 
   /** Resolves once everything written so far has been handed to the OS (or the pipe closed). */
@@ -62,10 +92,26 @@ export class Output {
     return new Promise((resolve) => this.#stream.write('', () => resolve()));
   }
 
+  #fellBehind(): void {
+    if (this.#caughtUp !== undefined) return;
+    this.#caughtUp = new Promise((resolve) => {
+      this.#catchUp = resolve;
+    });
+    for (const hold of this.#holds) hold(this.#caughtUp);
+  }
+
+  #caughtUpNow(): void {
+    const catchUp = this.#catchUp;
+    this.#caughtUp = undefined;
+    this.#catchUp = undefined;
+    catchUp?.();
+  }
+
   #fail(err: NodeJS.ErrnoException): void {
     if (this.closed) return;
     this.closed = true;
     this.#buffer = '';
+    this.#caughtUpNow();
     // EPIPE / a destroyed stream: the reader left. Anything else is as final for this output.
     if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') process.exitCode ||= 1;
     this.#onClose?.();

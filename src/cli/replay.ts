@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { OptionSpec } from '../demos/contract.js';
 import { DEMOS } from '../demos/registry.js';
+import { ModelBuilder } from '../report/model.js';
 import type { TraceListener } from '../trace/recorder.js';
 import type { TraceEvent } from '../trace/types.js';
 import type { Io } from './io.js';
@@ -38,19 +39,24 @@ export function reproduceCommand(
   return words.join(' ');
 }
 
-/** Collects a run's events for its replay; `write()` writes the page and says where. */
+/**
+ * Follows a run for its replay, keeping each event as the replay's model
+ * does (columns, not events: see `ModelBuilder`); `write()` writes the page
+ * and says where.
+ */
 export function htmlReplay(io: Io, target: string | true) {
-  const events: TraceEvent[] = [];
+  const builder = new ModelBuilder({ command: reproduceCommand });
+  let start: TraceEvent | undefined;
   const listener: TraceListener = (event) => {
-    events.push(event);
+    start ??= event;
+    builder.add(event);
   };
   return {
     listener,
     async write(): Promise<void> {
-      if (events.length === 0) return;
-      const { toHtml } = await import('../trace/renderers/html.js');
-      const page = toHtml(events, { command: reproduceCommand });
-      const start = events[0]!;
+      if (start === undefined) return;
+      const { renderPage, replayScript } = await pageWriter();
+      const page = renderPage(builder.finish(), replayScript());
       const file =
         target === true
           ? join(tmpdir(), `${BIN}-${start.demo}-${String(start.data?.seed ?? 'run')}-${process.pid}.html`)
@@ -61,6 +67,14 @@ export function htmlReplay(io: Io, target: string | true) {
       if (target === true && interactive) openInBrowser(file);
     },
   };
+}
+
+async function pageWriter() {
+  const [{ renderPage }, { replayScript }] = await Promise.all([
+    import('../report/page.js'),
+    import('../trace/renderers/html.js'),
+  ]);
+  return { renderPage, replayScript };
 }
 
 function openInBrowser(file: string): void {

@@ -209,14 +209,31 @@ function list(numbers: readonly number[], t: typeof en): string {
   return numbers.length > 6 ? t.more(shown.join(', '), numbers.length - 6) : shown.join(', ');
 }
 
-/** What one round's check reads, one event at a time: its results and its jobs (the trace is not kept). */
+/** A `gather.result` event and its position in the trace. */
+interface Found {
+  event: TraceEvent;
+  index: number;
+}
+
+/**
+ * What one round's check reads, one event at a time — not the trace, and
+ * not the events: per job two small integers (its delay and where it ended),
+ * per `asCompleted` yield the number it yielded, and the few result events
+ * the checks quote.
+ */
 class RoundRecord {
-  /** The round's `gather.result` events, with their position in the trace. */
-  readonly results: { event: TraceEvent; index: number }[] = [];
-  /** Each job's delay (its first `sleep`) and the position of its `task.end` in the trace, by job number. */
-  readonly jobs = new Map<number, { ms: number; endIndex: number }>();
+  /** The round's first `gather.result`. */
+  first: Found | undefined;
+  /** Its first `gather.result` of each `step` (`wait`: `first`, `rest`). */
+  readonly steps = new Map<unknown, Found>();
+  /** `data.result` of each of its `gather.result` events, in order (`asCompleted`'s yields). */
+  readonly yielded: unknown[] = [];
   /** The run's `run.start` (its clock, speed and background lag: how exact the timings are). */
   readonly starts: TraceEvent[] = [];
+  /** Job numbers in order of their first `sleep`; by job number, that delay and the position of its `task.end`. */
+  readonly #order: number[] = [];
+  readonly #ms: number[] = [];
+  readonly #ends: number[] = [];
   readonly #round: Round;
   readonly #suffix: string;
   #index = 0;
@@ -230,15 +247,27 @@ class RoundRecord {
     const index = this.#index++;
     if (event.type === 'run.start') this.starts.push(event);
     else if (event.type === RESULT) {
-      if (event.data?.mode === this.#round) this.results.push({ event, index });
+      if (event.data?.mode !== this.#round) return;
+      this.first ??= { event, index };
+      const step = event.data.step;
+      if (!this.steps.has(step)) this.steps.set(step, { event, index });
+      this.yielded.push(event.data.result);
     } else if (event.type === 'sleep') {
       const n = this.#number(event.task);
-      if (n !== undefined && !this.jobs.has(n))
-        this.jobs.set(n, { ms: Number(event.data?.ms), endIndex: -1 });
+      if (n !== undefined && !Object.hasOwn(this.#ms, n)) {
+        this.#order.push(n);
+        this.#ms[n] = Number(event.data?.ms);
+        this.#ends[n] = -1;
+      }
     } else if (event.type === 'task.end') {
-      const found = this.jobs.get(this.#number(event.task) ?? -1);
-      if (found !== undefined) found.endIndex = index;
+      const n = this.#number(event.task);
+      if (n !== undefined && Object.hasOwn(this.#ms, n)) this.#ends[n] = index;
     }
+  }
+
+  /** Each job's delay and the position of its `task.end` (-1: none), by job number, in order of first `sleep`. */
+  jobs(): Map<number, { ms: number; endIndex: number }> {
+    return new Map(this.#order.map((n) => [n, { ms: this.#ms[n]!, endIndex: this.#ends[n]! }]));
   }
 
   #number(task: string): number | undefined {
@@ -253,10 +282,10 @@ function follow(round: RoundRecord, verify: (round: RoundRecord) => CheckResult)
 }
 
 function verifyGather(round: RoundRecord, n: number, t: typeof en): CheckResult {
-  const [found] = round.results;
+  const found = round.first;
   if (found === undefined) return { ok: false, detail: t.gatherNothing };
   const results = found.event.data?.results as number[];
-  const { jobs } = round;
+  const jobs = round.jobs();
   const outOfOrder = results.findIndex((value, i) => value !== i + 1);
   if (results.length !== n || outOfOrder >= 0) {
     return { ok: false, detail: t.notInOrder(list(results, t), n) };
@@ -270,11 +299,10 @@ function verifyGather(round: RoundRecord, n: number, t: typeof en): CheckResult 
 }
 
 function verifyWait(round: RoundRecord, n: number, t: typeof en): CheckResult {
-  const steps = round.results;
-  const first = steps.find((step) => step.event.data?.step === 'first')?.event.data;
+  const first = round.steps.get('first')?.event.data;
   if (first === undefined) return { ok: false, detail: t.waitNothing };
   const done = first.done as number[];
-  const { jobs } = round;
+  const jobs = round.jobs();
   const fastest = Math.min(...[...jobs.values()].map((job) => job.ms));
   const slower = done.filter((job) => jobs.get(job)?.ms !== fastest);
   const noise = timingNoise(round.starts);
@@ -296,7 +324,7 @@ function verifyWait(round: RoundRecord, n: number, t: typeof en): CheckResult {
   if (done.length === 0 || slower.length > 0) {
     return { ok: false, detail: t.notFastest(list(done, t), seconds(fastest)) };
   }
-  const rest = (steps.find((step) => step.event.data?.step === 'rest')?.event.data?.done ?? []) as number[];
+  const rest = (round.steps.get('rest')?.event.data?.done ?? []) as number[];
   const all = new Set([...done, ...rest]);
   if (all.size !== n || done.length + rest.length !== n) {
     return { ok: false, detail: t.notOnce(list(done, t), list(rest, t), n) };
@@ -305,8 +333,8 @@ function verifyWait(round: RoundRecord, n: number, t: typeof en): CheckResult {
 }
 
 function verifyAsCompleted(round: RoundRecord, n: number, t: typeof en): CheckResult {
-  const yielded = round.results.map((found) => found.event.data?.result as number);
-  const { jobs } = round;
+  const yielded = round.yielded as number[];
+  const jobs = round.jobs();
   const completion = [...jobs].sort((a, b) => a[1].endIndex - b[1].endIndex).map(([job]) => job);
   if (yielded.length !== n) return { ok: false, detail: t.count(yielded.length, n) };
   const seen = new Set<number>();

@@ -28,6 +28,24 @@ export interface RunSettings {
    * A check without `follow` still gets the whole trace (kept just for it).
    */
   keepEvents?: boolean;
+  /**
+   * Where the events go, when it can fall behind (stdout on a pipe to a slow
+   * reader): while it is behind, a virtual-clock run holds its clock
+   * (`VirtualClock.hold`), so no timer fires and the run makes no output it
+   * would have to buffer. The events stay the same, in the same order. A
+   * real-clock run goes at the pace of its clock and is not held.
+   */
+  backpressure?: Backpressure;
+}
+
+/** A consumer of a run's events that can fall behind (the CLI's stdout). */
+export interface Backpressure {
+  /**
+   * Calls `hold(caughtUp)` each time the consumer falls behind (at once if
+   * it is behind now); `caughtUp` settles, never rejecting, once it caught
+   * up. Returns the function that stops the calls.
+   */
+  onBehind(hold: (caughtUp: Promise<void>) => void): () => void;
 }
 
 /** Wall ms the runner watches the idle event loop before a real-clock run, to measure the machine's background load. */
@@ -59,6 +77,10 @@ export async function runDemo<O>(info: DemoInfo<O>, options: O, settings: RunSet
   // Real clock: how busy the machine is, measured on the idle loop before the demo's time starts.
   const background = settings.virtual ? undefined : await idleLoopLag(BASELINE_MS);
   const clock = settings.virtual ? new VirtualClock() : new RealClock({ speed: settings.speed });
+  const unhold =
+    clock instanceof VirtualClock
+      ? settings.backpressure?.onBehind((caughtUp) => clock.hold(caughtUp))
+      : undefined;
   const lang = settings.lang ?? 'en';
   const text = infoText(info, lang);
   const keep = settings.keepEvents !== false;
@@ -98,6 +120,7 @@ export async function runDemo<O>(info: DemoInfo<O>, options: O, settings: RunSet
     else error = err;
   }
   await settle();
+  unhold?.();
   if (signal.aborted) status = 'interrupted';
   else if (error === undefined && recorder.listenerError !== undefined) error = recorder.listenerError;
   if (error !== undefined) status = 'failed';

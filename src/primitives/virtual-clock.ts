@@ -123,6 +123,9 @@ const runAfterMicrotasks: (fn: () => void) => void =
  *   Timers already due still fire meanwhile — that is not a jump.
  * - Work that waits on real macrotasks (real timers, I/O, `setImmediate`) without
  *   being tracked is invisible to the clock, which may jump past it: track it.
+ * - **Held.** While a `hold()` is in force the clock stands still: no timer fires,
+ *   not even one already due. A consumer that fell behind (a backed-up stdout)
+ *   holds it, so the program makes no progress it would have to buffer.
  *
  * Cost: O(log n) per sleep, cancellation and firing (a binary heap); a thousand
  * simulated seconds of timers take milliseconds.
@@ -139,6 +142,8 @@ export class VirtualClock implements Clock {
   #seq = 0;
   readonly #timers = new TimerHeap();
   #inFlight = 0;
+  /** `hold()`s in force. */
+  #held = 0;
   /** Bumped by every change to the timers, the tracked work or the time. */
   #changes = 0;
   /** `#changes` when the pending look was scheduled: a mismatch means the program was still busy. */
@@ -196,6 +201,24 @@ export class VirtualClock implements Clock {
   }
 
   /**
+   * Stops the clock until `until` settles (either way): no timer fires, not even
+   * one already due, and time does not move; then it goes on where it stopped,
+   * firing due timers in the same order as if it had not stopped. Microtasks
+   * still run: a hold stops what the clock would wake, not work already woken.
+   *
+   * @example
+   * ```ts
+   * if (!stream.write(text)) clock.hold(new Promise((resolve) => stream.once('drain', resolve)));
+   * ```
+   */
+  hold(until: PromiseLike<unknown>): void {
+    if (!isThenable(until))
+      throw new TypeError(`VirtualClock.hold: until must be a promise, got ${show(until)}`);
+    this.#held++;
+    Promise.resolve(until).then(this.#unhold, this.#unhold);
+  }
+
+  /**
    * Simulates the main thread being blocked for `ms` (a synchronous CPU-bound call):
    * `now()` advances at once and no timer fires, so timers that came due meanwhile
    * fire late, at the next idle point — exactly as a real blocking call delays them.
@@ -207,7 +230,8 @@ export class VirtualClock implements Clock {
   }
 
   toString(): string {
-    return `VirtualClock(now=${this.#now}, pending=${this.#timers.size}, inFlight=${this.#inFlight})`;
+    const held = this.#held > 0 ? `, held=${this.#held}` : '';
+    return `VirtualClock(now=${this.#now}, pending=${this.#timers.size}, inFlight=${this.#inFlight}${held})`;
   }
 
   readonly #onAbort = (timer: Timer): void => {
@@ -218,6 +242,11 @@ export class VirtualClock implements Clock {
 
   readonly #settled = (): void => {
     this.#inFlight--;
+    this.#touch();
+  };
+
+  readonly #unhold = (): void => {
+    this.#held--;
     this.#touch();
   };
 
@@ -234,6 +263,8 @@ export class VirtualClock implements Clock {
 
   readonly #look = (): void => {
     this.#scheduled = false;
+    // The last `#unhold` will touch the clock.
+    if (this.#held > 0) return;
     const first = this.#timers.peek();
     if (first === undefined) return;
     // Timers already due fire whatever else is going on; only a jump needs the program idle.
@@ -260,6 +291,11 @@ export class VirtualClock implements Clock {
    * the next look, so a `sleep(0)` loop cannot starve I/O.
    */
   readonly #fireNext = (): void => {
+    // Held mid-batch: the batch ends here; the look after the hold fires the rest first (they are earlier in the heap).
+    if (this.#held > 0) {
+      this.#scheduled = false;
+      return;
+    }
     const timer = this.#timers.peek();
     if (timer !== undefined && timer.deadline <= this.#now && timer.seq < this.#batchEnd) {
       this.#timers.remove(timer);

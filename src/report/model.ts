@@ -10,7 +10,7 @@
  * applying events in order, so the page and the tests read the same answer.
  */
 import { describeEvent, describeState } from '../trace/format.js';
-import { traceText } from '../trace/messages.js';
+import { type TraceText, traceText } from '../trace/messages.js';
 import type { TraceEvent } from '../trace/types.js';
 
 /** What a lane shows a task doing; the order is the drawing priority (see `laneState`). */
@@ -162,8 +162,32 @@ export function buildModel(events: readonly TraceEvent[], options: ModelOptions 
   const runs = events.filter((event) => event.type === 'run.start').length;
   if (runs > 1) throw new Error(`the trace holds ${runs} runs; an HTML replay shows one run`);
   if (events.length === 0) throw new Error('the trace holds no events');
-  const strings = new Strings();
-  const columns: EventColumns = {
+  // The event list speaks the run's language, like the terminal view of the same run.
+  const lang = events.find((event) => event.type === 'run.start')?.data?.lang;
+  const builder = new ModelBuilder(options, lang);
+  for (const event of events) builder.add(event);
+  return builder.finish();
+}
+
+/** A pending end of a sleep or a busy call: when, for which task, and its place among equal times. */
+interface Due {
+  at: number;
+  seq: number;
+  task: TaskNow;
+}
+
+/**
+ * `buildModel`, fed one event at a time, for a live run's replay: it keeps
+ * the model's columns (numbers and indexes into the string table), not the
+ * events — the replay is the one view that needs every event, so it keeps
+ * each one compactly. The language is the first `run.start`'s (a live
+ * run's first event) unless given.
+ */
+export class ModelBuilder {
+  readonly #options: ModelOptions;
+  #text: TraceText | undefined;
+  readonly #strings = new Strings();
+  readonly #columns: EventColumns = {
     t: [],
     task: [],
     type: [],
@@ -173,70 +197,36 @@ export function buildModel(events: readonly TraceEvent[], options: ModelOptions 
     text: [],
     symbol: [],
   };
-  const segments: SegmentColumns = { lane: [], from: [], to: [], state: [], resource: [] };
-  const lanes: Lane[] = [];
-  const tasks = new Map<string, TaskNow>();
-  const resources = new Map<string, ResourceInfo>();
-  const first = events[0]!;
-  const start = first.type === 'run.start' ? (first.data ?? {}) : {};
-  const checks: Check[] = [];
-  let status = 'unfinished';
-  let duration = 0;
+  readonly #segments: SegmentColumns = { lane: [], from: [], to: [], state: [], resource: [] };
+  readonly #lanes: Lane[] = [];
+  readonly #tasks = new Map<string, TaskNow>();
+  readonly #resources = new Map<string, ResourceInfo>();
+  readonly #checks: Check[] = [];
+  /** Sleeps and busy calls end on their own: their ends are closed in time order (ties: in the order set). */
+  readonly #timers: Due[] = [];
+  #seq = 0;
+  #first: TraceEvent | undefined;
+  #runs = 0;
+  #status = 'unfinished';
+  #duration = 0;
 
-  const close = (now: TaskNow, t: number): void => {
-    if (now.state !== undefined && t > now.from) {
-      segments.lane.push(now.lane);
-      segments.from.push(now.from);
-      segments.to.push(t);
-      segments.state.push(LANE_STATES.indexOf(now.state));
-      segments.resource.push(strings.of(now.resource));
-    }
-  };
-  /** Re-derives the task's state at `t`, closing the open segment when it changes. */
-  const update = (now: TaskNow, t: number): void => {
-    const [state, resource] = laneState(now, t);
-    if (state === now.state && resource === now.resource) return;
-    close(now, t);
-    now.state = state;
-    now.resource = resource;
-    now.from = t;
-  };
-  const taskOf = (name: string, t: number): TaskNow => {
-    let now = tasks.get(name);
-    if (now === undefined) {
-      now = {
-        lane: lanes.length,
-        alive: true,
-        waiting: undefined,
-        sleepingUntil: -1,
-        blockingUntil: -1,
-        holds: new Map(),
-        state: undefined,
-        resource: undefined,
-        from: t,
-      };
-      tasks.set(name, now);
-      lanes.push({ name, end: 'running' });
-    }
-    return now;
-  };
-  // Sleeps and busy calls end on their own: their ends are closed in time order.
-  const timers: { at: number; task: TaskNow }[] = [];
-  const advance = (t: number): void => {
-    timers.sort((a, b) => a.at - b.at);
-    while (timers.length > 0 && timers[0]!.at <= t) {
-      const { at, task } = timers.shift()!;
-      if (task.alive) update(task, at);
-    }
-  };
+  constructor(options: ModelOptions = {}, lang?: unknown) {
+    this.#options = options;
+    if (lang !== undefined) this.#text = traceText(lang);
+  }
 
-  // The event list speaks the run's language, like the terminal view of the same run.
-  const lang = events.find((event) => event.type === 'run.start')?.data?.lang;
-  const text = traceText(lang);
-  for (const event of events) {
+  add(event: TraceEvent): void {
+    this.#first ??= event;
+    if (event.type === 'run.start') {
+      this.#runs++;
+      this.#text ??= traceText(event.data?.lang);
+    }
+    const text = (this.#text ??= traceText(undefined));
     const t = event.t;
-    duration = Math.max(duration, t);
-    advance(t);
+    this.#duration = Math.max(this.#duration, t);
+    this.#advance(t);
+    const strings = this.#strings;
+    const columns = this.#columns;
     const words = describeEvent(event, text);
     const described = describeState(event.state, text);
     columns.t.push(t);
@@ -247,74 +237,172 @@ export function buildModel(events: readonly TraceEvent[], options: ModelOptions 
     columns.data.push(event.data === undefined ? -1 : strings.of(JSON.stringify(event.data)));
     columns.text.push(strings.of(eventText(event, words?.text, described)));
     columns.symbol.push(strings.of(words?.symbol ?? (event.type === 'check' ? '✔' : '●')));
-    if (event.resource !== undefined && event.state !== undefined && !resources.has(event.resource)) {
-      resources.set(event.resource, { name: event.resource, kind: kindOf(event.state) });
+    if (event.resource !== undefined && event.state !== undefined && !this.#resources.has(event.resource)) {
+      this.#resources.set(event.resource, { name: event.resource, kind: kindOf(event.state) });
     }
     if (event.type === 'check') {
       const data = event.data ?? {};
-      checks.push({ name: String(data.name), ok: data.ok === true, detail: String(data.detail ?? '') });
+      this.#checks.push({ name: String(data.name), ok: data.ok === true, detail: String(data.detail ?? '') });
     }
     if (event.type === 'run.end') {
-      status = String(event.data?.status ?? 'ok');
-      if (typeof event.data?.elapsed === 'number') duration = Math.max(duration, event.data.elapsed);
+      this.#status = String(event.data?.status ?? 'ok');
+      if (typeof event.data?.elapsed === 'number')
+        this.#duration = Math.max(this.#duration, event.data.elapsed);
     }
-    if (event.type === 'run.start' || event.type === 'run.end' || event.type === 'check') continue;
-    if (event.task === 'main' && NEUTRAL.has(event.type)) continue;
-    const now = taskOf(event.task, t);
-    if (!now.alive) continue;
+    if (event.type === 'run.start' || event.type === 'run.end' || event.type === 'check') return;
+    if (event.task === 'main' && NEUTRAL.has(event.type)) return;
+    const now = this.#taskOf(event.task, t);
+    if (!now.alive) return;
     if (!NEUTRAL.has(event.type) && !isJobEvent(event.type)) {
       // The task's own event: whatever it waited on or slept through is over.
       now.waiting = undefined;
       now.sleepingUntil = -1;
     }
-    applyToTask(now, event, timers);
+    const due = applyToTask(now, event);
+    if (due !== undefined) this.#push({ at: due, seq: this.#seq++, task: now });
     if (event.type === 'task.end') {
+      const lane = this.#lanes[now.lane]!;
       const ended = event.data?.status;
-      lanes[now.lane]!.end = ended === 'cancelled' ? 'cancelled' : ended === 'error' ? 'failed' : 'done';
-      close(now, t);
+      lane.end = ended === 'cancelled' ? 'cancelled' : ended === 'error' ? 'failed' : 'done';
+      this.#close(now, t);
       now.alive = false;
-      now.state = lanes[now.lane]!.end;
+      now.state = lane.end;
       now.resource = undefined;
       now.from = t;
-      continue;
+      return;
     }
-    update(now, t);
+    this.#update(now, t);
   }
-  advance(duration);
-  for (const now of tasks.values()) {
-    // A finished task's lane shows how it ended for the rest of the run.
-    close(now, duration);
+
+  /** The model of the events so far; throws for none, or for several runs. */
+  finish(): ReplayModel {
+    if (this.#runs > 1) throw new Error(`the trace holds ${this.#runs} runs; an HTML replay shows one run`);
+    const first = this.#first;
+    if (first === undefined) throw new Error('the trace holds no events');
+    const duration = this.#duration;
+    this.#advance(duration);
+    for (const now of this.#tasks.values()) {
+      // A finished task's lane shows how it ended for the rest of the run.
+      this.#close(now, duration);
+    }
+    const start = first.type === 'run.start' ? (first.data ?? {}) : {};
+    const options = (start.options as Record<string, unknown>) ?? {};
+    const seed = typeof start.seed === 'number' ? start.seed : null;
+    return {
+      version: 1,
+      header: {
+        demo: first.demo,
+        title: String(start.title ?? first.demo),
+        pattern: String(start.pattern ?? ''),
+        explanation: Array.isArray(start.explanation) ? start.explanation.map(String) : [],
+        options,
+        seed,
+        clock: String(start.clock ?? '?'),
+        status: this.#status,
+        duration,
+        checks: this.#checks,
+        command: this.#options.command?.(first.demo, options, seed) ?? null,
+        lang: typeof start.lang === 'string' ? start.lang : 'en',
+      },
+      strings: this.#strings.list,
+      events: this.#columns,
+      lanes: this.#lanes,
+      segments: this.#segments,
+      resources: [...this.#resources.values()],
+    };
   }
-  return {
-    version: 1,
-    header: {
-      demo: first.demo,
-      title: String(start.title ?? first.demo),
-      pattern: String(start.pattern ?? ''),
-      explanation: Array.isArray(start.explanation) ? start.explanation.map(String) : [],
-      options: (start.options as Record<string, unknown>) ?? {},
-      seed: typeof start.seed === 'number' ? start.seed : null,
-      clock: String(start.clock ?? '?'),
-      status,
-      duration,
-      checks,
-      command:
-        options.command?.(
-          first.demo,
-          (start.options as Record<string, unknown>) ?? {},
-          typeof start.seed === 'number' ? start.seed : null,
-        ) ?? null,
-      lang: typeof start.lang === 'string' ? start.lang : 'en',
-    },
-    strings: strings.list,
-    events: columns,
-    lanes,
-    segments,
-    resources: [...resources.values()],
-  };
+
+  #close(now: TaskNow, t: number): void {
+    if (now.state !== undefined && t > now.from) {
+      const segments = this.#segments;
+      segments.lane.push(now.lane);
+      segments.from.push(now.from);
+      segments.to.push(t);
+      segments.state.push(LANE_STATES.indexOf(now.state));
+      segments.resource.push(this.#strings.of(now.resource));
+    }
+  }
+
+  /** Re-derives the task's state at `t`, closing the open segment when it changes. */
+  #update(now: TaskNow, t: number): void {
+    const [state, resource] = laneState(now, t);
+    if (state === now.state && resource === now.resource) return;
+    this.#close(now, t);
+    now.state = state;
+    now.resource = resource;
+    now.from = t;
+  }
+
+  #taskOf(name: string, t: number): TaskNow {
+    let now = this.#tasks.get(name);
+    if (now === undefined) {
+      now = {
+        lane: this.#lanes.length,
+        alive: true,
+        waiting: undefined,
+        sleepingUntil: -1,
+        blockingUntil: -1,
+        holds: new Map(),
+        state: undefined,
+        resource: undefined,
+        from: t,
+      };
+      this.#tasks.set(name, now);
+      this.#lanes.push({ name, end: 'running' });
+    }
+    return now;
+  }
+
+  /** Closes, in time order, the sleeps and busy calls that ended by `t`. */
+  #advance(t: number): void {
+    const timers = this.#timers;
+    while (timers.length > 0 && timers[0]!.at <= t) {
+      const { at, task } = this.#pop();
+      if (task.alive) this.#update(task, at);
+    }
+  }
+
+  // A binary min-heap on (at, seq): O(log n) per sleep, where sorting the list at every event was O(n).
+  #push(due: Due): void {
+    const heap = this.#timers;
+    let i = heap.length;
+    heap.push(due);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!earlier(due, heap[parent]!)) break;
+      heap[i] = heap[parent]!;
+      i = parent;
+    }
+    heap[i] = due;
+  }
+
+  #pop(): Due {
+    const heap = this.#timers;
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    const n = heap.length;
+    if (n === 0) return top;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= n) break;
+      const right = left + 1;
+      const child = right < n && earlier(heap[right]!, heap[left]!) ? right : left;
+      if (!earlier(heap[child]!, last)) break;
+      heap[i] = heap[child]!;
+      i = child;
+    }
+    heap[i] = last;
+    return top;
+  }
 }
 
-function applyToTask(now: TaskNow, event: TraceEvent, timers: { at: number; task: TaskNow }[]): void {
+function earlier(a: Due, b: Due): boolean {
+  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+}
+
+/** Applies the event to the task's doings; returns when a sleep or busy call it starts ends, if it starts one. */
+function applyToTask(now: TaskNow, event: TraceEvent): number | undefined {
   const resource = event.resource ?? '?';
   const data = event.data ?? {};
   switch (event.type) {
@@ -329,12 +417,10 @@ function applyToTask(now: TaskNow, event: TraceEvent, timers: { at: number; task
       return;
     case 'sleep':
       now.sleepingUntil = event.t + Math.max(0, Number(data.ms) || 0);
-      timers.push({ at: now.sleepingUntil, task: now });
-      return;
+      return now.sleepingUntil;
     case 'busy':
       now.blockingUntil = event.t + Math.max(0, Number(data.ms) || 0);
-      timers.push({ at: now.blockingUntil, task: now });
-      return;
+      return now.blockingUntil;
     case 'acquire':
       now.holds.set(resource, (now.holds.get(resource) ?? 0) + 1);
       return;

@@ -144,6 +144,8 @@ interface Building {
   holding: Map<string, number> | undefined;
   /** Jobs it submitted that have not ended, by job number: when each was submitted. */
   awaiting: Map<number, number> | undefined;
+  /** It submitted executor jobs: their events may come in its name after its end. */
+  submits: boolean;
 }
 
 /**
@@ -174,16 +176,19 @@ export interface AnalyserOptions {
 
 /**
  * `analyse`, fed one event at a time: what it keeps grows with the tasks
- * (a few numbers each past the detailed ones), not with the number of
- * events. Intervals of no length are not kept (they count for nothing in any
- * view). A reduced task's own events after its `task.end` (a real run emits
- * none; its executor jobs still count for their threads) are ignored.
+ * (four numbers each past the detailed ones, and not their names), not with
+ * the number of events. Intervals of no length are not kept (they count for
+ * nothing in any view). A task that is not detailed is reduced to its totals
+ * at its `task.end` and forgotten by name: events in its name after that (a
+ * real run emits none) count as a new task — except those of the executor
+ * jobs it submitted, which count for their threads and nothing else.
  */
 export class RunAnalyser {
   readonly #detailed: number;
   /**
    * Tasks in order of their first event: lives still building (and detailed
-   * ones), or, for an ended task that is not detailed, its row in the columns.
+   * ones), or, for an ended task that is not detailed and submitted executor
+   * jobs, its row in the columns (other ended tasks are only their row).
    */
   readonly #tasks = new Map<string, Building | number>();
   /** Columns of every task's totals, by `Building.index`: filled when a task is reduced (or at `finish`). */
@@ -208,7 +213,7 @@ export class RunAnalyser {
     if (isNeutral(event.type)) return;
     let life = this.#tasks.get(event.task);
     if (life === undefined) {
-      const index = this.#tasks.size;
+      const index = this.#starts.length;
       life = newLife(event.task, index, event.t, index < this.#detailed);
       this.#tasks.set(event.task, life);
       this.#lives++;
@@ -222,9 +227,21 @@ export class RunAnalyser {
     if (typeof life === 'number') return;
     step(life, event);
     if (life.ended && !life.detailed) {
-      this.#tasks.set(event.task, this.#reduce(life));
+      const row = this.#reduce(life);
+      // Its events end with its `task.end` — but for its executor jobs', which still count for their threads.
+      if (life.submits) this.#tasks.set(event.task, row);
+      else this.#tasks.delete(event.task);
       this.#lives--;
     }
+  }
+
+  /**
+   * Whether a task of this name is remembered: alive, detailed, or ended
+   * having submitted executor jobs. An ended task that is none of these is
+   * only a row of the totals, by number, not by name.
+   */
+  remembers(task: string): boolean {
+    return this.#tasks.has(task);
   }
 
   /**
@@ -349,6 +366,7 @@ function newLife(name: string, index: number, t: number, detailed: boolean): Bui
     blocking: undefined,
     holding: undefined,
     awaiting: undefined,
+    submits: false,
   };
 }
 
@@ -399,7 +417,10 @@ function step(life: Building, event: TraceEvent): void {
 
 function stepJob(life: Building, event: TraceEvent): void {
   const job = Number(event.data?.job);
-  if (event.type === 'executor.submit') (life.awaiting ??= new Map()).set(job, event.t);
+  if (event.type === 'executor.submit') {
+    (life.awaiting ??= new Map()).set(job, event.t);
+    life.submits = true;
+  }
   if (event.type !== 'executor.end') return;
   const since = life.awaiting?.get(job);
   if (since === undefined) return;

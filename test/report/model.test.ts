@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { reproduceCommand } from '../../src/cli/replay.js';
 import { DEMOS } from '../../src/demos/registry.js';
-import { buildModel, LANE_STATES, type ReplayModel } from '../../src/report/model.js';
+import { buildModel, LANE_STATES, ModelBuilder, type ReplayModel } from '../../src/report/model.js';
 import { renderPage } from '../../src/report/page.js';
 import { Replayer } from '../../src/report/replayer.js';
 import { toHtml } from '../../src/trace/renderers/html.js';
@@ -221,5 +221,69 @@ describe('the language of the run', () => {
     expect(page).toContain('리플레이');
     const english = buildModel(events, { command: reproduceCommand });
     expect([...english.events.text].map((at) => str(english, at) ?? '').join('\n')).not.toMatch(/획득/);
+  });
+});
+
+describe('ModelBuilder (a live run, one event at a time)', () => {
+  /** Tasks that only sleep, at times that tie often: where each sleep's end falls is the whole story. */
+  const sleepers = fc.array(
+    fc.record({
+      task: fc.integer({ min: 1, max: 6 }),
+      dt: fc.constantFrom(0, 0, 1, 2),
+      ms: fc.constantFrom(0, 1, 2, 3, 5),
+    }),
+    { minLength: 1, maxLength: 120 },
+  );
+
+  test("each lane sleeps from each sleep to its end or the task's next event, runs otherwise (random ties)", () => {
+    fc.assert(
+      fc.property(sleepers, (steps) => {
+        const events: TraceEvent[] = [];
+        const base = { v: 1, demo: 'gather' } as const;
+        events.push({ ...base, seq: 0, t: 0, task: 'main', type: 'run.start', data: { clock: 'virtual' } });
+        let t = 0;
+        for (const step of steps) {
+          t += step.dt;
+          const data = { ms: step.ms };
+          events.push({ ...base, seq: events.length, t, task: `w-${step.task}`, type: 'sleep', data });
+        }
+        const builder = new ModelBuilder();
+        for (const event of events) builder.add(event);
+        const model = builder.finish();
+        expect(model).toEqual(buildModel(events));
+        // The reference: each task's own events, its state over [first event, end of run).
+        const duration = t;
+        model.lanes.forEach((lane, index) => {
+          const own = events.filter((event) => event.task === lane.name);
+          const expected: [string, number, number][] = [];
+          const put = (state: string, from: number, to: number): void => {
+            if (!(to > from)) return;
+            const last = expected.at(-1);
+            if (last !== undefined && last[0] === state && last[2] === from) last[2] = to;
+            else expected.push([state, from, to]);
+          };
+          own.forEach((event, i) => {
+            const next = own[i + 1]?.t ?? duration;
+            const wakes = Math.min(event.t + Number(event.data?.ms), next);
+            put('sleeping', event.t, wakes);
+            put('running', Math.max(event.t, wakes), next);
+          });
+          const drawn: [string, number, number][] = [];
+          const segments = model.segments;
+          const order = segments.lane.map((_, j) => j).filter((j) => segments.lane[j] === index);
+          order.sort((a, b) => segments.from[a]! - segments.from[b]!);
+          // Adjacent spans of one state are one span (a state left and re-entered at the same instant).
+          for (const j of order) {
+            const state = LANE_STATES[segments.state[j]!]!;
+            const last = drawn.at(-1);
+            if (last !== undefined && last[0] === state && last[2] === segments.from[j])
+              last[2] = segments.to[j]!;
+            else drawn.push([state, segments.from[j]!, segments.to[j]!]);
+          }
+          expect(drawn).toEqual(expected);
+        });
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyse, coveredTime, RunAnalyser, type TaskLife } from '../../src/trace/analysis.js';
 import { createChromeRenderer, toChromeTrace } from '../../src/trace/renderers/chrome.js';
+import { createPrettyRenderer } from '../../src/trace/renderers/pretty.js';
 import type { TraceEvent } from '../../src/trace/types.js';
 import { TraceBuilder } from './fixtures.js';
 
@@ -124,6 +125,52 @@ describe('RunAnalyser (streamed analysis)', () => {
     ]);
   });
 
+  it('forgets an ended task by name unless it is detailed or submitted executor jobs, whose later events still count', () => {
+    const b = new TraceBuilder().start();
+    b.ev('task.start', 'kept').ev('task.start', 'plain').ev('task.start', 'submitter');
+    b.ev('executor.submit', 'submitter', { data: { job: 1, fn: 'hash' } });
+    b.at(1).ev('executor.start', 'submitter', { data: { job: 1, fn: 'hash', thread: 3, queueWait: 0 } });
+    b.at(2).ev('task.end', 'kept', { data: { status: 'ok' } });
+    b.ev('task.end', 'plain', { data: { status: 'ok' } });
+    b.ev('task.end', 'submitter', { data: { status: 'cancelled' } });
+    const analyser = new RunAnalyser({ detailed: 1 });
+    const all = [...b.events];
+    for (const event of b.events.splice(0)) analyser.add(event);
+    expect(['kept', 'plain', 'submitter'].map((task) => analyser.remembers(task))).toEqual([
+      true,
+      false,
+      true,
+    ]);
+    // The job outlives its submitter: it still ends on its thread, and no new task appears for it.
+    b.at(5).ev('executor.end', 'submitter', { data: { job: 1, status: 'ok' } });
+    for (const event of b.end('ok').events) analyser.add(event);
+    all.push(...b.events);
+    const run = analyser.finish();
+    expect(run.totals.count).toBe(3);
+    expect(run.threads.map((thread) => thread.jobs.map((job) => [job.from, job.to, job.status]))).toEqual([
+      [[1, 5, 'ok']],
+    ]);
+    // The same totals and threads as the analysis that keeps every task.
+    const whole = analyse(all);
+    expect(run.totals).toEqual(whole.totals);
+    expect(run.threads).toEqual(whole.threads);
+  });
+
+  it('what it remembers by name stays with the tasks alive, over 10,000 tasks', () => {
+    const b = new TraceBuilder().start();
+    const analyser = new RunAnalyser({ detailed: 20 });
+    for (let i = 0; i < 10_000; i++) {
+      b.ev('task.start', `w-${i}`).ev('wait', `w-${i}`, { resource: 'sem' });
+      if (i >= 10) b.at(i).ev('task.end', `w-${i - 10}`, { data: { status: 'ok' } });
+    }
+    let remembered = 0;
+    for (const event of b.end('ok').events) analyser.add(event);
+    for (let i = 0; i < 10_000; i++) if (analyser.remembers(`w-${i}`)) remembered++;
+    // The 20 detailed tasks and the last 10, still alive.
+    expect(remembered).toBe(30);
+    expect(analyser.finish().totals.count).toBe(10_000);
+  });
+
   it('keeps no interval of no length (a run whose time never moves keeps none at all)', () => {
     const b = new TraceBuilder().start();
     for (let i = 0; i < 1000; i++) {
@@ -135,6 +182,58 @@ describe('RunAnalyser (streamed analysis)', () => {
     const [life] = analyser.finish().tasks;
     expect(life?.waits).toEqual([]);
     expect(life?.holds).toEqual([]);
+  });
+});
+
+describe('pretty renderer (streamed)', () => {
+  /** The palette's SGR codes at colour level 1, in order (see style.ts). */
+  const CODES = [36, 35, 33, 34, 32, 31, 96, 95, 93, 94, 92, 91];
+
+  /** Many short-lived tasks on many resources: lines stay shown (few repeats) and tasks are forgotten early. */
+  const manyTasks = fc
+    .array(
+      fc.record({
+        task: fc.integer({ min: 1, max: 80 }),
+        type: fc.constantFrom('task.start', 'task.end', 'wait', 'acquire', 'release'),
+        resource: fc.integer({ min: 1, max: 40 }),
+      }),
+      { minLength: 100, maxLength: 400 },
+    )
+    .map((steps) => {
+      const b = new TraceBuilder().start();
+      const ended = new Set<string>();
+      steps.forEach((step, i) => {
+        const task = `w-${step.task}`;
+        if (ended.has(task)) return;
+        b.at(i);
+        if (step.type === 'task.end') {
+          ended.add(task);
+          b.ev('task.end', task, { data: { status: 'ok' } });
+        } else b.ev(step.type, task, { resource: `r${step.resource}` });
+      });
+      return b.end('ok').events;
+    });
+
+  it("paints every task label in the colour of the task's first event in the run, also after it was forgotten", () => {
+    fc.assert(
+      fc.property(manyTasks, (events) => {
+        let text = '';
+        const renderer = createPrettyRenderer({
+          write: (t) => (text += t),
+          colorLevel: 1,
+          width: 80,
+          ascii: true,
+        });
+        for (const event of events) renderer.event(event);
+        renderer.end();
+        const order = [...new Set(events.map((event) => event.task))];
+        const labels = [...text.matchAll(/\x1b\[(\d+)m(w-\d+)\x1b\[39m/g)];
+        for (const [, code, task] of labels) {
+          expect([task, Number(code)]).toEqual([task, CODES[order.indexOf(task!) % CODES.length]]);
+        }
+      }),
+      { numRuns: 100 },
+    );
   });
 });
 

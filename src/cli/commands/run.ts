@@ -132,6 +132,8 @@ async function runAll(
         listeners,
         // Streamed: the renderer writes each event as it comes, checks follow it, nothing keeps the trace.
         keepEvents: false,
+        // A reader slower than the run (a pipe) holds a virtual run's clock until stdout drains.
+        backpressure: io.out,
       });
       if (result.status === 'failed') failures.push(failure(info.name, result, io));
     }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { buildModel, type ModelOptions } from '../../report/model.js';
+import { buildModel, ModelBuilder, type ModelOptions } from '../../report/model.js';
 import { renderPage } from '../../report/page.js';
 import type { TraceEvent } from '../types.js';
 import type { Renderer, RenderSettings } from './types.js';
@@ -24,11 +24,15 @@ export function toHtml(events: readonly TraceEvent[], options: ModelOptions = {}
   return renderPage(buildModel(events, options), replayScript());
 }
 
-/** Writes the whole page when the input ends: a self-contained, interactive HTML replay of the run. */
+/**
+ * Writes the whole page when the input ends: a self-contained, interactive
+ * HTML replay of the run. The replay shows every event, so it keeps every
+ * one — compactly, as the model's columns (`ModelBuilder`), not as events.
+ */
 export function createHtmlRenderer(settings: RenderSettings): Renderer {
-  const events: TraceEvent[] = [];
+  const builder = new ModelBuilder(settings);
   return {
-    event: (event) => events.push(event),
-    end: () => settings.write(toHtml(events, settings)),
+    event: (event) => builder.add(event),
+    end: () => settings.write(renderPage(builder.finish(), replayScript())),
   };
 }

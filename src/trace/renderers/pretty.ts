@@ -105,10 +105,17 @@ class RunView {
   #cancelledCount = 0;
   #cleanups = 0;
   #lastT: number | undefined;
+  /**
+   * Each task's colour: the order of its first event. A task the analyser
+   * forgot at its end (one no later section names) is forgotten here too.
+   */
   readonly #colours = new Map<string, number>();
+  #nextColour = 0;
   /** Events shown so far, by type, resource and detail (see `#collapse`). */
   readonly #shownByKey = new Map<string, Map<string, Map<string, number>>>();
-  #hidden: { count: number; byType: Map<string, number>; to: number; first: TraceEvent } | undefined;
+  #hidden:
+    | { count: number; byType: Map<string, number>; to: number; first: TraceEvent; colour: number }
+    | undefined;
   #taskWidth = 10;
   status = 'unfinished';
   /** The run's words, in the language its `run.start` records. */
@@ -133,20 +140,25 @@ class RunView {
       if (this.#cancelled.length < 4) this.#cancelled.push(event.task);
       this.#cancelledCount++;
     }
-    this.#colourOf(event.task);
+    const colour = this.#colourOf(event.task);
+    this.#draw(event, colour);
+    if (event.type === 'task.end' && !this.#analyser.remembers(event.task)) this.#colours.delete(event.task);
+  }
+
+  #draw(event: TraceEvent, colour: number): void {
     if (this.#settings.quiet || UNDESCRIBED.has(event.type)) return;
     // Counted before it is described: after Ctrl-C over 10^5 tasks, most events are only counted.
-    if (this.#collapse(event)) return;
+    if (this.#collapse(event, colour)) return;
     const words = describeEvent(event, this.text);
     if (words === undefined) return;
     this.#flushHidden();
-    this.#line(event, words);
+    this.#line(event, words, colour);
   }
 
-  #line(event: TraceEvent, words: EventWords): void {
+  #line(event: TraceEvent, words: EventWords, colour: number): void {
     const s = this.#style;
     const taskWidth = this.#fittedTaskWidth();
-    const task = this.#label(event.task, taskWidth);
+    const task = this.#label(event.task, taskWidth, colour);
     const state = describeState(event.state, this.text);
     const action = s.tone(words.tone, `${words.symbol} ${words.text}`);
     const time = s.dim(formatElapsed(event.t).padStart(9));
@@ -278,7 +290,7 @@ class RunView {
   }
 
   /** True when the event is counted rather than shown. */
-  #collapse(event: TraceEvent): boolean {
+  #collapse(event: TraceEvent, colour: number): boolean {
     if (ALWAYS_SHOWN.has(event.type)) return false;
     // A log line repeated by many tasks (`finally: closing the connection…`, `await worker-7 raised …`)
     // is a repeated run too: its key is the message with its numbers taken out.
@@ -295,7 +307,7 @@ class RunView {
       byDetail.set(detail, shown + 1);
       return false;
     }
-    this.#hidden ??= { count: 0, byType: new Map(), to: event.t, first: event };
+    this.#hidden ??= { count: 0, byType: new Map(), to: event.t, first: event, colour };
     this.#hidden.count++;
     this.#hidden.to = event.t;
     this.#hidden.byType.set(event.type, (this.#hidden.byType.get(event.type) ?? 0) + 1);
@@ -308,7 +320,7 @@ class RunView {
     this.#hidden = undefined;
     // A count line in place of a single event would hide it and save nothing.
     if (hidden.count === 1) {
-      this.#line(hidden.first, describeEvent(hidden.first, this.text)!);
+      this.#line(hidden.first, describeEvent(hidden.first, this.text)!, hidden.colour);
       return;
     }
     const kinds = [...hidden.byType].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
@@ -324,7 +336,7 @@ class RunView {
   #colourOf(task: string): number {
     let index = this.#colours.get(task);
     if (index === undefined) {
-      index = this.#colours.size;
+      index = this.#nextColour++;
       this.#colours.set(task, index);
       this.#taskWidth = Math.max(this.#taskWidth, Math.min(stringWidth(task), MAX_TASK_WIDTH));
     }
@@ -332,10 +344,10 @@ class RunView {
   }
 
   /** The task's name in its colour, cut or padded to `width` (padding outside the colour). */
-  #label(name: string, width?: number): string {
+  #label(name: string, width?: number, colour = this.#colourOf(name)): string {
     const shown = width !== undefined ? truncate(name, width) : name;
     const pad = width === undefined ? '' : ' '.repeat(Math.max(0, width - stringWidth(shown)));
-    return this.#style.task(shown, this.#colourOf(name)) + pad;
+    return this.#style.task(shown, colour) + pad;
   }
 
   #write(text: string): void {
