@@ -1,3 +1,4 @@
+import type { CancelSignal } from './cancel-token.js';
 import type { Clock } from './clock.js';
 import { cancelledBy, isCancellation, TimeoutError } from './errors.js';
 import { checkOptionsObject, checkSignal, show, type WaitOptions } from './options.js';
@@ -188,7 +189,7 @@ export function wait<A extends PromiseLike<unknown>>(
       resolve({ done, pending });
     };
     const onAbort = (): void => {
-      if (end()) reject(cancelledBy(signal as AbortSignal));
+      if (end()) reject(cancelledBy(signal as CancelSignal));
     };
     const settled = (item: A, failed: boolean): void => {
       if (finished) return;

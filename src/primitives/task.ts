@@ -1,4 +1,5 @@
 import type { Tracer } from '../trace/types.js';
+import { abortToken, CancelToken } from './cancel-token.js';
 import { CancelledError, InvalidStateError, isCancellation } from './errors.js';
 import { checkFunction, checkOptionsObject, show } from './options.js';
 import { isThenable } from './task-args.js';
@@ -15,9 +16,17 @@ export interface TaskOptions {
  * A task's body: it receives the task's signal, which aborts when the task is
  * cancelled. A body declared without parameters (`async () => …`) is called
  * without it, and the task then creates its `AbortController` only if someone
- * reads `task.signal`: tasks that never look at a signal do not pay for one.
+ * reads `task.signal`: tasks that never look at a signal do not pay for one
+ * (`task.token` is the cheap way to pass the task's cancellation on).
  */
 export type TaskFn<T> = (signal: AbortSignal) => T | PromiseLike<T>;
+
+/**
+ * Internal: a body that receives the task's `CancelToken` instead of its
+ * `AbortSignal` (the demos' tasks, through `ctx.task`).
+ * @internal
+ */
+export const tokenBody: unique symbol = Symbol('tokenBody');
 
 type State = 'pending' | 'running' | 'ok' | 'error' | 'cancelled';
 
@@ -71,10 +80,12 @@ export function checkTaskOptions(options: TaskOptions, where: string): void {
  */
 export class Task<T> implements PromiseLike<T> {
   readonly name: string;
-  /** Created on first use of `signal` (or at the start of a body that takes one). */
-  #controller: AbortController | undefined;
-  /** A cancellation requested before any controller existed: the controller is created aborted with it. */
+  /** Created on first use of `token` or `signal` (or at the start of a body that takes one). */
+  #token: CancelToken | undefined;
+  /** A cancellation requested before any token existed: the token is created aborted with it. */
   #pendingAbort: { reason: unknown } | undefined;
+  /** The body takes the token, not an AbortSignal (`tokenBody`). */
+  readonly #takesToken: boolean;
   readonly #tracer: Tracer | undefined;
   readonly #promise: Promise<T>;
   // Typed without T so that Task<T> stays covariant (a Task<number> is a Task<unknown>).
@@ -93,6 +104,7 @@ export class Task<T> implements PromiseLike<T> {
     checkTaskOptions(options, 'createTask');
     this.name = options.name ?? `Task-${++counter}`;
     this.#tracer = options.tracer;
+    this.#takesToken = (options as { [tokenBody]?: boolean })[tokenBody] === true;
     this.#promise = new Promise<T>((resolve, reject) => {
       this.#resolve = resolve as (value: unknown) => void;
       this.#reject = reject;
@@ -100,14 +112,27 @@ export class Task<T> implements PromiseLike<T> {
     queueMicrotask(() => this.#start(fn));
   }
 
-  /** Aborted when the task is cancelled; pass it to everything the body waits on. */
+  /**
+   * Aborted when the task is cancelled; pass it to everything the body waits
+   * on. A real `AbortSignal`, made on first read: `token` does the same for
+   * this package's primitives at a fraction of the memory.
+   */
   get signal(): AbortSignal {
-    if (this.#controller === undefined) {
-      this.#controller = new AbortController();
-      if (this.#pendingAbort !== undefined) this.#controller.abort(this.#pendingAbort.reason);
+    return this.token.signal;
+  }
+
+  /**
+   * The task's cancellation as a `CancelToken`: aborted (with the same reason)
+   * when `signal` would be, and accepted wherever a `signal` option is. Made
+   * on first read; cheaper than `signal`, which it makes only if read.
+   */
+  get token(): CancelToken {
+    if (this.#token === undefined) {
+      this.#token = new CancelToken();
+      if (this.#pendingAbort !== undefined) this.#token[abortToken](this.#pendingAbort.reason);
       this.#pendingAbort = undefined;
     }
-    return this.#controller.signal;
+    return this.#token;
   }
 
   // biome-ignore lint/suspicious/noThenProperty: a Task is awaitable by design, like asyncio's.
@@ -127,9 +152,9 @@ export class Task<T> implements PromiseLike<T> {
     if (this.done()) return false;
     this.#cancelRequests++;
     this.#tracer?.emit('cancel', { task: this.name });
-    const controller = this.#controller;
-    if (controller === undefined) this.#pendingAbort ??= { reason };
-    else if (!controller.signal.aborted) controller.abort(reason);
+    const token = this.#token;
+    if (token === undefined) this.#pendingAbort ??= { reason };
+    else token[abortToken](reason);
     return true;
   }
 
@@ -216,7 +241,7 @@ export class Task<T> implements PromiseLike<T> {
   #start(fn: TaskFn<T>): void {
     if (this.#cancelRequests > 0) {
       const err = new CancelledError(`${this.name} was cancelled before it started`, {
-        cause: this.signal.reason,
+        cause: this.token.reason,
       });
       this.#finish('cancelled', undefined, err);
       return;
@@ -224,7 +249,12 @@ export class Task<T> implements PromiseLike<T> {
     this.#state = 'running';
     const tracer = this.#tracer;
     // A body that declares no parameter cannot use the signal: none is made for it (see `TaskFn`).
-    const call: () => T | PromiseLike<T> = fn.length === 0 ? (fn as () => T) : () => fn(this.signal);
+    const call: () => T | PromiseLike<T> =
+      fn.length === 0
+        ? (fn as () => T)
+        : this.#takesToken
+          ? () => (fn as unknown as (token: CancelToken) => T | PromiseLike<T>)(this.token)
+          : () => fn(this.signal);
     let out: T | PromiseLike<T>;
     try {
       if (tracer === undefined) out = call();
@@ -245,9 +275,9 @@ export class Task<T> implements PromiseLike<T> {
   }
 
   #fail(err: unknown): void {
-    const signal = this.#controller?.signal;
+    const token = this.#token;
     // `signal.throwIfAborted()` throws the reason itself, whatever it is: that is a cancellation too.
-    if (!isCancellation(err) && !(signal?.aborted === true && err === signal.reason)) {
+    if (!isCancellation(err) && !(token?.aborted === true && err === token.reason)) {
       this.#finish('error', undefined, err);
     } else {
       const cancelled =

@@ -1,3 +1,4 @@
+import type { CancelSignal } from './cancel-token.js';
 import { cancelledBy } from './errors.js';
 
 /**
@@ -17,7 +18,7 @@ export class Waiter<T, D> {
     readonly resolve: (value: T) => void,
     readonly reject: (reason: unknown) => void,
     readonly data: D,
-    readonly signal: AbortSignal | undefined,
+    readonly signal: CancelSignal | undefined,
     readonly onCancel: ((data: D) => void) | undefined,
   ) {}
 
@@ -108,7 +109,7 @@ export class WaitQueue<T, D = undefined> {
    * @param onCancel runs synchronously, with the caller's data, when an abort
    *   removes the caller (before the promise rejects).
    */
-  park(signal?: AbortSignal, data?: D, onCancel?: (data: D) => void): Promise<T> {
+  park(signal?: CancelSignal, data?: D, onCancel?: (data: D) => void): Promise<T> {
     if (signal === undefined && data === undefined && this.#wakeOnly) return this.#parkPlain();
     if (signal?.aborted) return Promise.reject(cancelledBy(signal));
     if (this.#used === this.#mask + 1) this.#makeRoom();
@@ -145,7 +146,7 @@ export class WaitQueue<T, D = undefined> {
    * `CancelledError` — so nothing handed over in that window is lost.
    */
   parkChecked(
-    signal: AbortSignal,
+    signal: CancelSignal,
     data: D,
     giveBack: (value: T) => void,
     onCancel?: (data: D) => void,
@@ -231,7 +232,7 @@ export class WaitQueue<T, D = undefined> {
     if (offset === 0) this.#advance();
     else if (this.#used - this.#size > this.#size + 16) this.#compact(this.#mask + 1);
     waiter.onCancel?.(waiter.data);
-    waiter.reject(cancelledBy(waiter.signal as AbortSignal));
+    waiter.reject(cancelledBy(waiter.signal as CancelSignal));
   }
 
   /** The Waiter record at `slot`; a bare resolve function there means a misuse of `wakeOnly`. */
