@@ -8,6 +8,37 @@ import { checkAwaitables, checkClock, checkTimeout } from './task-args.js';
 
 const noop = (): void => {};
 
+/**
+ * `Promise.resolve(item).then(onValue, onError)`, called at the same tick, but
+ * a Task still running is watched through a done callback instead: no wrapper
+ * promise, resolving functions, thenable job or reactions per item (gather
+ * over 10^5 tasks held ~0.5 KB per task in them). The callback runs one
+ * microtask after the task's own reactions and hops once more, where the
+ * wrapper took two reactions.
+ */
+function whenSettled<T>(
+  item: PromiseLike<T>,
+  onValue: (value: T) => void,
+  onError: (err: unknown) => void,
+): void {
+  if (!(item instanceof Task) || item.done()) {
+    Promise.resolve(item).then(onValue, onError);
+    return;
+  }
+  item.addDoneCallback((task: Task<T>) => {
+    queueMicrotask(() => {
+      let value: T;
+      try {
+        value = task.result();
+      } catch (err) {
+        onError(err);
+        return;
+      }
+      onValue(value);
+    });
+  });
+}
+
 /** Options of `gather`. */
 export interface GatherOptions extends WaitOptions {
   /** Put each error (and a `CancelledError` for each cancelled child) at its position instead of rejecting. */
@@ -89,7 +120,8 @@ export function gather(awaitables: Iterable<unknown>, options: GatherOptions = {
       Promise.allSettled(cancelled).then(() => reject(cancelledBy(aborted)));
     };
     items.forEach((item, i) => {
-      Promise.resolve(item).then(
+      whenSettled(
+        item,
         (value) => {
           if (settled) return;
           results[i] = value;
@@ -204,7 +236,8 @@ export function wait<A extends PromiseLike<unknown>>(
       }
     };
     for (const item of items) {
-      Promise.resolve(item).then(
+      whenSettled(
+        item,
         () => settled(item, false),
         (err) => settled(item, !isCancellation(err)),
       );
@@ -264,7 +297,8 @@ export function asCompleted<T>(
     wake();
   };
   for (const item of items) {
-    Promise.resolve(item).then(
+    whenSettled(
+      item,
       (value) => push({ ok: true, value }),
       (error) => push({ ok: false, error }),
     );
