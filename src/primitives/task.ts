@@ -87,10 +87,14 @@ export class Task<T> implements PromiseLike<T> {
   /** The body takes the token, not an AbortSignal (`tokenBody`). */
   readonly #takesToken: boolean;
   readonly #tracer: Tracer | undefined;
-  readonly #promise: Promise<T>;
+  /**
+   * Made on the first `then` (an `await`): a task nobody awaits before it ends
+   * (one gathered or watched through done callbacks) never has one while it runs.
+   */
+  #promise: Promise<T> | undefined;
   // Typed without T so that Task<T> stays covariant (a Task<number> is a Task<unknown>).
-  #resolve!: (value: unknown) => void;
-  #reject!: (err: unknown) => void;
+  #resolve: ((value: unknown) => void) | undefined;
+  #reject: ((err: unknown) => void) | undefined;
   #state: State = 'pending';
   #value: T | undefined;
   #error: unknown;
@@ -105,10 +109,6 @@ export class Task<T> implements PromiseLike<T> {
     this.name = options.name ?? `Task-${++counter}`;
     this.#tracer = options.tracer;
     this.#takesToken = (options as { [tokenBody]?: boolean })[tokenBody] === true;
-    this.#promise = new Promise<T>((resolve, reject) => {
-      this.#resolve = resolve as (value: unknown) => void;
-      this.#reject = reject;
-    });
     queueMicrotask(() => this.#start(fn));
   }
 
@@ -140,7 +140,7 @@ export class Task<T> implements PromiseLike<T> {
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    return this.#promise.then(onFulfilled, onRejected);
+    return this.#outcome().then(onFulfilled, onRejected);
   }
 
   /**
@@ -232,6 +232,22 @@ export class Task<T> implements PromiseLike<T> {
     return 'Task';
   }
 
+  /** The promise `then` chains on: pending while the task runs, else settled with its outcome. */
+  #outcome(): Promise<T> {
+    if (this.#promise !== undefined) return this.#promise;
+    if (this.#state === 'ok') this.#promise = Promise.resolve(this.#value as T);
+    else if (this.#state === 'error' || this.#state === 'cancelled') {
+      this.#promise = Promise.reject(this.#error);
+      this.#promise.catch(noop);
+    } else {
+      this.#promise = new Promise<T>((resolve, reject) => {
+        this.#resolve = resolve as (value: unknown) => void;
+        this.#reject = reject;
+      });
+    }
+    return this.#promise;
+  }
+
   #checkDone(method: string): void {
     if (!this.done()) {
       throw new InvalidStateError(`${this.name}: ${method}() called before the task finished`);
@@ -293,12 +309,17 @@ export class Task<T> implements PromiseLike<T> {
     this.#state = state;
     this.#value = value;
     this.#error = error;
-    if (state === 'ok') this.#resolve(value);
-    else {
-      // The outcome is kept for whoever asks: a failure nobody awaits is not "unhandled". Marked
-      // handled here rather than at construction, so a task that succeeds never pays for it.
-      this.#promise.catch(noop);
-      this.#reject(error);
+    const promise = this.#promise;
+    if (promise !== undefined) {
+      if (state === 'ok') this.#resolve?.(value);
+      else {
+        // The outcome is kept for whoever asks: a failure nobody awaits is not "unhandled". Marked
+        // handled here rather than at construction, so a task that succeeds never pays for it.
+        promise.catch(noop);
+        this.#reject?.(error);
+      }
+      this.#resolve = undefined;
+      this.#reject = undefined;
     }
     if (this.#tracer !== undefined) {
       const data: Record<string, unknown> = { status: state };
