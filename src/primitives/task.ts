@@ -99,7 +99,12 @@ export class Task<T> implements PromiseLike<T> {
   #value: T | undefined;
   #error: unknown;
   #cancelRequests = 0;
-  /** Done callbacks: none, one function, or an array of them (most tasks have at most one). */
+  /**
+   * Done callbacks, in registration order: the first, then the rest (none, one
+   * function or an array). Two fields, so that the usual one or two (a run's
+   * bookkeeping, a gather) need no array.
+   */
+  #callback: Function | undefined;
   #callbacks: Function | Function[] | undefined;
 
   /** Same as `createTask(fn, options)`. */
@@ -204,7 +209,8 @@ export class Task<T> implements PromiseLike<T> {
     if (this.done()) queueMicrotask(() => callback(this));
     else {
       const callbacks = this.#callbacks;
-      if (callbacks === undefined) this.#callbacks = callback;
+      if (this.#callback === undefined && callbacks === undefined) this.#callback = callback;
+      else if (callbacks === undefined) this.#callbacks = callback;
       else if (typeof callbacks === 'function') this.#callbacks = [callbacks, callback];
       else callbacks.push(callback);
     }
@@ -212,16 +218,21 @@ export class Task<T> implements PromiseLike<T> {
 
   /** Removes every registration of `callback`; returns how many were removed. */
   removeDoneCallback(callback: (task: Task<T>) => void): number {
+    let removed = 0;
+    if (this.#callback === callback) {
+      this.#callback = undefined;
+      removed++;
+    }
     const callbacks = this.#callbacks;
-    if (callbacks === undefined) return 0;
+    if (callbacks === undefined) return removed;
     if (typeof callbacks === 'function') {
-      if (callbacks !== callback) return 0;
+      if (callbacks !== callback) return removed;
       this.#callbacks = undefined;
-      return 1;
+      return removed + 1;
     }
     const kept = callbacks.filter((cb) => cb !== callback);
     this.#callbacks = kept.length === 0 ? undefined : kept;
-    return callbacks.length - kept.length;
+    return removed + callbacks.length - kept.length;
   }
 
   toString(): string {
@@ -327,8 +338,11 @@ export class Task<T> implements PromiseLike<T> {
       if (!started) data.started = false;
       this.#tracer.emit('task.end', { task: this.name, data });
     }
+    const first = this.#callback;
     const callbacks = this.#callbacks;
+    this.#callback = undefined;
     this.#callbacks = undefined;
+    if (first !== undefined) queueMicrotask(() => (first as (task: Task<T>) => void)(this));
     if (typeof callbacks === 'function') queueMicrotask(() => (callbacks as (task: Task<T>) => void)(this));
     else if (callbacks !== undefined) {
       for (const cb of callbacks) queueMicrotask(() => (cb as (task: Task<T>) => void)(this));
