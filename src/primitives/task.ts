@@ -293,12 +293,20 @@ export class Task<T> implements PromiseLike<T> {
       this.#fail(err);
       return;
     }
-    if (isThenable(out)) {
-      Promise.resolve(out).then(
-        (value) => this.#finish('ok', value, undefined),
-        (err) => this.#fail(err),
-      );
-    } else this.#finish('ok', out, undefined);
+    if (isThenable(out)) this.#follow(out);
+    else this.#finish('ok', out, undefined);
+  }
+
+  /**
+   * Finishes when the body's promise settles. A method of its own so that its
+   * two closures keep only the task: in `#start` they would share a context
+   * with `fn`, and keep the body's closure (and what it holds) while the task waits.
+   */
+  #follow(out: PromiseLike<T>): void {
+    Promise.resolve(out).then(
+      (value) => this.#finish('ok', value, undefined),
+      (err) => this.#fail(err),
+    );
   }
 
   #fail(err: unknown): void {
