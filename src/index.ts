@@ -11,6 +11,7 @@
  */
 
 export { Barrier } from './primitives/barrier.js';
+export { type CancelSignal, CancelToken } from './primitives/cancel-token.js';
 export type { Clock } from './primitives/clock.js';
 export { Condition } from './primitives/condition.js';
 export {

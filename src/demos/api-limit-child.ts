@@ -5,6 +5,7 @@
  * the parent over IPC; it prints nothing. Started by `api-limit-processes.ts`
  * with `child_process.fork`, its config as the one argument.
  */
+import type { CancelToken } from '../primitives/cancel-token.js';
 import { gather } from '../primitives/gather.js';
 import { Random } from '../primitives/random.js';
 import { RealClock } from '../primitives/real-clock.js';
@@ -125,15 +126,16 @@ async function openApi(config: ChildConfig, recorder: Recorder): Promise<Api> {
   };
 }
 
-async function worker(ctx: DemoContext<ChildConfig>, api: Api, latency: number, signal: AbortSignal) {
-  const permit = await api.acquire({ signal });
+async function worker(ctx: DemoContext<ChildConfig>, api: Api, latency: number, signal: CancelToken) {
+  // The Redis semaphore and AbortSignal.any take a real AbortSignal: the token makes one (a few tasks per process).
+  const permit = await api.acquire({ signal: signal.signal });
   try {
     if (permit.fence !== undefined)
       ctx.tracer.emit('api.grant', {
         resource: API,
         data: { fence: permit.fence, arrival: permit.arrival ?? null },
       });
-    const stop = permit.lost === undefined ? signal : AbortSignal.any([signal, permit.lost]);
+    const stop = permit.lost === undefined ? signal : AbortSignal.any([signal.signal, permit.lost]);
     await ctx.sleep(latency, { signal: stop, note: 'API call' });
   } finally {
     await permit.release();

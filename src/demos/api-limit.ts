@@ -27,6 +27,7 @@
  * real; with many workers it is scaled down so processing stays near
  * `REAL_BUDGET_S`, and the run says so and reports the CPU the process used.
  */
+import type { CancelToken } from '../primitives/cancel-token.js';
 import { gather } from '../primitives/gather.js';
 import { Semaphore } from '../primitives/semaphore.js';
 import { threadName } from '../trace/format.js';
@@ -445,7 +446,7 @@ async function worker(
   latency: number,
   cpuMs: number,
   releaseEarly: boolean,
-  signal: AbortSignal,
+  signal: CancelToken,
 ): Promise<void> {
   const t = TEXT[ctx.lang];
   let stage: keyof typeof en.cleanup = 'queued';

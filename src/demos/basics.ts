@@ -11,6 +11,7 @@
  * `--sequential` awaits each one before starting the next (`await
  * say_after(1, 'A'); await say_after(2, 'B')`): the sleeps add up.
  */
+import type { CancelToken } from '../primitives/cancel-token.js';
 import {
   finishedOk,
   judgeTime,
@@ -177,7 +178,7 @@ export default defineDemo<BasicsOptions>({
     const { tasks, sequential } = ctx.options;
     const t = TEXT[ctx.lang];
     const start = ctx.clock.now();
-    const body = (i: number) => (signal: AbortSignal) => nap(ctx, duration(i, tasks), signal);
+    const body = (i: number) => (signal: CancelToken) => nap(ctx, duration(i, tasks), signal);
     if (sequential) {
       ctx.log(t.sequential);
       for (let i = 0; i < tasks; i++) await ctx.task(taskName(i, tasks), body(i));
@@ -192,7 +193,7 @@ export default defineDemo<BasicsOptions>({
   },
 });
 
-async function nap(ctx: DemoContext<BasicsOptions>, ms: number, signal: AbortSignal): Promise<void> {
+async function nap(ctx: DemoContext<BasicsOptions>, ms: number, signal: CancelToken): Promise<void> {
   try {
     const t = TEXT[ctx.lang];
     await ctx.sleep(ms, { signal, note: t.work });

@@ -21,6 +21,7 @@
  * it then ends normally and `cancelled()` is false — cancellation is a
  * request, not a kill.
  */
+import type { CancelToken } from '../primitives/cancel-token.js';
 import { CancelledError, isCancellation } from '../primitives/errors.js';
 import type { Task } from '../primitives/task.js';
 import type { Lang } from '../trace/lang.js';
@@ -324,7 +325,7 @@ export default defineDemo<CancelOptions>({
   },
 });
 
-async function worker(ctx: DemoContext<CancelOptions>, signal: AbortSignal): Promise<string> {
+async function worker(ctx: DemoContext<CancelOptions>, signal: CancelToken): Promise<string> {
   const { work, cleanup, swallow } = ctx.options;
   const t = TEXT[ctx.lang];
   try {

@@ -1,10 +1,11 @@
 import type { BuiltinJobs } from '../node/default-executor.js';
 import type { Executor } from '../node/executor.js';
+import type { CancelToken } from '../primitives/cancel-token.js';
 import type { Clock } from '../primitives/clock.js';
 import { InvalidStateError } from '../primitives/errors.js';
 import type { Random } from '../primitives/random.js';
 import { RealClock } from '../primitives/real-clock.js';
-import { createTask, type Task } from '../primitives/task.js';
+import { createTask, type Task, type TaskFn, type TaskOptions, tokenBody } from '../primitives/task.js';
 import { checkMs } from '../primitives/task-args.js';
 import { VirtualClock } from '../primitives/virtual-clock.js';
 import type { Lang } from '../trace/lang.js';
@@ -56,10 +57,12 @@ export function createContext<O>(
     tracer: recorder,
     signal,
     virtual: mode.virtual,
-    task(name, fn) {
-      const task = createTask(fn, { name, tracer: recorder });
-      live.add(task as Task<unknown>);
-      (task as Task<unknown>).addDoneCallback(forget);
+    task<T>(name: string, fn: (signal: CancelToken) => T | PromiseLike<T>): Task<T> {
+      // The body gets the task's CancelToken: a parked task then holds no AbortSignal (issue 14).
+      const options = { name, tracer: recorder, [tokenBody]: true } as TaskOptions;
+      const task = createTask(fn as unknown as TaskFn<T>, options);
+      live.add(task);
+      task.addDoneCallback(forget);
       if (signal.aborted) task.cancel(signal.reason);
       return task;
     },

@@ -9,6 +9,7 @@
 
 import type { BuiltinJobs } from '../node/default-executor.js';
 import type { Executor } from '../node/executor.js';
+import type { CancelSignal, CancelToken } from '../primitives/cancel-token.js';
 import type { Clock } from '../primitives/clock.js';
 import type { Random } from '../primitives/random.js';
 import type { Task } from '../primitives/task.js';
@@ -204,11 +205,14 @@ export interface DemoContext<O = Record<string, unknown>> {
   readonly signal: AbortSignal;
   /**
    * Starts a task (as `createTask`) whose events name it `name`, traced from
-   * `task.start` to `task.end`, and cancelled when `signal` aborts.
+   * `task.start` to `task.end`, and cancelled when `signal` aborts. The body
+   * receives the task's `CancelToken` (not an AbortSignal: a big run parks
+   * 10^5 tasks, and a token costs a fraction of one); pass it as `{ signal }`
+   * to what the body waits on, and `token.signal` where a real AbortSignal is needed.
    */
-  task<T>(name: string, fn: (signal: AbortSignal) => T | PromiseLike<T>): Task<T>;
+  task<T>(name: string, fn: (signal: CancelToken) => T | PromiseLike<T>): Task<T>;
   /** Sleeps on the run's clock, traced as `sleep`; `note` says what the time stands for (`work`). */
-  sleep(ms: number, options?: { signal?: AbortSignal; note?: string }): Promise<void>;
+  sleep(ms: number, options?: { signal?: CancelSignal; note?: string }): Promise<void>;
   /**
    * Lets every other ready task run before this one goes on (asyncio's
    * `await sleep(0)`), untraced: one event-loop turn on the real clock (not a
@@ -250,7 +254,7 @@ export interface DemoContext<O = Record<string, unknown>> {
   offload(
     executor: DemoExecutor,
     ms: number,
-    options?: { kind?: BlockingKind; signal?: AbortSignal },
+    options?: { kind?: BlockingKind; signal?: CancelSignal },
   ): Promise<BlockingCall>;
   /** Narration, traced as `log`. */
   log(msg: string): void;

@@ -12,6 +12,7 @@
  * waiter that arrives then blocks again, until the setter sets it a second
  * time (a set event lets every `wait()` through; a cleared one blocks).
  */
+import type { CancelToken } from '../primitives/cancel-token.js';
 import { Event } from '../primitives/event.js';
 import { gather } from '../primitives/gather.js';
 import type { TraceEvent } from '../trace/types.js';
@@ -195,7 +196,7 @@ export default defineDemo<EventOptions>({
 async function waiter(
   ctx: DemoContext<EventOptions>,
   ready: Event,
-  signal: AbortSignal,
+  signal: CancelToken,
   lateMs?: number,
 ): Promise<void> {
   const t = TEXT[ctx.lang];
@@ -213,7 +214,7 @@ async function setter(
   ctx: DemoContext<EventOptions>,
   ready: Event,
   delayMs: number,
-  signal: AbortSignal,
+  signal: CancelToken,
 ): Promise<void> {
   const t = TEXT[ctx.lang];
   let sets = 0;

@@ -21,6 +21,7 @@
 
 import { cpuWork } from '../node/jobs.js';
 import { type LoopLag, LoopLagMonitor } from '../node/loop-lag.js';
+import type { CancelToken } from '../primitives/cancel-token.js';
 import { Event } from '../primitives/event.js';
 import { gather } from '../primitives/gather.js';
 import { threadName } from '../trace/format.js';
@@ -534,7 +535,7 @@ function rates(calls: readonly BlockingCall[], solo: number, t: typeof en): stri
 async function heartbeat(
   ctx: DemoContext<ExecutorDemoOptions>,
   stop: Event,
-  signal: AbortSignal,
+  signal: CancelToken,
 ): Promise<number> {
   const beat = ctx.options.heartbeat;
   const t = TEXT[ctx.lang];
@@ -565,7 +566,7 @@ async function heartbeat(
 async function call(
   ctx: DemoContext<ExecutorDemoOptions>,
   pool: DemoExecutor | undefined,
-  signal: AbortSignal,
+  signal: CancelToken,
 ): Promise<BlockingCall> {
   const { block, kind } = ctx.options;
   const t = TEXT[ctx.lang];

@@ -9,6 +9,7 @@
  *     done, pending = await asyncio.wait(tasks, return_when=FIRST_COMPLETED)
  *     for next_done in asyncio.as_completed(tasks): print(await next_done)
  */
+import type { CancelToken } from '../primitives/cancel-token.js';
 import { asCompleted, FIRST_COMPLETED, gather, wait } from '../primitives/gather.js';
 import type { Task } from '../primitives/task.js';
 import type { TraceEvent } from '../trace/types.js';
@@ -189,7 +190,7 @@ async function job(
   ctx: DemoContext<GatherOptions>,
   n: number,
   ms: number,
-  signal: AbortSignal,
+  signal: CancelToken,
 ): Promise<number> {
   try {
     await ctx.sleep(ms, { signal, note: TEXT[ctx.lang].work });

@@ -20,6 +20,7 @@
  * its count; `gather` combines them. Nothing is shared, so no lock is needed
  * and no update can be lost.
  */
+import type { CancelToken } from '../primitives/cancel-token.js';
 import { gather } from '../primitives/gather.js';
 import { Lock } from '../primitives/semaphore.js';
 import type { Lang } from '../trace/lang.js';
@@ -359,7 +360,7 @@ async function worker(
   counter: { value: number },
   increments: number,
   lock: Lock | undefined,
-  signal: AbortSignal,
+  signal: CancelToken,
 ): Promise<void> {
   let done = 0;
   try {
@@ -400,7 +401,7 @@ async function countAlone(ctx: DemoContext<LockOptions>): Promise<void> {
   ctx.log(t.combined(counts.length, total, tasks, increments));
 }
 
-async function increment(ctx: DemoContext<LockOptions>, counter: { value: number }, signal: AbortSignal) {
+async function increment(ctx: DemoContext<LockOptions>, counter: { value: number }, signal: CancelToken) {
   const read = counter.value;
   await ctx.yield();
   signal.throwIfAborted();

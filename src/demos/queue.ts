@@ -20,6 +20,7 @@
  * marker, no count of consumers to keep right, and a late `put()` fails
  * instead of going unread.
  */
+import type { CancelToken } from '../primitives/cancel-token.js';
 import { QueueShutDown } from '../primitives/errors.js';
 import { gather } from '../primitives/gather.js';
 import { Queue } from '../primitives/queue.js';
@@ -314,7 +315,7 @@ async function producer(
   ctx: DemoContext<QueueOptions>,
   queue: Queue<Item>,
   making: readonly number[],
-  signal: AbortSignal,
+  signal: CancelToken,
   onPut: () => void,
 ): Promise<number> {
   const t = TEXT[ctx.lang];
@@ -353,7 +354,7 @@ async function consumer(
   ctx: DemoContext<QueueOptions>,
   queue: Queue<Item>,
   costs: readonly number[],
-  signal: AbortSignal,
+  signal: CancelToken,
 ): Promise<void> {
   const t = TEXT[ctx.lang];
   let current: number | undefined;

@@ -8,6 +8,7 @@
  *         async with sem:
  *             await asyncio.sleep(random.uniform(0, 2))
  */
+import type { CancelToken } from '../primitives/cancel-token.js';
 import { gather } from '../primitives/gather.js';
 import { Semaphore } from '../primitives/semaphore.js';
 import type { Lang } from '../trace/lang.js';
@@ -135,7 +136,7 @@ async function worker(
   ctx: DemoContext<SemaphoreOptions>,
   sem: Semaphore,
   work: number,
-  signal: AbortSignal,
+  signal: CancelToken,
 ): Promise<void> {
   const t = TEXT[ctx.lang];
   let admitted = false;

@@ -1,5 +1,6 @@
 import type { AsyncResource } from 'node:async_hooks';
 import type { TransferListItem } from 'node:worker_threads';
+import { type CancelSignal, CancelToken } from '../primitives/cancel-token.js';
 import type { StartReport } from './executor-protocol.js';
 import type { SlotJob } from './worker-slots.js';
 
@@ -40,7 +41,7 @@ export class JobRecord implements SlotJob {
     readonly id: number,
     readonly fn: string,
     readonly args: readonly unknown[],
-    readonly signal: AbortSignal | undefined,
+    readonly signal: CancelSignal | undefined,
     readonly cost: number | undefined,
     readonly transferList: readonly TransferListItem[] | undefined,
   ) {}
@@ -58,7 +59,9 @@ export class JobRecord implements SlotJob {
   /** piscina's run options: none at all in the common case. */
   runOptions(signal = this.signal): { signal?: AbortSignal; transferList?: TransferListItem[] } {
     if (signal === undefined && this.transferList === undefined) return NO_OPTIONS;
-    return { signal, transferList: this.transferList as TransferListItem[] | undefined };
+    // piscina wants a real AbortSignal: a task's token makes its own on demand.
+    const real = signal instanceof CancelToken ? signal.signal : signal;
+    return { signal: real, transferList: this.transferList as TransferListItem[] | undefined };
   }
 }
 

@@ -1,9 +1,10 @@
+import type { CancelSignal } from '../primitives/cancel-token.js';
 import { cancelledBy } from '../primitives/errors.js';
 import { WaitQueue } from '../primitives/wait-queue.js';
 
 /** What `WorkerSlots` schedules. */
 export interface SlotJob {
-  readonly signal: AbortSignal | undefined;
+  readonly signal: CancelSignal | undefined;
   /** Called synchronously when the job enters the queue or starts (a submitter waiting for room is not admitted yet). */
   admitted(): void;
 }
@@ -173,11 +174,11 @@ export class WorkerSlots<J extends SlotJob> {
 
   readonly #onQueuedCancel = (job: J): void => {
     this.#admitFromRoom();
-    this.#hooks.dropped(job, cancelledBy(job.signal as AbortSignal));
+    this.#hooks.dropped(job, cancelledBy(job.signal as CancelSignal));
   };
 
   readonly #onWaitingCancel = (job: J): void => {
-    this.#hooks.dropped(job, cancelledBy(job.signal as AbortSignal));
+    this.#hooks.dropped(job, cancelledBy(job.signal as CancelSignal));
   };
 
   #admitFromRoom(): void {

@@ -1,4 +1,5 @@
 import type { Tracer } from '../trace/types.js';
+import type { CancelSignal } from './cancel-token.js';
 import { BrokenBarrierError, cancelledBy } from './errors.js';
 import { checkInteger, checkSignal, type PrimitiveOptions, type WaitOptions } from './options.js';
 import { WaitQueue } from './wait-queue.js';
@@ -79,7 +80,7 @@ export class Barrier {
     return this.#waiters.parkChecked(signal, undefined, nothing);
   }
 
-  async #waitTraced(signal: AbortSignal | undefined): Promise<number> {
+  async #waitTraced(signal: CancelSignal | undefined): Promise<number> {
     const parked =
       signal === undefined ? this.#waiters.park() : this.#waiters.parkChecked(signal, undefined, nothing);
     this.#emit('wait'); // once parked: the state counts this waiter

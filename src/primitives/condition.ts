@@ -1,4 +1,5 @@
 import type { Tracer } from '../trace/types.js';
+import type { CancelSignal } from './cancel-token.js';
 import { cancelledBy, InvalidStateError, isCancellation } from './errors.js';
 import {
   checkFunction,
@@ -108,7 +109,7 @@ export class Condition implements Acquirable {
     return waiting;
   }
 
-  async #wait(signal: AbortSignal | undefined, resumption: { handed: boolean }): Promise<true> {
+  async #wait(signal: CancelSignal | undefined, resumption: { handed: boolean }): Promise<true> {
     const parked = this.#waiters.park(signal);
     this.#emit('wait'); // once parked: the state counts this waiter
     let notified = false;

@@ -58,7 +58,7 @@ export class BrokenBarrierError extends Error {
 }
 
 /** The `CancelledError` an abort produces: its cause is the signal's reason. */
-export function cancelledBy(signal: AbortSignal): CancelledError {
+export function cancelledBy(signal: { readonly reason: unknown }): CancelledError {
   return new CancelledError('the operation was cancelled', { cause: signal.reason });
 }
 

@@ -1,4 +1,5 @@
 import type { Tracer } from '../trace/types.js';
+import type { CancelSignal } from './cancel-token.js';
 import { cancelledBy } from './errors.js';
 import { checkSignal, type PrimitiveOptions, type WaitOptions } from './options.js';
 import { WaitQueue } from './wait-queue.js';
@@ -55,7 +56,7 @@ export class Event {
     return this.#waiters.parkChecked(signal, undefined, nothing);
   }
 
-  async #waitTraced(signal: AbortSignal | undefined): Promise<true> {
+  async #waitTraced(signal: CancelSignal | undefined): Promise<true> {
     const parked =
       signal === undefined ? this.#waiters.park() : this.#waiters.parkChecked(signal, undefined, nothing);
     this.#emit('wait'); // once parked: the state counts this waiter

@@ -1,3 +1,4 @@
+import type { CancelSignal } from './cancel-token.js';
 import type { Clock } from './clock.js';
 import { cancelledBy, isCancellation, TimeoutError } from './errors.js';
 import { checkOptionsObject, checkSignal, show, type WaitOptions } from './options.js';
@@ -6,6 +7,47 @@ import { Task } from './task.js';
 import { checkAwaitables, checkClock, checkTimeout } from './task-args.js';
 
 const noop = (): void => {};
+
+/** What `watch` reports for each item: its position, whether it succeeded, and its value or error. */
+type Settled = (index: number, ok: boolean, outcome: unknown) => void;
+
+/**
+ * Calls `settled(i, …)` when `items[i]` settles, at the tick
+ * `Promise.resolve(items[i]).then(…)` would. A Task still running is watched
+ * through one done callback shared by all (its position kept in a Map), not a
+ * wrapper promise with its resolving functions, thenable job, two reactions
+ * and two closures (gather over 10^5 tasks held ~0.5 KB per task in them).
+ * The done callback runs one microtask after the task's own reactions and
+ * hops once more, where the wrapper took two reactions.
+ */
+function watch(items: readonly unknown[], settled: Settled): void {
+  let positions: Map<Task<unknown>, number> | undefined;
+  const onTaskDone = (task: Task<unknown>): void => {
+    queueMicrotask(() => {
+      const index = (positions as Map<Task<unknown>, number>).get(task) as number;
+      let value: unknown;
+      try {
+        value = task.result();
+      } catch (err) {
+        settled(index, false, err);
+        return;
+      }
+      settled(index, true, value);
+    });
+  };
+  items.forEach((item, i) => {
+    if (item instanceof Task && !item.done() && !positions?.has(item)) {
+      positions ??= new Map();
+      positions.set(item, i);
+      item.addDoneCallback(onTaskDone);
+    } else {
+      Promise.resolve(item).then(
+        (value) => settled(i, true, value),
+        (err) => settled(i, false, err),
+      );
+    }
+  });
+}
 
 /** Options of `gather`. */
 export interface GatherOptions extends WaitOptions {
@@ -87,24 +129,15 @@ export function gather(awaitables: Iterable<unknown>, options: GatherOptions = {
       // As in asyncio, the gather ends only after the children it cancelled did.
       Promise.allSettled(cancelled).then(() => reject(cancelledBy(aborted)));
     };
-    items.forEach((item, i) => {
-      Promise.resolve(item).then(
-        (value) => {
-          if (settled) return;
-          results[i] = value;
-          completed();
-        },
-        (err) => {
-          if (settled) return;
-          if (!returnExceptions) {
-            settle();
-            reject(err);
-            return;
-          }
-          results[i] = err;
-          completed();
-        },
-      );
+    watch(items, (i, ok, outcome) => {
+      if (settled) return;
+      if (!ok && !returnExceptions) {
+        settle();
+        reject(outcome);
+        return;
+      }
+      results[i] = outcome;
+      completed();
     });
     if (signal?.aborted) onAbort();
     else if (items.length === 0) resolve(results);
@@ -188,7 +221,7 @@ export function wait<A extends PromiseLike<unknown>>(
       resolve({ done, pending });
     };
     const onAbort = (): void => {
-      if (end()) reject(cancelledBy(signal as AbortSignal));
+      if (end()) reject(cancelledBy(signal as CancelSignal));
     };
     const settled = (item: A, failed: boolean): void => {
       if (finished) return;
@@ -202,12 +235,8 @@ export function wait<A extends PromiseLike<unknown>>(
         finish();
       }
     };
-    for (const item of items) {
-      Promise.resolve(item).then(
-        () => settled(item, false),
-        (err) => settled(item, !isCancellation(err)),
-      );
-    }
+    const list = [...items];
+    watch(list, (i, ok, outcome) => settled(list[i] as A, !ok && !isCancellation(outcome)));
     if (signal?.aborted) {
       onAbort();
       return;
@@ -262,12 +291,9 @@ export function asCompleted<T>(
     else outcomes.push(outcome);
     wake();
   };
-  for (const item of items) {
-    Promise.resolve(item).then(
-      (value) => push({ ok: true, value }),
-      (error) => push({ ok: false, error }),
-    );
-  }
+  watch(items, (_i, ok, outcome) =>
+    push(ok ? { ok: true, value: outcome as T } : { ok: false, error: outcome }),
+  );
 
   async function* iterate(): AsyncGenerator<T, void, undefined> {
     const timer = new AbortController();

@@ -1,9 +1,13 @@
 import type { Tracer } from '../trace/types.js';
+import { type CancelSignal, CancelToken } from './cancel-token.js';
 
 /** Options of every call that can wait. */
 export interface WaitOptions {
-  /** Aborting it rejects the call with `CancelledError` (its `cause` is the signal's reason). */
-  signal?: AbortSignal;
+  /**
+   * Aborting it rejects the call with `CancelledError` (its `cause` is the
+   * signal's reason). A task's `CancelToken` works the same, for less memory.
+   */
+  signal?: CancelSignal;
 }
 
 /** Options of every primitive's constructor. */
@@ -31,10 +35,12 @@ export function checkOptionsObject(options: unknown, where: string): asserts opt
   }
 }
 
-/** Throws a TypeError unless `signal` is undefined or an AbortSignal. */
-export function checkSignal(signal: unknown, where: string): asserts signal is AbortSignal | undefined {
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new TypeError(`${where}: options.signal must be an AbortSignal, got ${show(signal)}`);
+/** Throws a TypeError unless `signal` is undefined, an AbortSignal or a CancelToken. */
+export function checkSignal(signal: unknown, where: string): asserts signal is CancelSignal | undefined {
+  if (signal !== undefined && !(signal instanceof AbortSignal) && !(signal instanceof CancelToken)) {
+    throw new TypeError(
+      `${where}: options.signal must be an AbortSignal or a CancelToken, got ${show(signal)}`,
+    );
   }
 }
 
@@ -46,8 +52,8 @@ export function checkSignalOf(
   signal: unknown,
   owner: object,
   method: string,
-): asserts signal is AbortSignal | undefined {
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+): asserts signal is CancelSignal | undefined {
+  if (signal !== undefined && !(signal instanceof AbortSignal) && !(signal instanceof CancelToken)) {
     checkSignal(signal, `${owner.constructor.name}.${method}`);
   }
 }

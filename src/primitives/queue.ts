@@ -1,4 +1,5 @@
 import type { Tracer } from '../trace/types.js';
+import type { CancelSignal } from './cancel-token.js';
 import { Deque } from './deque.js';
 import { cancelledBy, QueueEmpty, QueueFull, QueueShutDown } from './errors.js';
 import { checkFunction, checkSignalOf, type PrimitiveOptions, show, type WaitOptions } from './options.js';
@@ -172,7 +173,7 @@ export class Queue<T> {
     return this.#putWaiting(item, signal);
   }
 
-  async #putWaiting(item: T, signal: AbortSignal | undefined): Promise<void> {
+  async #putWaiting(item: T, signal: CancelSignal | undefined): Promise<void> {
     const parked = this.#putters.park(signal, item);
     this.#emit('wait', { op: 'put' }); // once parked: the state counts this putter
     await parked;
@@ -222,7 +223,7 @@ export class Queue<T> {
     return this.#getChecked(signal);
   }
 
-  async #getChecked(signal: AbortSignal | undefined): Promise<T> {
+  async #getChecked(signal: CancelSignal | undefined): Promise<T> {
     const parked = this.#getters.park(signal, true);
     this.#emit('wait', { op: 'get' }); // once parked: the state counts this getter
     const item = await parked;

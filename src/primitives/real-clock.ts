@@ -1,3 +1,4 @@
+import type { CancelSignal } from './cancel-token.js';
 import type { Clock } from './clock.js';
 import { cancelledBy } from './errors.js';
 import { checkSignal, show, type WaitOptions } from './options.js';
@@ -57,7 +58,7 @@ export class RealClock implements Clock {
       let timer: NodeJS.Timeout;
       const onAbort = (): void => {
         clearTimeout(timer);
-        reject(cancelledBy(signal as AbortSignal));
+        reject(cancelledBy(signal as CancelSignal));
       };
       const arm = (wallMs: number): void => {
         timer = setTimeout(check, Math.min(wallMs, MAX_TIMER_MS));

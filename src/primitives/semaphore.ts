@@ -1,4 +1,5 @@
 import type { Tracer } from '../trace/types.js';
+import type { CancelSignal } from './cancel-token.js';
 import { cancelledBy, InvalidStateError } from './errors.js';
 import {
   checkFunctionOf,
@@ -155,7 +156,7 @@ export abstract class Permits implements Acquirable {
     return parked;
   }
 
-  #park(signal: AbortSignal | undefined): Promise<Held> {
+  #park(signal: CancelSignal | undefined): Promise<Held> {
     return signal === undefined
       ? this.waiters.park()
       : this.waiters.parkChecked(signal, undefined, this.#giveBack);
@@ -169,7 +170,7 @@ export abstract class Permits implements Acquirable {
    * A `then` with one shared handler, not an async function: a waiting task
    * keeps no generator, frame or await closures for it.
    */
-  #parkTraced(signal: AbortSignal | undefined): Promise<Held> {
+  #parkTraced(signal: CancelSignal | undefined): Promise<Held> {
     const parked = this.#park(signal);
     // Emitted once parked, so its state counts this waiter (SPEC §4: the state after the event).
     this.emit('wait');
@@ -188,7 +189,7 @@ export abstract class Permits implements Acquirable {
    * `[resumed]()` right before its own caller's code resumes.
    * @internal
    */
-  [reacquire](signal: AbortSignal | undefined, resumption: { handed: boolean }): Promise<Held> {
+  [reacquire](signal: CancelSignal | undefined, resumption: { handed: boolean }): Promise<Held> {
     if (signal?.aborted) return Promise.reject(cancelledBy(signal));
     if (this.free > 0) {
       this.free--;

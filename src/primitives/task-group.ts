@@ -1,4 +1,5 @@
 import type { Tracer } from '../trace/types.js';
+import type { CancelSignal } from './cancel-token.js';
 import { CancelledError, cancelledBy, InvalidStateError, isCancellation } from './errors.js';
 import { checkFunction, checkOptionsObject, checkSignal } from './options.js';
 import { checkTaskOptions, Task, type TaskFn, type TaskOptions } from './task.js';
@@ -9,7 +10,7 @@ export interface TaskGroupOptions {
    * Cancels the group from outside: every child is cancelled, and the group's
    * exit rejects with `CancelledError` (or `AggregateError` if children failed).
    */
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   /** The tracer children get unless their own options name one. */
   tracer?: Tracer;
 }
@@ -46,7 +47,7 @@ export interface TaskGroupOptions {
 export class TaskGroup {
   readonly #controller = new AbortController();
   readonly #tracer: Tracer | undefined;
-  readonly #outer: AbortSignal | undefined;
+  readonly #outer: CancelSignal | undefined;
   /** Children not yet done. */
   readonly #tasks = new Set<Task<unknown>>();
   readonly #errors: unknown[] = [];
@@ -164,7 +165,7 @@ export class TaskGroup {
   };
 
   readonly #onOuterAbort = (): void => {
-    const outer = this.#outer as AbortSignal;
+    const outer = this.#outer as CancelSignal;
     this.#cancelError ??= cancelledBy(outer);
     this.#abort(outer.reason);
   };

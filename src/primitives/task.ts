@@ -1,4 +1,5 @@
 import type { Tracer } from '../trace/types.js';
+import { abortToken, CancelToken } from './cancel-token.js';
 import { CancelledError, InvalidStateError, isCancellation } from './errors.js';
 import { checkFunction, checkOptionsObject, show } from './options.js';
 import { isThenable } from './task-args.js';
@@ -15,9 +16,17 @@ export interface TaskOptions {
  * A task's body: it receives the task's signal, which aborts when the task is
  * cancelled. A body declared without parameters (`async () => …`) is called
  * without it, and the task then creates its `AbortController` only if someone
- * reads `task.signal`: tasks that never look at a signal do not pay for one.
+ * reads `task.signal`: tasks that never look at a signal do not pay for one
+ * (`task.token` is the cheap way to pass the task's cancellation on).
  */
 export type TaskFn<T> = (signal: AbortSignal) => T | PromiseLike<T>;
+
+/**
+ * Internal: a body that receives the task's `CancelToken` instead of its
+ * `AbortSignal` (the demos' tasks, through `ctx.task`).
+ * @internal
+ */
+export const tokenBody: unique symbol = Symbol('tokenBody');
 
 type State = 'pending' | 'running' | 'ok' | 'error' | 'cancelled';
 
@@ -71,20 +80,31 @@ export function checkTaskOptions(options: TaskOptions, where: string): void {
  */
 export class Task<T> implements PromiseLike<T> {
   readonly name: string;
-  /** Created on first use of `signal` (or at the start of a body that takes one). */
-  #controller: AbortController | undefined;
-  /** A cancellation requested before any controller existed: the controller is created aborted with it. */
+  /** Created on first use of `token` or `signal` (or at the start of a body that takes one). */
+  #token: CancelToken | undefined;
+  /** A cancellation requested before any token existed: the token is created aborted with it. */
   #pendingAbort: { reason: unknown } | undefined;
+  /** The body takes the token, not an AbortSignal (`tokenBody`). */
+  readonly #takesToken: boolean;
   readonly #tracer: Tracer | undefined;
-  readonly #promise: Promise<T>;
+  /**
+   * Made on the first `then` (an `await`): a task nobody awaits before it ends
+   * (one gathered or watched through done callbacks) never has one while it runs.
+   */
+  #promise: Promise<T> | undefined;
   // Typed without T so that Task<T> stays covariant (a Task<number> is a Task<unknown>).
-  #resolve!: (value: unknown) => void;
-  #reject!: (err: unknown) => void;
+  #resolve: ((value: unknown) => void) | undefined;
+  #reject: ((err: unknown) => void) | undefined;
   #state: State = 'pending';
   #value: T | undefined;
   #error: unknown;
   #cancelRequests = 0;
-  /** Done callbacks: none, one function, or an array of them (most tasks have at most one). */
+  /**
+   * Done callbacks, in registration order: the first, then the rest (none, one
+   * function or an array). Two fields, so that the usual one or two (a run's
+   * bookkeeping, a gather) need no array.
+   */
+  #callback: Function | undefined;
   #callbacks: Function | Function[] | undefined;
 
   /** Same as `createTask(fn, options)`. */
@@ -93,21 +113,31 @@ export class Task<T> implements PromiseLike<T> {
     checkTaskOptions(options, 'createTask');
     this.name = options.name ?? `Task-${++counter}`;
     this.#tracer = options.tracer;
-    this.#promise = new Promise<T>((resolve, reject) => {
-      this.#resolve = resolve as (value: unknown) => void;
-      this.#reject = reject;
-    });
+    this.#takesToken = (options as { [tokenBody]?: boolean })[tokenBody] === true;
     queueMicrotask(() => this.#start(fn));
   }
 
-  /** Aborted when the task is cancelled; pass it to everything the body waits on. */
+  /**
+   * Aborted when the task is cancelled; pass it to everything the body waits
+   * on. A real `AbortSignal`, made on first read: `token` does the same for
+   * this package's primitives at a fraction of the memory.
+   */
   get signal(): AbortSignal {
-    if (this.#controller === undefined) {
-      this.#controller = new AbortController();
-      if (this.#pendingAbort !== undefined) this.#controller.abort(this.#pendingAbort.reason);
+    return this.token.signal;
+  }
+
+  /**
+   * The task's cancellation as a `CancelToken`: aborted (with the same reason)
+   * when `signal` would be, and accepted wherever a `signal` option is. Made
+   * on first read; cheaper than `signal`, which it makes only if read.
+   */
+  get token(): CancelToken {
+    if (this.#token === undefined) {
+      this.#token = new CancelToken();
+      if (this.#pendingAbort !== undefined) this.#token[abortToken](this.#pendingAbort.reason);
       this.#pendingAbort = undefined;
     }
-    return this.#controller.signal;
+    return this.#token;
   }
 
   // biome-ignore lint/suspicious/noThenProperty: a Task is awaitable by design, like asyncio's.
@@ -115,7 +145,7 @@ export class Task<T> implements PromiseLike<T> {
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    return this.#promise.then(onFulfilled, onRejected);
+    return this.#outcome().then(onFulfilled, onRejected);
   }
 
   /**
@@ -127,9 +157,9 @@ export class Task<T> implements PromiseLike<T> {
     if (this.done()) return false;
     this.#cancelRequests++;
     this.#tracer?.emit('cancel', { task: this.name });
-    const controller = this.#controller;
-    if (controller === undefined) this.#pendingAbort ??= { reason };
-    else if (!controller.signal.aborted) controller.abort(reason);
+    const token = this.#token;
+    if (token === undefined) this.#pendingAbort ??= { reason };
+    else token[abortToken](reason);
     return true;
   }
 
@@ -179,7 +209,8 @@ export class Task<T> implements PromiseLike<T> {
     if (this.done()) queueMicrotask(() => callback(this));
     else {
       const callbacks = this.#callbacks;
-      if (callbacks === undefined) this.#callbacks = callback;
+      if (this.#callback === undefined && callbacks === undefined) this.#callback = callback;
+      else if (callbacks === undefined) this.#callbacks = callback;
       else if (typeof callbacks === 'function') this.#callbacks = [callbacks, callback];
       else callbacks.push(callback);
     }
@@ -187,16 +218,21 @@ export class Task<T> implements PromiseLike<T> {
 
   /** Removes every registration of `callback`; returns how many were removed. */
   removeDoneCallback(callback: (task: Task<T>) => void): number {
+    let removed = 0;
+    if (this.#callback === callback) {
+      this.#callback = undefined;
+      removed++;
+    }
     const callbacks = this.#callbacks;
-    if (callbacks === undefined) return 0;
+    if (callbacks === undefined) return removed;
     if (typeof callbacks === 'function') {
-      if (callbacks !== callback) return 0;
+      if (callbacks !== callback) return removed;
       this.#callbacks = undefined;
-      return 1;
+      return removed + 1;
     }
     const kept = callbacks.filter((cb) => cb !== callback);
     this.#callbacks = kept.length === 0 ? undefined : kept;
-    return callbacks.length - kept.length;
+    return removed + callbacks.length - kept.length;
   }
 
   toString(): string {
@@ -205,6 +241,22 @@ export class Task<T> implements PromiseLike<T> {
 
   get [Symbol.toStringTag](): string {
     return 'Task';
+  }
+
+  /** The promise `then` chains on: pending while the task runs, else settled with its outcome. */
+  #outcome(): Promise<T> {
+    if (this.#promise !== undefined) return this.#promise;
+    if (this.#state === 'ok') this.#promise = Promise.resolve(this.#value as T);
+    else if (this.#state === 'error' || this.#state === 'cancelled') {
+      this.#promise = Promise.reject(this.#error);
+      this.#promise.catch(noop);
+    } else {
+      this.#promise = new Promise<T>((resolve, reject) => {
+        this.#resolve = resolve as (value: unknown) => void;
+        this.#reject = reject;
+      });
+    }
+    return this.#promise;
   }
 
   #checkDone(method: string): void {
@@ -216,7 +268,7 @@ export class Task<T> implements PromiseLike<T> {
   #start(fn: TaskFn<T>): void {
     if (this.#cancelRequests > 0) {
       const err = new CancelledError(`${this.name} was cancelled before it started`, {
-        cause: this.signal.reason,
+        cause: this.token.reason,
       });
       this.#finish('cancelled', undefined, err);
       return;
@@ -224,7 +276,12 @@ export class Task<T> implements PromiseLike<T> {
     this.#state = 'running';
     const tracer = this.#tracer;
     // A body that declares no parameter cannot use the signal: none is made for it (see `TaskFn`).
-    const call: () => T | PromiseLike<T> = fn.length === 0 ? (fn as () => T) : () => fn(this.signal);
+    const call: () => T | PromiseLike<T> =
+      fn.length === 0
+        ? (fn as () => T)
+        : this.#takesToken
+          ? () => (fn as unknown as (token: CancelToken) => T | PromiseLike<T>)(this.token)
+          : () => fn(this.signal);
     let out: T | PromiseLike<T>;
     try {
       if (tracer === undefined) out = call();
@@ -236,18 +293,26 @@ export class Task<T> implements PromiseLike<T> {
       this.#fail(err);
       return;
     }
-    if (isThenable(out)) {
-      Promise.resolve(out).then(
-        (value) => this.#finish('ok', value, undefined),
-        (err) => this.#fail(err),
-      );
-    } else this.#finish('ok', out, undefined);
+    if (isThenable(out)) this.#follow(out);
+    else this.#finish('ok', out, undefined);
+  }
+
+  /**
+   * Finishes when the body's promise settles. A method of its own so that its
+   * two closures keep only the task: in `#start` they would share a context
+   * with `fn`, and keep the body's closure (and what it holds) while the task waits.
+   */
+  #follow(out: PromiseLike<T>): void {
+    Promise.resolve(out).then(
+      (value) => this.#finish('ok', value, undefined),
+      (err) => this.#fail(err),
+    );
   }
 
   #fail(err: unknown): void {
-    const signal = this.#controller?.signal;
+    const token = this.#token;
     // `signal.throwIfAborted()` throws the reason itself, whatever it is: that is a cancellation too.
-    if (!isCancellation(err) && !(signal?.aborted === true && err === signal.reason)) {
+    if (!isCancellation(err) && !(token?.aborted === true && err === token.reason)) {
       this.#finish('error', undefined, err);
     } else {
       const cancelled =
@@ -263,12 +328,17 @@ export class Task<T> implements PromiseLike<T> {
     this.#state = state;
     this.#value = value;
     this.#error = error;
-    if (state === 'ok') this.#resolve(value);
-    else {
-      // The outcome is kept for whoever asks: a failure nobody awaits is not "unhandled". Marked
-      // handled here rather than at construction, so a task that succeeds never pays for it.
-      this.#promise.catch(noop);
-      this.#reject(error);
+    const promise = this.#promise;
+    if (promise !== undefined) {
+      if (state === 'ok') this.#resolve?.(value);
+      else {
+        // The outcome is kept for whoever asks: a failure nobody awaits is not "unhandled". Marked
+        // handled here rather than at construction, so a task that succeeds never pays for it.
+        promise.catch(noop);
+        this.#reject?.(error);
+      }
+      this.#resolve = undefined;
+      this.#reject = undefined;
     }
     if (this.#tracer !== undefined) {
       const data: Record<string, unknown> = { status: state };
@@ -276,8 +346,11 @@ export class Task<T> implements PromiseLike<T> {
       if (!started) data.started = false;
       this.#tracer.emit('task.end', { task: this.name, data });
     }
+    const first = this.#callback;
     const callbacks = this.#callbacks;
+    this.#callback = undefined;
     this.#callbacks = undefined;
+    if (first !== undefined) queueMicrotask(() => (first as (task: Task<T>) => void)(this));
     if (typeof callbacks === 'function') queueMicrotask(() => (callbacks as (task: Task<T>) => void)(this));
     else if (callbacks !== undefined) {
       for (const cb of callbacks) queueMicrotask(() => (cb as (task: Task<T>) => void)(this));

@@ -1,3 +1,4 @@
+import type { CancelSignal } from './cancel-token.js';
 import type { Clock } from './clock.js';
 import { cancelledBy, isCancellation, TimeoutError } from './errors.js';
 import { checkFunction, checkOptionsObject, checkSignal, show, type WaitOptions } from './options.js';
@@ -61,7 +62,7 @@ export function withTimeout<T>(
   const inner = new AbortController();
   const timer = new AbortController();
   let expired = false;
-  const onOuterAbort = (): void => inner.abort((outer as AbortSignal).reason);
+  const onOuterAbort = (): void => inner.abort((outer as CancelSignal).reason);
   outer?.addEventListener('abort', onOuterAbort, { once: true });
   if (timeout !== undefined) {
     clock.sleep(timeout, { signal: timer.signal }).then(() => {
@@ -102,7 +103,7 @@ function race(
   work: PromiseLike<unknown>,
   ms: number | undefined,
   clock: Clock,
-  signal?: AbortSignal,
+  signal?: CancelSignal,
 ): Promise<Why> {
   if (signal?.aborted) return Promise.resolve('abort');
   return new Promise<Why>((resolve) => {
@@ -166,7 +167,7 @@ async function waitForTask<T>(
   task: Task<T>,
   ms: number | undefined,
   clock: Clock,
-  signal: AbortSignal | undefined,
+  signal: CancelSignal | undefined,
 ): Promise<T> {
   let why: Why;
   if (signal?.aborted) why = 'abort';
@@ -176,7 +177,7 @@ async function waitForTask<T>(
   if (why === 'done') return task;
   const reason =
     why === 'abort'
-      ? (signal as AbortSignal).reason
+      ? (signal as CancelSignal).reason
       : new TimeoutError(`waitFor: the deadline of ${ms} ms passed`);
   task.cancel(reason);
   const outcome = await task.then(
@@ -184,11 +185,11 @@ async function waitForTask<T>(
     (error: unknown) => ({ ok: false as const, error }),
   );
   if (outcome.ok) {
-    if (why === 'abort') throw cancelledBy(signal as AbortSignal);
+    if (why === 'abort') throw cancelledBy(signal as CancelSignal);
     return outcome.value;
   }
   if (!task.cancelled()) throw outcome.error;
-  if (why === 'abort') throw cancelledBy(signal as AbortSignal);
+  if (why === 'abort') throw cancelledBy(signal as CancelSignal);
   throw new TimeoutError(`waitFor: timed out after ${ms} ms`, { cause: outcome.error });
 }
 
@@ -196,13 +197,13 @@ async function waitForPromise<T>(
   promise: PromiseLike<T>,
   ms: number | undefined,
   clock: Clock,
-  signal: AbortSignal | undefined,
+  signal: CancelSignal | undefined,
 ): Promise<T> {
   const why = signal?.aborted ? 'abort' : ms === 0 ? 'timeout' : await race(promise, ms, clock, signal);
   if (why === 'done') return promise;
   // The promise runs on; a failure of it that nobody awaits any more must not crash the process.
   Promise.resolve(promise).catch(noop);
-  if (why === 'abort') throw cancelledBy(signal as AbortSignal);
+  if (why === 'abort') throw cancelledBy(signal as CancelSignal);
   throw new TimeoutError(`waitFor: timed out after ${ms} ms`);
 }
 

@@ -1,3 +1,4 @@
+import type { CancelSignal } from './cancel-token.js';
 import type { Clock } from './clock.js';
 import { cancelledBy } from './errors.js';
 import { checkSignal, show, type WaitOptions } from './options.js';
@@ -14,7 +15,7 @@ class Timer {
     readonly seq: number,
     readonly resolve: () => void,
     readonly reject: (err: unknown) => void,
-    readonly signal: AbortSignal | undefined,
+    readonly signal: CancelSignal | undefined,
     readonly onAbort: (timer: Timer) => void,
   ) {}
 
@@ -236,7 +237,7 @@ export class VirtualClock implements Clock {
 
   readonly #onAbort = (timer: Timer): void => {
     this.#timers.remove(timer);
-    timer.reject(cancelledBy(timer.signal as AbortSignal));
+    timer.reject(cancelledBy(timer.signal as CancelSignal));
     this.#touch();
   };
 

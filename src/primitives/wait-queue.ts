@@ -1,3 +1,4 @@
+import type { CancelSignal } from './cancel-token.js';
 import { cancelledBy } from './errors.js';
 
 /**
@@ -17,12 +18,39 @@ export class Waiter<T, D> {
     readonly resolve: (value: T) => void,
     readonly reject: (reason: unknown) => void,
     readonly data: D,
-    readonly signal: AbortSignal | undefined,
+    readonly signal: CancelSignal | undefined,
     readonly onCancel: ((data: D) => void) | undefined,
+    /** Set by `parkChecked`: what to do with a value handed over when the signal aborted before the caller resumed. */
+    readonly giveBack: ((value: T) => void) | undefined,
   ) {}
 
   handleEvent(): void {
     this.queue.cancel(this);
+  }
+
+  /**
+   * Wakes the caller with `value`. A checked caller (`giveBack`) is settled
+   * one microtask later, checking its signal then — the step `parkChecked`'s
+   * reaction once took, without keeping a closure and a promise per caller.
+   */
+  fulfil(value: T): void {
+    if (this.giveBack === undefined) this.resolve(value);
+    else queueMicrotask(() => this.#resume(value));
+  }
+
+  /** Rejects the caller with `err` (a checked caller one microtask later, as `fulfil`). */
+  fail(err: unknown): void {
+    if (this.giveBack === undefined) this.reject(err);
+    else queueMicrotask(() => this.reject(err));
+  }
+
+  #resume(value: T): void {
+    const signal = this.signal as CancelSignal;
+    if (!signal.aborted) this.resolve(value);
+    else {
+      (this.giveBack as (value: T) => void)(value);
+      this.reject(cancelledBy(signal));
+    }
   }
 }
 
@@ -108,14 +136,23 @@ export class WaitQueue<T, D = undefined> {
    * @param onCancel runs synchronously, with the caller's data, when an abort
    *   removes the caller (before the promise rejects).
    */
-  park(signal?: AbortSignal, data?: D, onCancel?: (data: D) => void): Promise<T> {
+  park(signal?: CancelSignal, data?: D, onCancel?: (data: D) => void): Promise<T> {
     if (signal === undefined && data === undefined && this.#wakeOnly) return this.#parkPlain();
+    return this.#park(signal, data, onCancel, undefined);
+  }
+
+  #park(
+    signal: CancelSignal | undefined,
+    data: D | undefined,
+    onCancel: ((data: D) => void) | undefined,
+    giveBack: ((value: T) => void) | undefined,
+  ): Promise<T> {
     if (signal?.aborted) return Promise.reject(cancelledBy(signal));
     if (this.#used === this.#mask + 1) this.#makeRoom();
     const seq = this.#base + this.#used;
     let waiter!: Waiter<T, D>;
     const promise = new Promise<T>((resolve, reject) => {
-      waiter = new Waiter<T, D>(this, seq, resolve, reject, data as D, signal, onCancel);
+      waiter = new Waiter<T, D>(this, seq, resolve, reject, data as D, signal, onCancel, giveBack);
     });
     this.#ring[(this.#head + this.#used) & this.#mask] = waiter;
     this.#used++;
@@ -145,20 +182,15 @@ export class WaitQueue<T, D = undefined> {
    * `CancelledError` — so nothing handed over in that window is lost.
    */
   parkChecked(
-    signal: AbortSignal,
+    signal: CancelSignal,
     data: D,
     giveBack: (value: T) => void,
     onCancel?: (data: D) => void,
   ): Promise<T> {
-    // One reaction, as the `await` of the async function this was (same ticks), but a parked
-    // caller keeps one small closure instead of a generator, its frame and two await closures.
-    return this.park(signal, data, onCancel).then((value) => {
-      if (signal.aborted) {
-        giveBack(value);
-        throw cancelledBy(signal);
-      }
-      return value;
-    });
+    // Settled one microtask after the wake-up or the abort (see `Waiter.fulfil`): the ticks of the
+    // `await` this once was, but a parked caller keeps nothing beyond its Waiter and promise.
+    if (signal.aborted) return Promise.reject(cancelledBy(signal)).then();
+    return this.#park(signal, data, onCancel, giveBack);
   }
 
   /** Wakes the head caller with `value`; returns false when nobody waits. */
@@ -166,7 +198,7 @@ export class WaitQueue<T, D = undefined> {
     if (this.#size === 0) return false;
     const cell = this.#removeHead();
     if (typeof cell === 'function') cell(value);
-    else cell.resolve(value);
+    else cell.fulfil(value);
     return true;
   }
 
@@ -184,10 +216,10 @@ export class WaitQueue<T, D = undefined> {
     try {
       value = valueFor(waiter.data);
     } catch (err) {
-      waiter.reject(err);
+      waiter.fail(err);
       throw err;
     }
-    waiter.resolve(value);
+    waiter.fulfil(value);
     return true;
   }
 
@@ -208,7 +240,7 @@ export class WaitQueue<T, D = undefined> {
     while (this.#size > 0) {
       const waiter = this.#waiterAt(this.#head, 'rejectAll');
       this.#removeHead();
-      waiter.reject(makeError(waiter.data));
+      waiter.fail(makeError(waiter.data));
       n++;
     }
     return n;
@@ -231,7 +263,7 @@ export class WaitQueue<T, D = undefined> {
     if (offset === 0) this.#advance();
     else if (this.#used - this.#size > this.#size + 16) this.#compact(this.#mask + 1);
     waiter.onCancel?.(waiter.data);
-    waiter.reject(cancelledBy(waiter.signal as AbortSignal));
+    waiter.fail(cancelledBy(waiter.signal as CancelSignal));
   }
 
   /** The Waiter record at `slot`; a bare resolve function there means a misuse of `wakeOnly`. */

@@ -30,8 +30,14 @@ function hook(): void {
   if (hooked) return;
   hooked = true;
   promiseHooks.createHook({
-    init(promise) {
-      if (current !== undefined) (promise as unknown as Record<symbol, Frame>)[FRAME] = current;
+    // Only a promise made by `then`/`await` (it has a parent) ever runs a reaction of the code
+    // that made it: `before` is called with that derived promise. A promise made by `new Promise`,
+    // `Promise.resolve` or an async call is only ever a parent, so it carries nothing (a property on
+    // a promise costs a 40-byte property array: most of the promises a parked task holds).
+    init(promise, parent) {
+      if (current !== undefined && parent !== undefined) {
+        (promise as unknown as Record<symbol, Frame>)[FRAME] = current;
+      }
     },
     before(promise) {
       current = (promise as unknown as Record<symbol, Frame | undefined>)[FRAME];

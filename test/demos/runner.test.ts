@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DemoInfo, DemoModule } from '../../src/demos/contract.js';
 import { runDemo } from '../../src/demos/runner.js';
+import type { CancelToken } from '../../src/primitives/cancel-token.js';
 import type { TraceEvent } from '../../src/trace/types.js';
 
 function info(module: DemoModule): DemoInfo {
@@ -147,7 +148,7 @@ describe('runDemo', () => {
       info({
         checks: [{ name: 'x', ko: 'x', verify: () => ({ ok: true, detail: '' }) }],
         async run(ctx) {
-          const worker = (signal: AbortSignal) =>
+          const worker = (signal: CancelToken) =>
             ctx.clock.sleep(60_000, { signal }).finally(() => {
               if (signal.aborted) ctx.cleanup('stopped');
             });

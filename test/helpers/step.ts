@@ -6,6 +6,7 @@
  */
 
 /** Resolves after every microtask queued so far (and those they queue) has run. */
+import { abortToken, CancelToken } from '../../src/primitives/cancel-token.js';
 export function drain(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
@@ -57,3 +58,24 @@ export async function errorOf(fn: () => unknown): Promise<unknown> {
   }
   throw new Error('expected an error, but the call succeeded');
 }
+
+/** An AbortController's shape over a `CancelToken` (aborted as a Task's `cancel()` aborts its token). */
+export class TokenController {
+  readonly signal = new CancelToken();
+  abort(reason?: unknown): void {
+    this.signal[abortToken](reason);
+  }
+}
+
+/** A `CancelToken` aborted already, as `abortedSignal` gives an AbortSignal. */
+export function abortedToken(reason: unknown = new Error('already aborted')): CancelToken {
+  const controller = new TokenController();
+  controller.abort(reason);
+  return controller.signal;
+}
+
+/** Both kinds of signal every `signal` option takes, for tests run once with each. */
+export const signalKinds = [
+  { kind: 'AbortSignal', controller: () => new AbortController(), aborted: abortedSignal },
+  { kind: 'CancelToken', controller: () => new TokenController(), aborted: abortedToken },
+] as const;

@@ -109,7 +109,7 @@ describe('argument validation', () => {
     '%s with a signal that is not an AbortSignal throws a TypeError naming options.signal at the call',
     (_n, call) => {
       expect(call).toThrow(TypeError);
-      expect(call).toThrow(/options\.signal must be an AbortSignal, got/);
+      expect(call).toThrow(/options\.signal must be an AbortSignal or a CancelToken, got/);
     },
   );
 });
