@@ -227,7 +227,8 @@ describe('pretty renderer (streamed)', () => {
         for (const event of events) renderer.event(event);
         renderer.end();
         const order = [...new Set(events.map((event) => event.task))];
-        const labels = [...text.matchAll(/\x1b\[(\d+)m(w-\d+)\x1b\[39m/g)];
+        const ESC = String.fromCharCode(27);
+        const labels = [...text.matchAll(new RegExp(`${ESC}\\[(\\d+)m(w-\\d+)${ESC}\\[39m`, 'g'))];
         for (const [, code, task] of labels) {
           expect([task, Number(code)]).toEqual([task, CODES[order.indexOf(task!) % CODES.length]]);
         }
