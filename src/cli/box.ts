@@ -1,12 +1,12 @@
-import { stringWidth, wrapLine } from '../trace/wrap.js';
+import type { Layout } from './width.js';
 
 /**
  * A boxed table drawn exactly as cli-table3 draws one (a line between rows),
  * for the commands that must start fast (`list`, the bare invocation):
  * loading cli-table3 costs more than drawing a few rows.
  *
- * Without `maxWidth` (a pipe) every cell is on one line, as it has always
- * been. With it (a terminal), a table too wide gives its widest columns
+ * In a pipe every cell is on one line, as it has always been. On a
+ * terminal (`layout.terminal`), a table too wide gives its widest columns
  * fewer columns and wraps their cells onto more lines; below `MIN_TABLE`
  * columns a table is unreadable, and the rows are stacked instead: the
  * first cell, then the others, indented.
@@ -14,16 +14,16 @@ import { stringWidth, wrapLine } from '../trace/wrap.js';
 export function boxTable(
   head: readonly string[],
   rows: readonly (readonly string[])[],
-  maxWidth?: number,
+  layout: Layout,
 ): string {
   // Display columns (a Korean character takes two), on a terminal and in a pipe alike.
-  const width = (cell: string) => stringWidth(cell);
+  const { width, terminal } = layout;
   const widths = head.map((_, i) => Math.max(width(head[i]!), ...rows.map((row) => width(row[i]!))) + 2);
   const total = () => widths.reduce((sum, w) => sum + w, 0) + widths.length + 1;
-  if (maxWidth !== undefined && total() > maxWidth) {
-    if (maxWidth < MIN_TABLE) return stacked(rows, maxWidth);
+  if (terminal !== undefined && total() > terminal.columns) {
+    if (terminal.columns < MIN_TABLE) return stacked(rows, terminal);
     // Take a column at a time from the widest column until the table fits.
-    while (total() > maxWidth) {
+    while (total() > terminal.columns) {
       const widest = widths.indexOf(Math.max(...widths));
       widths[widest]!--;
     }
@@ -32,7 +32,7 @@ export function boxTable(
     `${left}${widths.map((w) => '─'.repeat(w)).join(mid)}${right}`;
   const line = (cells: readonly string[]) => {
     const wrapped = cells.map((cell, i) =>
-      maxWidth === undefined ? [cell] : wrapLine(cell, widths[i]! - 2),
+      terminal === undefined ? [cell] : terminal.wrapLine(cell, widths[i]! - 2),
     );
     const height = Math.max(...wrapped.map((lines) => lines.length));
     return Array.from(
@@ -53,13 +53,16 @@ export function boxTable(
 /** Narrower than this, a table of three columns is mostly borders: rows are stacked. */
 const MIN_TABLE = 60;
 
-/** `name  second`, then the other cells indented, each wrapped to `maxWidth`. */
-function stacked(rows: readonly (readonly string[])[], maxWidth: number): string {
+/** `name  second`, then the other cells indented, each wrapped to the terminal's width. */
+function stacked(
+  rows: readonly (readonly string[])[],
+  { columns, wrapLine }: NonNullable<Layout['terminal']>,
+): string {
   return rows
     .map(([first = '', ...rest]) => {
       const [second, ...others] = rest;
-      const lines = wrapLine(`${first}  ${second ?? ''}`.trimEnd(), maxWidth, 0, '    ');
-      for (const cell of others) lines.push(...wrapLine(`  ${cell}`, maxWidth, 0, '  '));
+      const lines = wrapLine(`${first}  ${second ?? ''}`.trimEnd(), columns, 0, '    ');
+      for (const cell of others) lines.push(...wrapLine(`  ${cell}`, columns, 0, '  '));
       return lines.join('\n');
     })
     .join('\n');

@@ -1,11 +1,8 @@
-import { CommanderError } from 'commander';
 import { isLang, LANGS, type Lang, langFromEnv } from '../trace/lang.js';
 import { red, terminalLevel } from './color.js';
 import { Interrupted, RunFailed, UsageError } from './errors.js';
 import { createIo, type Io } from './io.js';
-import { CLI_TEXT } from './messages.js';
-import { BIN, buildProgram } from './program.js';
-import { unknownDemo } from './suggest.js';
+import { BIN, CLI_TEXT } from './messages.js';
 
 const COMMANDS = ['list', 'all', 'render', 'code', 'help'];
 
@@ -34,7 +31,17 @@ export async function main(argv: readonly string[]): Promise<void> {
       await (await import('./commands/list.js')).shortHelp(io);
       return;
     }
-    const program = buildProgram(io);
+    // `list` with only its own flags needs no command tree: commander and the tree are a fifth of its start-up.
+    const list = listOnly(args);
+    if (list !== undefined) {
+      await (await import('./commands/list.js')).listCommand(io, list);
+      return;
+    }
+    const [{ buildProgram }, { unknownDemo }] = await Promise.all([
+      import('./program.js'),
+      import('./suggest.js'),
+    ]);
+    const program = await buildProgram(io);
     // `help <name>` and `<name> …` must name a command: say which demo was meant, as commander would not.
     const name = args[0] === 'help' && args[1] !== undefined ? args[1] : args[0]!;
     const known = name === 'help' || program.commands.some((command) => command.name() === name);
@@ -56,6 +63,8 @@ async function fail(err: unknown, io: Io, args: readonly string[]): Promise<void
       `${red(io.text.error, io.errLevel)} ${message}\n${hint === undefined ? '' : `${io.text.tryHint(hint)}\n`}`,
     );
   };
+  // commander is loaded by then if it threw this.
+  const { CommanderError } = await import('commander');
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') {
       process.exitCode = 0;
@@ -110,6 +119,24 @@ export function langOf(args: readonly string[], env: NodeJS.ProcessEnv): Lang | 
   if (isLang(asked)) return asked;
   const text = CLI_TEXT[langFromEnv(env)];
   return { error: new UsageError(text.mustBe('--lang', text.accepted.oneOf(LANGS.join(', ')), asked ?? '')) };
+}
+
+/**
+ * `list`'s options when the arguments are `list` and nothing but its own
+ * flags (`--json`, `--no-color`, `--lang <l>`: colour and language are
+ * already decided from the arguments), else `undefined`: anything else, even
+ * a mistake, goes to commander, which reports it.
+ */
+export function listOnly(args: readonly string[]): { json?: boolean } | undefined {
+  if (args[0] !== 'list') return undefined;
+  let json = false;
+  for (let i = 1; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--json') json = true;
+    else if (arg === '--lang' && i + 1 < args.length) i++;
+    else if (arg !== '--no-color' && !arg.startsWith('--lang=')) return undefined;
+  }
+  return json ? { json } : {};
 }
 
 /** ` semaphore` when the arguments name a command, else nothing. */

@@ -5,6 +5,9 @@
  */
 import type { Lang } from '../trace/lang.js';
 
+/** The command's name, as a user types it. */
+export const BIN = 'async-sync-demo';
+
 const en = {
   error: 'error:',
   note: 'note:',

@@ -2,12 +2,11 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { infoText, type OptionSpec } from '../demos/contract.js';
 import { type AnyDemoInfo, DEMOS } from '../demos/registry.js';
-import { indentOf, wrapLine } from '../trace/wrap.js';
 import type { Io } from './io.js';
-import type { CliText } from './messages.js';
+import { BIN, type CliText } from './messages.js';
 import { COMMON_HELP, optionFlags } from './options.js';
 
-export const BIN = 'async-sync-demo';
+export { BIN };
 
 const examples = (t: CliText): string => `
 ${t.examples}
@@ -26,13 +25,16 @@ ${t.exitStatus}`;
 /**
  * Help for a terminal: commander wraps descriptions to the width; what it
  * leaves wider (examples, long option terms) wraps here, continuation lines
- * indented two columns under the line's own indentation.
+ * indented two columns under the line's own indentation. Loaded only for a
+ * terminal: the wrapper measures with string-width, slow to import.
  */
-function fitHelp(text: string, columns: number): string {
-  return text
-    .split('\n')
-    .map((line) => wrapLine(line, columns, 0, `${' '.repeat(indentOf(line))}    `).join('\n'))
-    .join('\n');
+async function helpFitter(columns: number): Promise<(text: string) => string> {
+  const { indentOf, wrapLine } = await import('../trace/wrap.js');
+  return (text) =>
+    text
+      .split('\n')
+      .map((line) => wrapLine(line, columns, 0, `${' '.repeat(indentOf(line))}    `).join('\n'))
+      .join('\n');
 }
 
 function version(): string {
@@ -48,8 +50,9 @@ function version(): string {
  * imported lazily, so `--help`, `--version` and `list` load no demo, no
  * renderer and no worker pool.
  */
-export function buildProgram(io: Io): Command {
+export async function buildProgram(io: Io): Promise<Command> {
   const t = io.text;
+  const fitHelp = io.out.isTTY ? await helpFitter(io.out.columns) : undefined;
   const help = COMMON_HELP[io.lang];
   const program = new Command(BIN)
     .description(t.description)
@@ -59,7 +62,7 @@ export function buildProgram(io: Io): Command {
     .option('--lang <lang>', t.lang)
     .exitOverride()
     .configureOutput({
-      writeOut: io.out.isTTY ? (text) => io.out.write(fitHelp(text, io.out.columns)) : io.out.write,
+      writeOut: fitHelp ? (text) => io.out.write(fitHelp(text)) : io.out.write,
       getOutHelpWidth: () => io.out.columns,
       writeErr: io.err,
       // Errors are reported once, by main's handler.

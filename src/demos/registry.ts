@@ -28,6 +28,13 @@ function demo<O>(info: DemoInfo<O> & { options: NoInfer<DemoInfo<O>['options']> 
 /** The lock demo's cap on increments in all: each one is about four events, all kept for the summary and checks. */
 const MAX_INCREMENTS = 10_000_000;
 
+/**
+ * `10000000` → `10,000,000`. Not `toLocaleString('en-US')`: this module is
+ * loaded by `list` and `--help`, and the first `toLocaleString` initialises
+ * ICU's number formatting — about 10 ms of start-up for one number.
+ */
+const grouped = (n: number): string => String(n).replace(/\B(?=(\d{3})+$)/g, ',');
+
 // biome-ignore lint/suspicious/noExplicitAny: entries differ in their option types; each is checked by `demo()`.
 export type AnyDemoInfo = DemoInfo<any>;
 
@@ -156,7 +163,7 @@ export const DEMOS: readonly AnyDemoInfo[] = [
       ],
       options: {
         tasks: '태스크 수',
-        increments: `태스크당 증가 횟수 (태스크 수 × 증가 횟수 ≤ ${MAX_INCREMENTS.toLocaleString('en-US')}; 메모리는 일정하고, 증가 한 번마다 시간 ~15 µs, NDJSON 트레이스 ~570바이트가 늘어남)`,
+        increments: `태스크당 증가 횟수 (태스크 수 × 증가 횟수 ≤ ${grouped(MAX_INCREMENTS)}; 메모리는 일정하고, 증가 한 번마다 시간 ~15 µs, NDJSON 트레이스 ~570바이트가 늘어남)`,
         lock: '락 없이 실행: 사라진 갱신을 셉니다',
         shared: '공유하지 않기: 각 태스크가 따로 세고 gather로 합침 (락 불필요)',
       },
@@ -168,7 +175,7 @@ export const DEMOS: readonly AnyDemoInfo[] = [
         default: 1000,
         min: 1,
         max: MAX_INCREMENTS,
-        description: `increments per task (tasks × increments ≤ ${MAX_INCREMENTS.toLocaleString('en-US')}; memory stays flat; time and the NDJSON trace grow by ~15 µs and ~570 bytes per increment)`,
+        description: `increments per task (tasks × increments ≤ ${grouped(MAX_INCREMENTS)}; memory stays flat; time and the NDJSON trace grow by ~15 µs and ~570 bytes per increment)`,
       },
       lock: {
         kind: 'boolean',

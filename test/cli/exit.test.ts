@@ -95,8 +95,23 @@ describe('lazy start-up', () => {
     },
   );
 
-  it('--version does not load commander', () => {
+  it.each([[['--help']], [['semaphore', '--help']], [['list']], [[]]])(
+    '%j in a pipe, in English, does not load string-width (~30 ms of start-up)',
+    (args) => {
+      expect(loaded(imports(args), '/string-width/')).toBe(false);
+    },
+  );
+
+  it('list in Korean measures with string-width (wide characters)', () => {
+    expect(loaded(imports(['list', '--lang', 'ko']), '/string-width/')).toBe(true);
+  });
+
+  it('--version and list do not load commander', () => {
     expect(loaded(imports(['--version']), '/commander/')).toBe(false);
+    expect(loaded(imports(['list']), '/commander/')).toBe(false);
+    expect(loaded(imports(['list', '--json', '--lang', 'ko']), '/commander/')).toBe(false);
+    // Anything else about list is commander's to parse (and report).
+    expect(loaded(imports(['list', '--help']), '/commander/')).toBe(true);
   });
 
   it('a --json run loads the demo and the json renderer only', () => {

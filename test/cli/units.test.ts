@@ -1,10 +1,13 @@
 import Table from 'cli-table3';
+import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 import { boxTable } from '../../src/cli/box.js';
 import { bold, colorLevel, cyan } from '../../src/cli/color.js';
 import { UsageError } from '../../src/cli/errors.js';
+import { listOnly } from '../../src/cli/main.js';
 import { commonOptions, optionFlags, parseOption } from '../../src/cli/options.js';
 import { closest } from '../../src/cli/suggest.js';
+import { layoutFor, narrowWidth } from '../../src/cli/width.js';
 import type { OptionSpec } from '../../src/demos/contract.js';
 
 describe('colorLevel: --no-color > NO_COLOR > FORCE_COLOR > TTY', () => {
@@ -82,6 +85,29 @@ describe('option values', () => {
   });
 });
 
+describe('listOnly: list without commander only for its own flags', () => {
+  it.each([
+    [['list'], {}],
+    [['list', '--json'], { json: true }],
+    [['list', '--no-color', '--lang', 'ko', '--json'], { json: true }],
+    [['list', '--lang=en'], {}],
+  ])('%j → %j', (args, options) => {
+    expect(listOnly(args)).toEqual(options);
+  });
+
+  it.each([
+    [['semaphore']],
+    [['--lang', 'ko', 'list']],
+    [['list', '--help']],
+    [['list', 'extra']],
+    [['list', '--jsn']],
+    [['list', '--json', '--', '--json']],
+    [['list', '--lang']],
+  ])('%j goes to commander', (args) => {
+    expect(listOnly(args)).toBeUndefined();
+  });
+});
+
 describe('closest', () => {
   it('suggests typos, not strangers', () => {
     expect(closest('semafore', ['semaphore', 'lock'])).toBe('semaphore');
@@ -100,6 +126,39 @@ describe('boxTable', () => {
     ];
     const table = new Table({ head, style: { head: [], border: [] } });
     table.push(...rows);
-    expect(boxTable(head, rows)).toBe(table.toString());
+    expect(boxTable(head, rows, { width: stringWidth })).toBe(table.toString());
+    // The fast measure (no string-width) draws the same table.
+    expect(boxTable(head, rows, { width: (text) => narrowWidth(text)! })).toBe(table.toString());
+  });
+});
+
+describe('narrowWidth: the width without string-width', () => {
+  it('is string-width for every character it accepts, and declines the rest', () => {
+    let accepted = 0;
+    for (let code = 0; code <= 0xffff; code++) {
+      const char = String.fromCharCode(code);
+      const width = narrowWidth(char);
+      if (width === undefined) continue;
+      accepted++;
+      expect(width, `U+${code.toString(16)}`).toBe(stringWidth(char));
+    }
+    // ASCII, Latin, punctuation, arrows, maths and box drawing: 1,349 characters.
+    expect(accepted).toBe(1349);
+  });
+
+  it('counts colour escapes as nothing and declines wide, combining and invisible characters', () => {
+    expect(narrowWidth(bold('demo – pattern ≤ 10 ×', 1))).toBe('demo – pattern ≤ 10 ×'.length);
+    for (const text of ['세마포어', 'e\u0301', 'a\u200bb', '✅', '\u001b]8;;x\u0007link', 'tab\there']) {
+      expect(narrowWidth(text), JSON.stringify(text)).toBeUndefined();
+    }
+  });
+
+  it('layoutFor a pipe: string-width for wide text; the fast measure refuses text it was not given', async () => {
+    const pipe = { out: { isTTY: false, columns: 80 } } as Parameters<typeof layoutFor>[0];
+    expect((await layoutFor(pipe, ['세마포어'])).width('세마포어')).toBe(8);
+    const fast = await layoutFor(pipe, ['abc']);
+    expect(fast.width('abc')).toBe(3);
+    expect(fast.terminal).toBeUndefined();
+    expect(() => fast.width('세마포어')).toThrow(/not given/);
   });
 });
