@@ -29,7 +29,9 @@ const traceArb = fc
       dt: fc.constantFrom(0, 0, 1, 2.5, 10),
       status: fc.constantFrom('ok', 'error', 'cancelled'),
     }),
-    { maxLength: 300 },
+    // size 'max': lengths spread up to 300 steps (median ~130). With fast-check's default size, maxLength alone
+    // gives a median of 4 steps and never more than 10: too few for 30 tasks to wait, hold and end.
+    { maxLength: 300, size: 'max' },
   )
   .map((steps) => {
     const b = new TraceBuilder().start();
@@ -229,6 +231,8 @@ describe('pretty renderer (streamed)', () => {
         const order = [...new Set(events.map((event) => event.task))];
         const ESC = String.fromCharCode(27);
         const labels = [...text.matchAll(new RegExp(`${ESC}\\[(\\d+)m(w-\\d+)${ESC}\\[39m`, 'g'))];
+        // A property over no labels would pass on a renderer that paints none.
+        expect(labels.length).toBeGreaterThan(0);
         for (const [, code, task] of labels) {
           expect([task, Number(code)]).toEqual([task, CODES[order.indexOf(task!) % CODES.length]]);
         }
