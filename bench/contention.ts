@@ -121,17 +121,37 @@ export function variant(
 export const PRIME_TASKS = 20_000;
 export const PRIME_BATCH = 1_000;
 
+/** The floor: the same N tasks doing the same `await null`, with no semaphore. */
+export function floorVariant(n: number): Variant {
+  return variant('no semaphore (floor)', 'floor', n, (n, probe) => {
+    const task = async () => {
+      if (!probe.enter()) return;
+      await null;
+      probe.leave();
+    };
+    for (let i = 0; i < n && !probe.expired(i); i++) task();
+  });
+}
+
+/** The minimal reference semaphore (below) on the same workload. */
+export function referenceVariant(n: number): Variant {
+  return variant('minimal semaphore: a ring of resolve functions', 'ref', n, (n, probe) => {
+    const sem = new MinimalSemaphore(LIMIT);
+    const task = async () => {
+      await sem.acquire();
+      if (!probe.enter()) return;
+      await null;
+      probe.leave();
+      sem.release();
+    };
+    for (let i = 0; i < n && !probe.expired(i); i++) task();
+  });
+}
+
 /** The no-semaphore floor and this package's Semaphore (acquire/release and run). */
 export function ownVariants(lib: Lib, n: number, semaphore: Lib['Semaphore'] = lib.Semaphore): Variant[] {
   return [
-    variant('no semaphore (floor)', 'floor', n, (n, probe) => {
-      const task = async () => {
-        if (!probe.enter()) return;
-        await null;
-        probe.leave();
-      };
-      for (let i = 0; i < n && !probe.expired(i); i++) task();
-    }),
+    floorVariant(n),
     variant(
       'Semaphore(4): acquire / release',
       'ours',

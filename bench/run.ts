@@ -137,6 +137,8 @@ interface Verdict {
   target: string;
   measured: string;
   ok: boolean | undefined;
+  /** A target kept for the record but replaced by another: its verdict says so. */
+  supersededBy?: string;
 }
 
 function targets(results: Map<string, CaseResult>): Verdict[] {
@@ -187,10 +189,17 @@ function targets(results: Map<string, CaseResult>): Verdict[] {
       measured: vsRef.map((m) => `${m.key?.slice(7)}: ${times(m.value)}`).join(', '),
       ok: vsRef.length > 0 && vsRef.every((m) => m.value !== undefined && m.value <= 1.15),
     });
+    // The old target, kept so its history reads on: no semaphore can meet it when the
+    // least a FIFO semaphore can do (the reference) is itself above 1.5× the floor.
+    const refs = contended.groups.map((g) => g.rows.find((r) => r.role === 'ref'));
     verdicts.push({
-      target: 'Contended hand-off ≤ 1.5× the no-semaphore floor at every N',
-      measured: mine.map((r, i) => `${sizes[i]}: ${times(r?.ratio)}`).join(', '),
+      target:
+        'Contended hand-off ≤ 1.5× the no-semaphore floor at every N — unreachable by design: the minimal reference semaphore alone is above 1.5× the floor; superseded by the reference target above (issue 14)',
+      measured: mine
+        .map((r, i) => `${sizes[i]}: ${times(r?.ratio)} (reference ${times(refs[i]?.ratio)})`)
+        .join(', '),
       ok: mine.every((r) => okRatio(r, 1.5) === true),
+      supersededBy: 'issue 14',
     });
     const first = mine[0]?.ns;
     const last = mine.at(-1)?.ns;
@@ -336,7 +345,8 @@ const lines: string[] = [
   '| target | measured | |',
   '|---|---|:-:|',
   ...targets(results).map(
-    (v) => `| ${v.target} | ${v.measured} | ${v.ok === undefined ? '—' : v.ok ? '✅' : '❌ missed'} |`,
+    (v) =>
+      `| ${v.target} | ${v.measured} | ${v.ok === undefined ? '—' : v.ok ? '✅' : '❌ missed'}${v.supersededBy === undefined ? '' : `, superseded (${v.supersededBy})`} |`,
   ),
   '',
   '## Method',

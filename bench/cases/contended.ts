@@ -12,11 +12,11 @@ import PQueue from 'p-queue';
 import {
   BATCH_TASKS,
   LIMIT,
-  MinimalSemaphore,
   never,
   ownVariants,
   PRIME_BATCH,
   PRIME_TASKS,
+  referenceVariant,
   variant,
 } from '../contention.js';
 import { caseArgs, compare, emit, type Group, type Metric, median, type Variant } from '../harness.js';
@@ -33,17 +33,7 @@ function peerVariants(lib: Lib, n: number): Variant[] {
       };
       for (let i = 0; i < n && !probe.expired(i); i++) sem.run(body);
     }),
-    variant('minimal semaphore: a ring of resolve functions', 'ref', n, (n, probe) => {
-      const sem = new MinimalSemaphore(LIMIT);
-      const task = async () => {
-        await sem.acquire();
-        if (!probe.enter()) return;
-        await null;
-        probe.leave();
-        sem.release();
-      };
-      for (let i = 0; i < n && !probe.expired(i); i++) task();
-    }),
+    referenceVariant(n),
     variant('async-mutex Semaphore(4)', 'peer', n, (n, probe) => {
       const sem = new AmSemaphore(LIMIT);
       const task = async () => {

@@ -10,6 +10,7 @@ import { AsyncSemaphore } from '@esfx/async-semaphore';
 import { Sema } from 'async-sema';
 import { caseArgs, compare, emit, type Variant } from '../harness.js';
 import { loadLibrary } from '../lib.js';
+import { mixedLoop, otherCode, shapes } from '../mixed.js';
 
 const { quick } = caseArgs();
 const lib = await loadLibrary();
@@ -19,55 +20,9 @@ const lib = await loadLibrary();
 const n = 100_000;
 const opts = { rounds: quick ? 15 : 21, warmup: 2, gc: 'minor' as const };
 
-class Point {
-  constructor(
-    readonly x: number,
-    readonly y: number,
-  ) {}
-}
-/** What the rest of a program resolves promises with. */
-const shapes: (() => unknown)[] = [
-  () => ({}),
-  () => [],
-  () => ({ a: 1 }),
-  () => ({ value: 1, done: false }),
-  () => [1, 2],
-  () => new Point(1, 2),
-  () => new Map(),
-  () => ({ id: 1, name: 'x', tags: [] }),
-  () => Object.create(null),
-  () => new Error('x'),
-];
-
-/** Resolves and awaits promises with every shape, many times (run before and between samples). */
-async function otherCode(): Promise<void> {
-  for (let i = 0; i < 2_000; i++) {
-    for (const make of shapes) await Promise.resolve(make());
-    for (const make of shapes) await new Promise((resolve) => resolve(make()));
-  }
-}
 await otherCode();
-
-function loop(
-  name: string,
-  role: Variant['role'],
-  body: (n: number) => Promise<void>,
-  key?: string,
-): Variant {
-  return {
-    name,
-    role,
-    key,
-    async sample() {
-      await body(n);
-      return { ops: n };
-    },
-    async prime() {
-      await otherCode();
-      await body(n / 10);
-    },
-  };
-}
+const loop = (name: string, role: Variant['role'], body: (n: number) => Promise<void>, key?: string) =>
+  mixedLoop(n, name, role, body, key);
 
 const sem = new lib.Semaphore(1);
 const lock = new lib.Lock();

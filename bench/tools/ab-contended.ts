@@ -6,7 +6,7 @@
  * `tsx --expose-gc bench/tools/ab-contended.ts <dist-A> [<dist-B>] [--n=1000] [--rounds=15]`.
  */
 import { pathToFileURL } from 'node:url';
-import { LIMIT, MinimalSemaphore, variant } from '../contention.js';
+import { floorVariant, LIMIT, referenceVariant, variant } from '../contention.js';
 import { compare, median, type Variant } from '../harness.js';
 import { type Lib, loadLibrary } from '../lib.js';
 
@@ -84,31 +84,15 @@ const ours: Make[] = [
       for (let i = 0; i < n; i++) task();
     }),
 ];
+// The floor and the reference are case 3's own (one variant each in this process).
 const variants: Variant[] = [
-  variant('floor', 'floor', n, (n, probe) => {
-    const task = async () => {
-      if (!probe.enter()) return;
-      await null;
-      probe.leave();
-    };
-    for (let i = 0; i < n; i++) task();
-  }),
-  variant('reference', 'ref', n, (n, probe) => {
-    const sem = new MinimalSemaphore(LIMIT);
-    const task = async () => {
-      await sem.acquire();
-      if (!probe.enter()) return;
-      await null;
-      probe.leave();
-      sem.release();
-    };
-    for (let i = 0; i < n; i++) task();
-  }),
+  floorVariant(n),
+  referenceVariant(n),
   ...libs.map((lib, i) => (ours[i] as Make)(lib, prims[i] as boolean)),
 ];
 // --no-prime: no untimed run after the pre-sample GC.
 if (process.argv.includes('--no-prime')) for (const v of variants) v.prime = undefined;
-const g = await compare(`contended, ${n} tasks`, 'task', 'floor', variants, {
+const g = await compare(`contended, ${n} tasks`, 'task', variants[0]!.name, variants, {
   rounds,
   warmup: 2,
   budgetMs: 60_000,
@@ -119,6 +103,6 @@ for (const r of g.rows) {
   const mine = r.samples?.ratios ?? [];
   const vsRef = median(mine.map((x, i) => x / (ref[i] as number)));
   console.log(
-    `${r.name.padEnd(10)} ${r.ns?.toFixed(1).padStart(8)} ns  ×floor ${r.ratio?.toFixed(3)}  ÷ref ${vsRef.toFixed(3)}`,
+    `${r.name.padEnd(48)} ${r.ns?.toFixed(1).padStart(8)} ns  ×floor ${r.ratio?.toFixed(3)}  ÷ref ${vsRef.toFixed(3)}`,
   );
 }

@@ -8,6 +8,7 @@
 import { pathToFileURL } from 'node:url';
 import { compare, type Variant } from '../harness.js';
 import { type Lib, loadLibrary } from '../lib.js';
+import { mixedLoop, otherCode } from '../mixed.js';
 
 // A build given as `dir:p` is driven with `await acquire(); primitive.release()` (for probe builds whose handle cannot release).
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -19,46 +20,9 @@ const rounds = flag('rounds', 15);
 const n = flag('n', 100_000);
 const libs: Lib[] = await Promise.all(dirs.map((d) => loadLibrary(pathToFileURL(`${d}/index.js`))));
 
-class Point {
-  constructor(
-    readonly x: number,
-    readonly y: number,
-  ) {}
-}
-const shapes: (() => unknown)[] = [
-  () => ({}),
-  () => [],
-  () => ({ a: 1 }),
-  () => ({ value: 1, done: false }),
-  () => [1, 2],
-  () => new Point(1, 2),
-  () => new Map(),
-  () => ({ id: 1, name: 'x', tags: [] }),
-  () => Object.create(null),
-  () => new Error('x'),
-];
-async function otherCode(): Promise<void> {
-  for (let i = 0; i < 2_000; i++) {
-    for (const make of shapes) await Promise.resolve(make());
-    for (const make of shapes) await new Promise((resolve) => resolve(make()));
-  }
-}
 await otherCode();
-
-function loop(name: string, role: Variant['role'], body: (n: number) => Promise<void>): Variant {
-  return {
-    name,
-    role,
-    async sample() {
-      await body(n);
-      return { ops: n };
-    },
-    async prime() {
-      await otherCode();
-      await body(n / 10);
-    },
-  };
-}
+const loop = (name: string, role: Variant['role'], body: (n: number) => Promise<void>) =>
+  mixedLoop(n, name, role, body);
 type Body = (n: number) => Promise<void>;
 type Make = (l: Lib, prim: boolean) => Body;
 // One literal per build and primitive (up to four builds).
