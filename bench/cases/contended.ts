@@ -90,7 +90,8 @@ function peerVariants(lib: Lib, n: number): Variant[] {
 
 const { quick } = caseArgs();
 const lib = await loadLibrary();
-const SIZES = [1_000, 10_000, 100_000, 1_000_000];
+// Development aid: BENCH_SIZES=1000,10000 runs only those N.
+const SIZES = process.env.BENCH_SIZES?.split(',').map(Number) ?? [1_000, 10_000, 100_000, 1_000_000];
 /** Per-sample time budget by N (ms): generous for a linear queue, fatal for a quadratic one. */
 const BUDGET: Record<number, number> = quick
   ? { 1000: 2_000, 10000: 2_000, 100000: 4_000, 1000000: 20_000 }
@@ -100,9 +101,22 @@ const groups: Group[] = [];
 const gaveUp = new Map<string, string>();
 for (const n of SIZES) {
   const big = n >= 1_000_000;
+  // Small N: samples are short (tens of ms), their ratios spread widely on a shared machine, and the
+  // first rounds of a fresh process still run slower: more rounds, and a few more to warm up.
+  const small = n <= 10_000;
   const opts = quick
-    ? { rounds: big ? 1 : 5, warmup: big ? 0 : 1, budgetMs: BUDGET[n], gc: 'full' as const }
-    : { rounds: big ? 3 : 9, warmup: big ? 0 : 1, budgetMs: BUDGET[n], gc: 'full' as const };
+    ? {
+        rounds: big ? 1 : small ? 9 : 5,
+        warmup: big ? 0 : small ? 2 : 1,
+        budgetMs: BUDGET[n],
+        gc: 'full' as const,
+      }
+    : {
+        rounds: big ? 3 : small ? 21 : 9,
+        warmup: big ? 0 : small ? 3 : 1,
+        budgetMs: BUDGET[n],
+        gc: 'full' as const,
+      };
   const variants = [...ownVariants(lib, n), ...peerVariants(lib, n)].map((v) => {
     const before = gaveUp.get(v.name);
     return before === undefined ? v : { ...v, skipped: `not run: ${before}` };
@@ -149,6 +163,7 @@ emit({
     'The reference row is the least a FIFO semaphore can do (a ring buffer of resolve functions, no cancellation, no handle, no checks): what remains between it and the floor is the cost of parking N tasks on pending promises, mostly garbage collection.',
     `Runs of fewer than ${BATCH_TASKS.toLocaleString('en-US')} tasks are repeated within a sample until that many have run. Before each sample: a full GC, then ${PRIME_TASKS.toLocaleString('en-US')} tasks untimed (batches of at most ${PRIME_BATCH.toLocaleString('en-US')}), so that no sample pays for V8 re-optimising code the GC threw away.`,
     `Each variant counts the holders inside at once: every row below that finished admitted exactly ${LIMIT} at a time and let every task through.`,
+    'Rounds: more at 1,000 and 10,000 tasks (samples of tens of ms, whose ratios spread widely on a shared machine) after three warm-up rounds; fewer at 10⁶ (seconds per sample).',
     `Budget per sample: ${SIZES.map((n) => `${(BUDGET[n] / 1000).toFixed(0)} s at ${n.toLocaleString('en-US')}`).join(', ')}. A variant past it is abandoned (its holders stop releasing) and not run at larger N.`,
   ],
 });

@@ -7,7 +7,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { floorVariant, LIMIT, referenceVariant, variant } from '../contention.js';
-import { compare, median, type Variant } from '../harness.js';
+import { compare, quantile, type Variant } from '../harness.js';
 import { type Lib, loadLibrary } from '../lib.js';
 
 // A build given as `dir:p` is driven with `await acquire(); sem.release()` (probe builds whose handle cannot release).
@@ -101,8 +101,8 @@ const g = await compare(`contended, ${n} tasks`, 'task', variants[0]!.name, vari
 const ref = g.rows.find((r) => r.role === 'ref')?.samples?.ratios ?? [];
 for (const r of g.rows) {
   const mine = r.samples?.ratios ?? [];
-  const vsRef = median(mine.map((x, i) => x / (ref[i] as number)));
+  const vsRef = mine.map((x, i) => x / (ref[i] as number)).sort((a, b) => a - b);
   console.log(
-    `${r.name.padEnd(48)} ${r.ns?.toFixed(1).padStart(8)} ns  ×floor ${r.ratio?.toFixed(3)}  ÷ref ${vsRef.toFixed(3)}`,
+    `${r.name.padEnd(48)} ${r.ns?.toFixed(1).padStart(8)} ns  ×floor ${r.ratio?.toFixed(3)}  ÷ref ${quantile(vsRef, 0.5).toFixed(3)} (${quantile(vsRef, 0.25).toFixed(3)}–${quantile(vsRef, 0.75).toFixed(3)})`,
   );
 }
