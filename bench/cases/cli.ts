@@ -1,6 +1,6 @@
 /**
  * Case 8: CLI start-up — whole-process wall time of the built CLI
- * (`node bin/async-sync-demo.js --version`, `--help`, `list`) against
+ * (`node bin/async-sync-demo.js --version`, `--help`, `list`, `semaphore --help`) against
  * `node -e ""`, the cost of starting Node at all. Commands run one after the
  * other in each round (the order rotates), several rounds; reported: median
  * wall time and the median of the per-round ratios to `node -e ""`.
@@ -27,6 +27,7 @@ const commands: Command[] = [
   { name: 'async-sync-demo --version', key: 'version', args: [bin, '--version'] },
   { name: 'async-sync-demo --help', key: 'help', args: [bin, '--help'] },
   { name: 'async-sync-demo list', key: 'list', args: [bin, 'list'] },
+  { name: 'async-sync-demo semaphore --help', key: 'demo-help', args: [bin, 'semaphore', '--help'] },
 ];
 
 function run(command: Command): number {
@@ -92,7 +93,7 @@ if (!existsSync(cliEntry)) {
     }),
   });
   result.notes.push(
-    `Wall time of the whole process (spawnSync, ${process.execPath}), ${rounds} rounds, the four commands one after the other in rotating order; stdout and stderr piped, NO_COLOR=1.`,
+    `Wall time of the whole process (spawnSync, ${process.execPath}), ${rounds} rounds, the ${commands.length} commands one after the other in rotating order; stdout and stderr piped, NO_COLOR=1.`,
   );
 }
 emit(result);
