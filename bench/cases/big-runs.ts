@@ -19,6 +19,12 @@ import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { DEMOS as Demos } from '../../src/demos/registry.js';
 import type { runDemo as RunDemo } from '../../src/demos/runner.js';
+import type { CancelToken } from '../../src/primitives/cancel-token.js';
+import type { gather as Gather } from '../../src/primitives/gather.js';
+import type { Random as RandomClass } from '../../src/primitives/random.js';
+import type { Semaphore as SemaphoreClass } from '../../src/primitives/semaphore.js';
+import type { createTask as CreateTask, tokenBody as TokenBody } from '../../src/primitives/task.js';
+import type { VirtualClock as VirtualClockClass } from '../../src/primitives/virtual-clock.js';
 import type { createJsonRenderer as CreateJson } from '../../src/trace/renderers/json.js';
 import type { TraceEvent } from '../../src/trace/types.js';
 import {
@@ -39,6 +45,19 @@ const { createJsonRenderer } = (await import(`${root}dist/trace/renderers/json.j
   createJsonRenderer: typeof CreateJson;
 };
 const semaphore = DEMOS.find((demo) => demo.name === 'semaphore')!;
+const { Semaphore } = (await import(`${root}dist/primitives/semaphore.js`)) as {
+  Semaphore: typeof SemaphoreClass;
+};
+const { createTask, tokenBody } = (await import(`${root}dist/primitives/task.js`)) as {
+  createTask: typeof CreateTask;
+  tokenBody: typeof TokenBody;
+};
+const { VirtualClock } = (await import(`${root}dist/primitives/virtual-clock.js`)) as {
+  VirtualClock: typeof VirtualClockClass;
+};
+const { gather } = (await import(`${root}dist/primitives/gather.js`)) as { gather: typeof Gather };
+const { Random } = (await import(`${root}dist/primitives/random.js`)) as { Random: typeof RandomClass };
+const { WORK_MAX_MS } = (await import(`${root}dist/demos/timing.js`)) as { WORK_MAX_MS: number };
 
 const SIZES = quick ? [1_000, 10_000, 100_000] : [1_000, 10_000, 100_000];
 const LIMIT = 10;
@@ -78,6 +97,34 @@ async function tracedRun(workers: number, sink: Sink): Promise<string | undefine
   return result.status === 'ok' ? undefined : `the run ended ${result.status}`;
 }
 
+/**
+ * The demo's body on the bare primitives, untraced: the same workers, work
+ * and semaphore on a virtual clock, tasks made as `ctx.task` makes them (the
+ * body takes the task's CancelToken), no recorder, checks or output. What
+ * running the demo costs before anything is traced: the part of the traced
+ * run that tracing, checking and writing cannot remove.
+ */
+async function untracedRun(workers: number): Promise<string | undefined> {
+  const clock = new VirtualClock();
+  const random = new Random(1);
+  const sem = new Semaphore(LIMIT, { name: 'sem' });
+  const options = { [tokenBody]: true } as unknown as { name?: string };
+  const tasks = [];
+  for (let i = 1; i <= workers; i++) {
+    const work = random.int(0, WORK_MAX_MS);
+    const body = (token: CancelToken) =>
+      sem.run(() => clock.sleep(work, { signal: token }), { signal: token });
+    tasks.push(
+      createTask(body as unknown as (signal: AbortSignal) => Promise<void>, {
+        ...options,
+        name: `worker-${i}`,
+      }),
+    );
+  }
+  const results = await gather(tasks);
+  return results.length === workers ? undefined : `${results.length} of ${workers} workers finished`;
+}
+
 const groups: Group[] = [];
 const sink = new Sink();
 for (const workers of SIZES) {
@@ -106,6 +153,15 @@ for (const workers of SIZES) {
       key: 'traced',
       async sample() {
         const broken = await tracedRun(workers, sink);
+        return broken === undefined ? { ops: workers } : { ops: workers, broken };
+      },
+    },
+    {
+      name: 'reference: the same workers on the bare primitives, untraced (no recorder, checks or output)',
+      role: 'ref',
+      key: 'untraced',
+      async sample() {
+        const broken = await untracedRun(workers);
         return broken === undefined ? { ops: workers } : { ops: workers, broken };
       },
     },
@@ -163,7 +219,8 @@ const result: CaseResult = {
   groups,
   metrics,
   notes: [
-    `Cost: CPU time per task of the semaphore demo (limit ${LIMIT}, seed 1) run in this process as the CLI runs it — streaming, nothing kept, NDJSON written to /dev/null in 64 KiB batches — against serialising and writing the same events from a prepared array. Rounds alternate the two, starting variant rotated, full GC before each sample.`,
+    `Cost: CPU time per task of the semaphore demo (limit ${LIMIT}, seed 1) run in this process as the CLI runs it — streaming, nothing kept, NDJSON written to /dev/null in 64 KiB batches — against serialising and writing the same events from a prepared array. Rounds alternate the variants, starting variant rotated, full GC before each sample.`,
+    'Reference: the demo body alone on the bare primitives (same workers, work, semaphore and virtual clock; no tracer, so no events, checks or output): the share of the traced run that is running the demo itself, which the output floor does not include.',
     'Memory: peak RSS of the built CLI, one process per command, stdout to /dev/null.',
   ],
 };
