@@ -4,11 +4,13 @@
  *
  * - Cost: the semaphore demo (limit 10) at 10³, 10⁴ and 10⁵ workers, run as
  *   the CLI runs it (`runDemo` streaming, `keepEvents: false`, the NDJSON
- *   renderer writing to /dev/null in 64 KiB batches), against the output
+ *   renderer writing through the CLI's `Output` to /dev/null), against the output
  *   floor: the same events, prepared in an array beforehand, serialised and
  *   written the same way. Both are timed per task; the ratio says what
  *   running, tracing and checking the demo add to writing its trace, and the
- *   ns per task across sizes says whether that cost stays flat.
+ *   ns per task across sizes says whether that cost stays flat. A third
+ *   row, the demo body on the bare primitives untraced, shows how much of
+ *   the run is the demo itself.
  * - Memory: peak RSS of the built CLI on the two big runs of issue 14, each
  *   in its own process (`process.resourceUsage().maxRSS`, reported by a
  *   preloaded hook when the process exits).
@@ -16,7 +18,9 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import type { Output as OutputClass } from '../../src/cli/output.js';
 import type { DEMOS as Demos } from '../../src/demos/registry.js';
 import type { runDemo as RunDemo } from '../../src/demos/runner.js';
 import type { CancelToken } from '../../src/primitives/cancel-token.js';
@@ -44,6 +48,7 @@ const { DEMOS } = (await import(`${root}dist/demos/registry.js`)) as { DEMOS: ty
 const { createJsonRenderer } = (await import(`${root}dist/trace/renderers/json.js`)) as {
   createJsonRenderer: typeof CreateJson;
 };
+const { Output } = (await import(`${root}dist/cli/output.js`)) as { Output: typeof OutputClass };
 const semaphore = DEMOS.find((demo) => demo.name === 'semaphore')!;
 const { Semaphore } = (await import(`${root}dist/primitives/semaphore.js`)) as {
   Semaphore: typeof SemaphoreClass;
@@ -62,38 +67,38 @@ const { WORK_MAX_MS } = (await import(`${root}dist/demos/timing.js`)) as { WORK_
 const SIZES = quick ? [1_000, 10_000, 100_000] : [1_000, 10_000, 100_000];
 const LIMIT = 10;
 
-/** Writes to /dev/null in 64 KiB batches, as the CLI's Output does on a pipe or file. */
-class Sink {
-  readonly #fd = openSync('/dev/null', 'w');
-  #buffer = '';
-  readonly write = (text: string): void => {
-    this.#buffer += text;
-    if (this.#buffer.length >= 65_536) this.flush();
-  };
-  flush(): void {
-    if (this.#buffer !== '') writeSync(this.#fd, this.#buffer);
-    this.#buffer = '';
-  }
-  close(): void {
-    this.flush();
-    closeSync(this.#fd);
-  }
+/**
+ * stdout to /dev/null as the CLI has it: its `Output` (batched writes) over a
+ * stream that writes each chunk synchronously, as Node's stdout does when it
+ * is a file. Both variants write through it, so the floor pays what every
+ * NDJSON writer to stdout pays, and the traced run what the CLI pays.
+ */
+function devNull(): { out: OutputClass; close(): void } {
+  const fd = openSync('/dev/null', 'w');
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      writeSync(fd, chunk);
+      callback();
+    },
+  });
+  return { out: new Output(stream as unknown as NodeJS.WriteStream), close: () => closeSync(fd) };
 }
 
-const settings = (listener: (event: TraceEvent) => void) => ({
+const settings = (listener: (event: TraceEvent) => void, out?: OutputClass) => ({
   seed: 1,
   virtual: true,
   speed: 1,
   signal: new AbortController().signal,
   listeners: [listener],
   keepEvents: false,
+  ...(out === undefined ? {} : { backpressure: out }),
 });
 
-async function tracedRun(workers: number, sink: Sink): Promise<string | undefined> {
-  const renderer = createJsonRenderer({ write: sink.write, colorLevel: 0, width: 80, ascii: true });
-  const result = await runDemo(semaphore, { workers, limit: LIMIT }, settings(renderer.event));
+async function tracedRun(workers: number, out: OutputClass): Promise<string | undefined> {
+  const renderer = createJsonRenderer({ write: out.write, colorLevel: 0, width: 80, ascii: true });
+  const result = await runDemo(semaphore, { workers, limit: LIMIT }, settings(renderer.event, out));
   renderer.end();
-  sink.flush();
+  await out.drained();
   return result.status === 'ok' ? undefined : `the run ended ${result.status}`;
 }
 
@@ -126,7 +131,7 @@ async function untracedRun(workers: number): Promise<string | undefined> {
 }
 
 const groups: Group[] = [];
-const sink = new Sink();
+const sink = devNull();
 for (const workers of SIZES) {
   // The floor's input: the very events of this run, recorded once, untimed.
   const prepared: TraceEvent[] = [];
@@ -142,8 +147,9 @@ for (const workers of SIZES) {
       role: 'floor',
       key: 'floor',
       async sample() {
-        for (const event of prepared) sink.write(`${JSON.stringify(event)}\n`);
-        sink.flush();
+        const { out } = sink;
+        for (const event of prepared) out.write(`${JSON.stringify(event)}\n`);
+        await out.drained();
         return { ops: workers };
       },
     },
@@ -152,7 +158,7 @@ for (const workers of SIZES) {
       role: 'ours',
       key: 'traced',
       async sample() {
-        const broken = await tracedRun(workers, sink);
+        const broken = await tracedRun(workers, sink.out);
         return broken === undefined ? { ops: workers } : { ops: workers, broken };
       },
     },
@@ -219,7 +225,7 @@ const result: CaseResult = {
   groups,
   metrics,
   notes: [
-    `Cost: CPU time per task of the semaphore demo (limit ${LIMIT}, seed 1) run in this process as the CLI runs it — streaming, nothing kept, NDJSON written to /dev/null in 64 KiB batches — against serialising and writing the same events from a prepared array. Rounds alternate the variants, starting variant rotated, full GC before each sample.`,
+    `Cost: CPU time per task of the semaphore demo (limit ${LIMIT}, seed 1) run in this process as the CLI runs it — streaming, nothing kept, NDJSON written through the CLI's Output to a stream writing synchronously to /dev/null (stdout as a file) — against serialising and writing the same events, the same way, from a prepared array. Rounds alternate the variants, starting variant rotated, full GC before each sample.`,
     'Reference: the demo body alone on the bare primitives (same workers, work, semaphore and virtual clock; no tracer, so no events, checks or output): the share of the traced run that is running the demo itself, which the output floor does not include.',
     'Memory: peak RSS of the built CLI, one process per command, stdout to /dev/null.',
   ],
