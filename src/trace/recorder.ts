@@ -101,7 +101,11 @@ export class Recorder implements Tracer {
   listenerError: unknown;
   readonly #clock: { now(): number };
   readonly #origin: number;
-  /** Replaced, never mutated, on (un)subscribe: `emit` iterates a plain array, and a listener that unsubscribes mid-event does not disturb the loop. */
+  /**
+   * Replaced, never mutated, on (un)subscribe: `emit` iterates a plain array
+   * (no Set iterator per event), and a listener (un)subscribed while an event
+   * is being handed out takes effect from the next event.
+   */
   #listeners: readonly TraceListener[] = [];
 
   constructor({ demo, clock, keep = true }: RecorderOptions) {
