@@ -4,11 +4,13 @@
  *
  * - Cost: the semaphore demo (limit 10) at 10³, 10⁴ and 10⁵ workers, run as
  *   the CLI runs it (`runDemo` streaming, `keepEvents: false`, the NDJSON
- *   renderer writing to /dev/null in 64 KiB batches), against the output
+ *   renderer writing through the CLI's `Output` to /dev/null), against the output
  *   floor: the same events, prepared in an array beforehand, serialised and
- *   written the same way. Both are timed per task; the ratio says what
+ *   written to /dev/null in 64 KiB batches. Both are timed per task; the ratio says what
  *   running, tracing and checking the demo add to writing its trace, and the
- *   ns per task across sizes says whether that cost stays flat.
+ *   ns per task across sizes says whether that cost stays flat. A third
+ *   row, the demo body on the bare primitives untraced, shows how much of
+ *   the run is the demo itself.
  * - Memory: peak RSS of the built CLI on the two big runs of issue 14, each
  *   in its own process (`process.resourceUsage().maxRSS`, reported by a
  *   preloaded hook when the process exits).
@@ -16,9 +18,17 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import type { Output as OutputClass } from '../../src/cli/output.js';
 import type { DEMOS as Demos } from '../../src/demos/registry.js';
 import type { runDemo as RunDemo } from '../../src/demos/runner.js';
+import type { CancelToken } from '../../src/primitives/cancel-token.js';
+import type { gather as Gather } from '../../src/primitives/gather.js';
+import type { Random as RandomClass } from '../../src/primitives/random.js';
+import type { Semaphore as SemaphoreClass } from '../../src/primitives/semaphore.js';
+import type { createTask as CreateTask, tokenBody as TokenBody } from '../../src/primitives/task.js';
+import type { VirtualClock as VirtualClockClass } from '../../src/primitives/virtual-clock.js';
 import type { createJsonRenderer as CreateJson } from '../../src/trace/renderers/json.js';
 import type { TraceEvent } from '../../src/trace/types.js';
 import {
@@ -38,12 +48,26 @@ const { DEMOS } = (await import(`${root}dist/demos/registry.js`)) as { DEMOS: ty
 const { createJsonRenderer } = (await import(`${root}dist/trace/renderers/json.js`)) as {
   createJsonRenderer: typeof CreateJson;
 };
+const { Output } = (await import(`${root}dist/cli/output.js`)) as { Output: typeof OutputClass };
 const semaphore = DEMOS.find((demo) => demo.name === 'semaphore')!;
+const { Semaphore } = (await import(`${root}dist/primitives/semaphore.js`)) as {
+  Semaphore: typeof SemaphoreClass;
+};
+const { createTask, tokenBody } = (await import(`${root}dist/primitives/task.js`)) as {
+  createTask: typeof CreateTask;
+  tokenBody: typeof TokenBody;
+};
+const { VirtualClock } = (await import(`${root}dist/primitives/virtual-clock.js`)) as {
+  VirtualClock: typeof VirtualClockClass;
+};
+const { gather } = (await import(`${root}dist/primitives/gather.js`)) as { gather: typeof Gather };
+const { Random } = (await import(`${root}dist/primitives/random.js`)) as { Random: typeof RandomClass };
+const { WORK_MAX_MS } = (await import(`${root}dist/demos/timing.js`)) as { WORK_MAX_MS: number };
 
 const SIZES = quick ? [1_000, 10_000, 100_000] : [1_000, 10_000, 100_000];
 const LIMIT = 10;
 
-/** Writes to /dev/null in 64 KiB batches, as the CLI's Output does on a pipe or file. */
+/** The floor's writer: /dev/null in 64 KiB batches, one `writeSync` of a string each. */
 class Sink {
   readonly #fd = openSync('/dev/null', 'w');
   #buffer = '';
@@ -61,25 +85,75 @@ class Sink {
   }
 }
 
-const settings = (listener: (event: TraceEvent) => void) => ({
+/**
+ * The traced run's writer: the CLI's `Output` (its batching and flush
+ * policy, which the CLI pays: it once flushed every turn of the event loop,
+ * a write per step of a virtual clock) over a stream that hands each chunk,
+ * still a string, to `writeSync` as `Sink` does. Node's own stdout on a file
+ * also turns each chunk into a Buffer first; left out here, as the floor
+ * does not pay it either.
+ */
+function devNull(): { out: OutputClass; close(): void } {
+  const fd = openSync('/dev/null', 'w');
+  const stream = new Writable({
+    decodeStrings: false,
+    write(chunk: string, _encoding, callback) {
+      writeSync(fd, chunk);
+      callback();
+    },
+  });
+  return { out: new Output(stream as unknown as NodeJS.WriteStream), close: () => closeSync(fd) };
+}
+
+const settings = (listener: (event: TraceEvent) => void, out?: OutputClass) => ({
   seed: 1,
   virtual: true,
   speed: 1,
   signal: new AbortController().signal,
   listeners: [listener],
   keepEvents: false,
+  ...(out === undefined ? {} : { backpressure: out }),
 });
 
-async function tracedRun(workers: number, sink: Sink): Promise<string | undefined> {
-  const renderer = createJsonRenderer({ write: sink.write, colorLevel: 0, width: 80, ascii: true });
-  const result = await runDemo(semaphore, { workers, limit: LIMIT }, settings(renderer.event));
+async function tracedRun(workers: number, out: OutputClass): Promise<string | undefined> {
+  const renderer = createJsonRenderer({ write: out.write, colorLevel: 0, width: 80, ascii: true });
+  const result = await runDemo(semaphore, { workers, limit: LIMIT }, settings(renderer.event, out));
   renderer.end();
-  sink.flush();
+  await out.drained();
   return result.status === 'ok' ? undefined : `the run ended ${result.status}`;
+}
+
+/**
+ * The demo's body on the bare primitives, untraced: the same workers, work
+ * and semaphore on a virtual clock, tasks made as `ctx.task` makes them (the
+ * body takes the task's CancelToken), no recorder, checks or output. What
+ * running the demo costs before anything is traced: the part of the traced
+ * run that tracing, checking and writing cannot remove.
+ */
+async function untracedRun(workers: number): Promise<string | undefined> {
+  const clock = new VirtualClock();
+  const random = new Random(1);
+  const sem = new Semaphore(LIMIT, { name: 'sem' });
+  const options = { [tokenBody]: true } as unknown as { name?: string };
+  const tasks = [];
+  for (let i = 1; i <= workers; i++) {
+    const work = random.int(0, WORK_MAX_MS);
+    const body = (token: CancelToken) =>
+      sem.run(() => clock.sleep(work, { signal: token }), { signal: token });
+    tasks.push(
+      createTask(body as unknown as (signal: AbortSignal) => Promise<void>, {
+        ...options,
+        name: `worker-${i}`,
+      }),
+    );
+  }
+  const results = await gather(tasks);
+  return results.length === workers ? undefined : `${results.length} of ${workers} workers finished`;
 }
 
 const groups: Group[] = [];
 const sink = new Sink();
+const cli = devNull();
 for (const workers of SIZES) {
   // The floor's input: the very events of this run, recorded once, untimed.
   const prepared: TraceEvent[] = [];
@@ -105,7 +179,16 @@ for (const workers of SIZES) {
       role: 'ours',
       key: 'traced',
       async sample() {
-        const broken = await tracedRun(workers, sink);
+        const broken = await tracedRun(workers, cli.out);
+        return broken === undefined ? { ops: workers } : { ops: workers, broken };
+      },
+    },
+    {
+      name: 'reference: the same workers on the bare primitives, untraced (no recorder, checks or output)',
+      role: 'ref',
+      key: 'untraced',
+      async sample() {
+        const broken = await untracedRun(workers);
         return broken === undefined ? { ops: workers } : { ops: workers, broken };
       },
     },
@@ -121,6 +204,7 @@ for (const workers of SIZES) {
   );
 }
 sink.close();
+cli.close();
 
 /** Peak RSS (MB) of one CLI process, reported by a hook preloaded into it. */
 function peakRss(args: string[]): { mb?: number; note?: string } {
@@ -163,7 +247,8 @@ const result: CaseResult = {
   groups,
   metrics,
   notes: [
-    `Cost: CPU time per task of the semaphore demo (limit ${LIMIT}, seed 1) run in this process as the CLI runs it — streaming, nothing kept, NDJSON written to /dev/null in 64 KiB batches — against serialising and writing the same events from a prepared array. Rounds alternate the two, starting variant rotated, full GC before each sample.`,
+    `Cost: CPU time per task of the semaphore demo (limit ${LIMIT}, seed 1) run in this process as the CLI runs it — streaming, nothing kept, NDJSON written through the CLI's Output (its flush policy) to /dev/null — against serialising the same events from a prepared array and writing them to /dev/null in 64 KiB batches. Rounds alternate the variants, starting variant rotated, full GC before each sample.`,
+    'Reference: the demo body alone on the bare primitives (same workers, work, semaphore and virtual clock; no tracer, so no events, checks or output): the share of the traced run that is running the demo itself, which the output floor does not include.',
     'Memory: peak RSS of the built CLI, one process per command, stdout to /dev/null.',
   ],
 };

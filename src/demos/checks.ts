@@ -113,7 +113,12 @@ export class AdmissionLine {
     if (this.overtaking !== undefined) return;
     const tasks = this.#tasks;
     const { task, type } = event;
-    if (type === 'task.end') tasks.set(task, (tasks.get(task) ?? 0) | OUT);
+    if (type === 'task.end') {
+      // An admitted task is already out: no second write to the map (one lookup per event is the cost here).
+      const state = tasks.get(task) ?? 0;
+      if ((state & OUT) === 0) tasks.set(task, state | OUT);
+      return;
+    }
     if (event.resource !== this.#resource || (type !== 'wait' && type !== 'acquire')) return;
     let state = tasks.get(task) ?? 0;
     if ((state & ARRIVED) === 0) {
@@ -122,7 +127,10 @@ export class AdmissionLine {
     }
     if (type !== 'acquire' || (state & OUT) !== 0) return;
     const line = this.#line;
-    while (this.#head < line.length && ((tasks.get(line[this.#head]!) ?? 0) & OUT) !== 0) this.#head++;
+    // The usual admission is the head's own (its state, not out, is known): no lookup to skip nobody.
+    if (line[this.#head] !== task) {
+      while (this.#head < line.length && ((tasks.get(line[this.#head]!) ?? 0) & OUT) !== 0) this.#head++;
+    }
     if (line[this.#head] !== task) {
       this.overtaking = { admitted: task, overtaken: line[this.#head]! };
       return;

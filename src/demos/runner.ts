@@ -176,7 +176,11 @@ function recordedOptions<O>(info: DemoInfo<O>, options: O): Record<string, unkno
 /**
  * Subscribes a follower for each check that applies and has one; the others
  * share one copy of the trace, kept only if one of them needs it. A
- * follower that throws fails its check, not the run.
+ * follower that throws fails its check, not the run: it is dropped, and its
+ * result is that error.
+ *
+ * One listener calls the followers still live from a plain array (each
+ * event reaches every follower: the dispatch is on the per-event path).
  */
 function followChecks<O>(
   checks: readonly Check<O>[],
@@ -186,6 +190,8 @@ function followChecks<O>(
 ): { followers: Map<Check<O>, CheckFollower>; stop(): void } {
   const followers = new Map<Check<O>, CheckFollower>();
   let kept: TraceEvent[] | undefined;
+  let live: CheckFollower[] = [];
+  const failures = new Map<CheckFollower, unknown>();
   for (const check of checks) {
     if (check.when !== undefined && !check.when(options)) continue;
     if (check.follow === undefined) {
@@ -193,37 +199,32 @@ function followChecks<O>(
       const events = kept;
       followers.set(check, { event: () => {}, result: () => check.verify(events, options, lang) });
     } else {
-      followers.set(check, guarded(check.follow(options, lang)));
+      const follower = check.follow(options, lang);
+      live.push(follower);
+      followers.set(check, {
+        event: (event) => follower.event(event),
+        result() {
+          if (failures.has(follower)) throw failures.get(follower);
+          return follower.result();
+        },
+      });
     }
   }
-  const all = [...followers.values()];
   const store = kept;
   const unsubscribe = recorder.subscribe((event) => {
     store?.push(event);
-    for (const follower of all) follower.event(event);
-  });
-  return { followers, stop: unsubscribe };
-}
-
-/** A follower whose first throw is kept and reported as its result. */
-function guarded(follower: CheckFollower): CheckFollower {
-  let error: unknown;
-  let failed = false;
-  return {
-    event(event) {
-      if (failed) return;
+    const list = live;
+    for (let i = 0; i < list.length; i++) {
+      const follower = list[i] as CheckFollower;
       try {
         follower.event(event);
       } catch (err) {
-        failed = true;
-        error = err;
+        failures.set(follower, err);
+        live = live.filter((other) => other !== follower);
       }
-    },
-    result() {
-      if (failed) throw error;
-      return follower.result();
-    },
-  };
+    }
+  });
+  return { followers, stop: unsubscribe };
 }
 
 /** A check that throws has failed, and says why. */

@@ -101,7 +101,12 @@ export class Recorder implements Tracer {
   listenerError: unknown;
   readonly #clock: { now(): number };
   readonly #origin: number;
-  readonly #listeners = new Set<TraceListener>();
+  /**
+   * Replaced, never mutated, on (un)subscribe: `emit` iterates a plain array
+   * (no Set iterator per event), and a listener (un)subscribed while an event
+   * is being handed out takes effect from the next event.
+   */
+  #listeners: readonly TraceListener[] = [];
 
   constructor({ demo, clock, keep = true }: RecorderOptions) {
     this.demo = demo;
@@ -121,29 +126,39 @@ export class Recorder implements Tracer {
 
   /** The task `runAs` made current here, or `main`. */
   currentTask(): string {
-    for (let frame = current; frame !== undefined; frame = frame.outer) {
+    const frame = current;
+    // Usual case first: the innermost frame is this recorder's.
+    if (frame !== undefined && frame.recorder === this) return frame.task;
+    return frame === undefined ? 'main' : this.#outerTask(frame.outer);
+  }
+
+  #outerTask(start: Frame | undefined): string {
+    for (let frame = start; frame !== undefined; frame = frame.outer) {
       if (frame.recorder === this) return frame.task;
     }
     return 'main';
   }
 
-  emit(type: string, fields: TraceFields = {}): void {
+  emit(type: string, fields?: TraceFields): void {
     const event: TraceEvent = {
       v: 1,
       seq: this.#seq++,
       t: this.elapsed(),
       demo: this.demo,
-      task: fields.task ?? this.currentTask(),
+      task: fields?.task ?? this.currentTask(),
       type,
     };
-    if (fields.resource !== undefined) event.resource = String(fields.resource);
-    if (fields.state !== undefined) event.state = sanitizeRecord(fields.state);
-    if (fields.data !== undefined) event.data = sanitizeRecord(fields.data);
-    if (fields.msg !== undefined) event.msg = String(fields.msg);
+    if (fields !== undefined) {
+      if (fields.resource !== undefined) event.resource = String(fields.resource);
+      if (fields.state !== undefined) event.state = sanitizeRecord(fields.state);
+      if (fields.data !== undefined) event.data = sanitizeRecord(fields.data);
+      if (fields.msg !== undefined) event.msg = String(fields.msg);
+    }
     if (this.#keep) this.events.push(event);
-    for (const listener of this.#listeners) {
+    const listeners = this.#listeners;
+    for (let i = 0; i < listeners.length; i++) {
       try {
-        listener(event);
+        (listeners[i] as TraceListener)(event);
       } catch (err) {
         this.listenerError ??= err;
       }
@@ -176,7 +191,10 @@ export class Recorder implements Tracer {
 
   /** Calls `listener` with every later event; returns the function that unsubscribes it. */
   subscribe(listener: TraceListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    // A Set's semantics: a listener subscribed twice is called once.
+    if (!this.#listeners.includes(listener)) this.#listeners = [...this.#listeners, listener];
+    return () => {
+      this.#listeners = this.#listeners.filter((other) => other !== listener);
+    };
   }
 }
