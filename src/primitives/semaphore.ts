@@ -65,6 +65,40 @@ function newHandle(owner: Permits): Handle {
 }
 
 let anonymous = 0;
+
+/**
+ * `run()` once the permit is held: calls `fn`, and when what it returns
+ * settles (the ticks of `await fn()`) releases, then settles the run with
+ * it. A release that throws wins, as it would in a `finally`.
+ */
+function runHolding<T>(
+  held: Held,
+  fn: () => T | PromiseLike<T>,
+  resolve: (value: Awaited<T>) => void,
+  reject: (err: unknown) => void,
+): void {
+  const settle = (ok: boolean, outcome: unknown): void => {
+    try {
+      held.release();
+    } catch (err) {
+      reject(err);
+      return;
+    }
+    if (ok) resolve(outcome as Awaited<T>);
+    else reject(outcome);
+  };
+  let out: T | PromiseLike<T>;
+  try {
+    out = fn();
+  } catch (err) {
+    settle(false, err);
+    return;
+  }
+  Promise.resolve(out).then(
+    (value) => settle(true, value),
+    (err) => settle(false, err),
+  );
+}
 const ignore = () => {};
 
 /**
@@ -239,16 +273,17 @@ export abstract class Permits implements Acquirable {
     checkFunctionOf(fn, this, 'run');
     checkOptionsOf(options, this, 'run', ' (run passes no arguments to fn: write run(() => fn(x)))');
     checkSignalOf(options?.signal, this, 'run');
-    return this.#run(fn, options);
-  }
-
-  async #run<T>(fn: () => T | PromiseLike<T>, options?: WaitOptions): Promise<Awaited<T>> {
-    const held = await this.acquire(options);
-    try {
-      return await fn();
-    } finally {
-      held.release();
-    }
+    // Not an async function: a waiting run() keeps no generator, register file or await closures,
+    // only this promise and one reaction on its acquire (issue 14). Same ticks as
+    // `const held = await this.acquire(options); try { return await fn(); } finally { held.release(); }`.
+    let resolve!: (value: Awaited<T>) => void;
+    let reject!: (err: unknown) => void;
+    const done = new Promise<Awaited<T>>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    this.acquire(options).then((held) => runHolding(held, fn, resolve, reject), reject);
+    return done;
   }
 
   /** True when an `acquire()` now would have to wait. */
