@@ -132,7 +132,7 @@ function fifoAdmission(lang: Lang = 'en') {
   };
 }
 
-async function worker(
+function worker(
   ctx: DemoContext<SemaphoreOptions>,
   sem: Semaphore,
   work: number,
@@ -140,15 +140,19 @@ async function worker(
 ): Promise<void> {
   const t = TEXT[ctx.lang];
   let admitted = false;
-  try {
-    await sem.run(
+  const cleanup = (): void => {
+    if (signal.aborted) ctx.cleanup(admitted ? t.abandoned : t.leftQueue);
+  };
+  return sem
+    .run(
       async () => {
         admitted = true;
         await ctx.sleep(work, { signal, note: t.work });
       },
       { signal },
-    );
-  } finally {
-    if (signal.aborted) ctx.cleanup(admitted ? t.abandoned : t.leftQueue);
-  }
+    )
+    .then(cleanup, (err) => {
+      cleanup();
+      throw err;
+    });
 }
