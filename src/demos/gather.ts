@@ -186,18 +186,27 @@ const COLLECT: Record<Round, Collect> = {
   },
 };
 
-async function job(
-  ctx: DemoContext<GatherOptions>,
-  n: number,
-  ms: number,
-  signal: CancelToken,
-): Promise<number> {
-  try {
-    await ctx.sleep(ms, { signal, note: TEXT[ctx.lang].work });
-    return n;
-  } finally {
-    if (signal.aborted) ctx.cleanup(TEXT[ctx.lang].abandoned);
-  }
+/**
+ * One job: works for `ms`, then returns its number; if cancelled, says so
+ * (`finally` in asyncio). Written with `then` rather than `try { await … }
+ * finally { … }` — the same steps, but a sleeping job keeps no suspended
+ * async function (~0.25 KB each, with 10^5 jobs: issue 14).
+ */
+function job(ctx: DemoContext<GatherOptions>, n: number, ms: number, signal: CancelToken): Promise<number> {
+  const t = TEXT[ctx.lang];
+  const cleanup = (): void => {
+    if (signal.aborted) ctx.cleanup(t.abandoned);
+  };
+  return ctx.sleep(ms, { signal, note: t.work }).then(
+    () => {
+      cleanup();
+      return n;
+    },
+    (err: unknown) => {
+      cleanup();
+      throw err;
+    },
+  );
 }
 
 function result(ctx: DemoContext<GatherOptions>, data: Record<string, unknown>, msg: string): void {
