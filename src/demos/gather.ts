@@ -194,16 +194,13 @@ const COLLECT: Record<Round, Collect> = {
  */
 function job(ctx: DemoContext<GatherOptions>, n: number, ms: number, signal: CancelToken): Promise<number> {
   const t = TEXT[ctx.lang];
-  const cleanup = (): void => {
-    if (signal.aborted) ctx.cleanup(t.abandoned);
-  };
   return ctx.sleep(ms, { signal, note: t.work }).then(
     () => {
-      cleanup();
+      if (signal.aborted) ctx.cleanup(t.abandoned);
       return n;
     },
     (err: unknown) => {
-      cleanup();
+      if (signal.aborted) ctx.cleanup(t.abandoned);
       throw err;
     },
   );
