@@ -86,7 +86,9 @@ function currentTaskOf(tracer: Tracer): string | null {
  * reaction, no closure until it is woken (a waiting run kept ~0.6 KB of them,
  * issue 14). Woken, it takes the steps the promises took — one microtask for
  * the acquire's reaction, one more where a traced acquire emitted `acquire` —
- * and calls `fn` as the task that called `run()`.
+ * and calls `fn` as the task that called `run()` (`tracer.runAs(task, …)`:
+ * the task of this tracer; a frame of another recorder around it, which a
+ * promise reaction would have carried too, is not restored).
  */
 class RunCall<T> extends Waiter<Held, undefined> {
   constructor(
