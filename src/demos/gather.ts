@@ -139,14 +139,20 @@ export default defineDemo<GatherOptions>({
     const rounds = mode === 'all' ? ROUNDS : [mode];
     const t = TEXT[ctx.lang];
     ctx.log(rounds.length > 1 ? t.setupAll(jobs) : t.setup(jobs));
-    for (const round of rounds) {
-      const tasks = delays.map((ms, i) =>
-        ctx.task(jobName(round, i + 1), (signal) => job(ctx, i + 1, ms, signal)),
-      );
-      await COLLECT[round](ctx, tasks);
-    }
+    for (const round of rounds) await collectRound(ctx, round, delays);
   },
 });
+
+/**
+ * One round: the jobs, then their collector. A function of its own, so the
+ * round's tasks are dropped when it ends, before the next round makes its own.
+ */
+function collectRound(ctx: DemoContext<GatherOptions>, round: Round, delays: number[]): Promise<void> {
+  const tasks = delays.map((ms, i) =>
+    ctx.task(jobName(round, i + 1), (signal) => job(ctx, i + 1, ms, signal)),
+  );
+  return COLLECT[round](ctx, tasks);
+}
 
 type Collect = (ctx: DemoContext<GatherOptions>, tasks: Task<number>[]) => Promise<void>;
 
