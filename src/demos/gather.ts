@@ -139,14 +139,20 @@ export default defineDemo<GatherOptions>({
     const rounds = mode === 'all' ? ROUNDS : [mode];
     const t = TEXT[ctx.lang];
     ctx.log(rounds.length > 1 ? t.setupAll(jobs) : t.setup(jobs));
-    for (const round of rounds) {
-      const tasks = delays.map((ms, i) =>
-        ctx.task(jobName(round, i + 1), (signal) => job(ctx, i + 1, ms, signal)),
-      );
-      await COLLECT[round](ctx, tasks);
-    }
+    for (const round of rounds) await collectRound(ctx, round, delays);
   },
 });
+
+/**
+ * One round: the jobs, then their collector. A function of its own, so the
+ * round's tasks are dropped when it ends, before the next round makes its own.
+ */
+function collectRound(ctx: DemoContext<GatherOptions>, round: Round, delays: number[]): Promise<void> {
+  const tasks = delays.map((ms, i) =>
+    ctx.task(jobName(round, i + 1), (signal) => job(ctx, i + 1, ms, signal)),
+  );
+  return COLLECT[round](ctx, tasks);
+}
 
 type Collect = (ctx: DemoContext<GatherOptions>, tasks: Task<number>[]) => Promise<void>;
 
@@ -186,18 +192,24 @@ const COLLECT: Record<Round, Collect> = {
   },
 };
 
-async function job(
-  ctx: DemoContext<GatherOptions>,
-  n: number,
-  ms: number,
-  signal: CancelToken,
-): Promise<number> {
-  try {
-    await ctx.sleep(ms, { signal, note: TEXT[ctx.lang].work });
-    return n;
-  } finally {
-    if (signal.aborted) ctx.cleanup(TEXT[ctx.lang].abandoned);
-  }
+/**
+ * One job: works for `ms`, then returns its number; if cancelled, says so
+ * (`finally` in asyncio). Written with `then` rather than `try { await … }
+ * finally { … }` — the same steps, but a sleeping job keeps no suspended
+ * async function (~0.25 KB each, with 10^5 jobs: issue 14).
+ */
+function job(ctx: DemoContext<GatherOptions>, n: number, ms: number, signal: CancelToken): Promise<number> {
+  const t = TEXT[ctx.lang];
+  return ctx.sleep(ms, { signal, note: t.work }).then(
+    () => {
+      if (signal.aborted) ctx.cleanup(t.abandoned);
+      return n;
+    },
+    (err: unknown) => {
+      if (signal.aborted) ctx.cleanup(t.abandoned);
+      throw err;
+    },
+  );
 }
 
 function result(ctx: DemoContext<GatherOptions>, data: Record<string, unknown>, msg: string): void {

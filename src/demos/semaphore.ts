@@ -132,7 +132,14 @@ function fifoAdmission(lang: Lang = 'en') {
   };
 }
 
-async function worker(
+/**
+ * One worker: `async with sem:` its work, and if cancelled, says whether it
+ * was working or still queued (asyncio's `finally`). Written with `then`
+ * rather than `try { await sem.run(…) } finally { … }` — the same steps, but
+ * a queued worker keeps no suspended async function (~0.3 KB each, with 10^5
+ * workers: issue 14).
+ */
+function worker(
   ctx: DemoContext<SemaphoreOptions>,
   sem: Semaphore,
   work: number,
@@ -140,15 +147,21 @@ async function worker(
 ): Promise<void> {
   const t = TEXT[ctx.lang];
   let admitted = false;
-  try {
-    await sem.run(
+  return sem
+    .run(
       async () => {
         admitted = true;
         await ctx.sleep(work, { signal, note: t.work });
       },
       { signal },
+    )
+    .then(
+      () => {
+        if (signal.aborted) ctx.cleanup(admitted ? t.abandoned : t.leftQueue);
+      },
+      (err: unknown) => {
+        if (signal.aborted) ctx.cleanup(admitted ? t.abandoned : t.leftQueue);
+        throw err;
+      },
     );
-  } finally {
-    if (signal.aborted) ctx.cleanup(admitted ? t.abandoned : t.leftQueue);
-  }
 }

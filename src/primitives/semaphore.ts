@@ -9,7 +9,7 @@ import {
   type PrimitiveOptions,
   type WaitOptions,
 } from './options.js';
-import { WaitQueue } from './wait-queue.js';
+import { Waiter, WaitQueue } from './wait-queue.js';
 
 /** A lock or permit held by one acquisition. */
 export interface Held extends Disposable {
@@ -65,6 +65,106 @@ function newHandle(owner: Permits): Handle {
 }
 
 let anonymous = 0;
+
+const runAcquired = Symbol('runAcquired');
+const runResumed = Symbol('runResumed');
+const runAsTask = Symbol('runAsTask');
+
+/**
+ * The task a tracer says is running (a `Recorder`'s `currentTask()`), so a
+ * parked `run()` can resume its `fn` as that task; null when the tracer
+ * cannot say (run() then waits through `acquire()`'s promise, whose reactions
+ * carry the task).
+ */
+function currentTaskOf(tracer: Tracer): string | null {
+  const withTask = tracer as Tracer & { currentTask?: () => string };
+  return typeof withTask.currentTask === 'function' ? withTask.currentTask() : null;
+}
+
+/**
+ * A `run()` that has to wait, parked as itself: no acquire promise, no
+ * reaction, no closure until it is woken (a waiting run kept ~0.6 KB of them,
+ * issue 14). Woken, it takes the steps the promises took — one microtask for
+ * the acquire's reaction, one more where a traced acquire emitted `acquire` —
+ * and calls `fn` as the task that called `run()` (`tracer.runAs(task, …)`:
+ * the task of this tracer; a frame of another recorder around it, which a
+ * promise reaction would have carried too, is not restored).
+ */
+class RunCall<T> extends Waiter<Held, undefined> {
+  constructor(
+    queue: WaitQueue<Held>,
+    readonly owner: Permits,
+    readonly fn: () => T | PromiseLike<T>,
+    resolve: (value: Awaited<T>) => void,
+    reject: (err: unknown) => void,
+    signal: CancelSignal | undefined,
+    giveBack: ((held: Held) => void) | undefined,
+    /** The traced task that called `run()`; undefined when untraced. */
+    readonly task: string | undefined,
+  ) {
+    super(queue, 0, resolve as (value: unknown) => void, reject, undefined, signal, undefined, giveBack);
+  }
+
+  protected override woken(held: Held): void {
+    const task = this.task;
+    if (task === undefined) queueMicrotask(() => this.#start(held));
+    else {
+      queueMicrotask(() => {
+        this.owner[runAcquired](task);
+        queueMicrotask(() => this.#start(held));
+      });
+    }
+  }
+
+  protected override failed(err: unknown): void {
+    if (this.task === undefined) queueMicrotask(() => this.reject(err));
+    else queueMicrotask(() => queueMicrotask(() => this.reject(err)));
+  }
+
+  #start(held: Held): void {
+    this.owner[runResumed]();
+    const resolve = this.resolve as (value: Awaited<T>) => void;
+    const task = this.task;
+    if (task === undefined) runHolding(held, this.fn, resolve, this.reject);
+    else {
+      this.owner[runAsTask](task, () => runHolding(held, this.fn, resolve, this.reject));
+    }
+  }
+}
+
+/**
+ * `run()` once the permit is held: calls `fn`, and when what it returns
+ * settles (the ticks of `await fn()`) releases, then settles the run with
+ * it. A release that throws wins, as it would in a `finally`.
+ */
+function runHolding<T>(
+  held: Held,
+  fn: () => T | PromiseLike<T>,
+  resolve: (value: Awaited<T>) => void,
+  reject: (err: unknown) => void,
+): void {
+  const settle = (ok: boolean, outcome: unknown): void => {
+    try {
+      held.release();
+    } catch (err) {
+      reject(err);
+      return;
+    }
+    if (ok) resolve(outcome as Awaited<T>);
+    else reject(outcome);
+  };
+  let out: T | PromiseLike<T>;
+  try {
+    out = fn();
+  } catch (err) {
+    settle(false, err);
+    return;
+  }
+  Promise.resolve(out).then(
+    (value) => settle(true, value),
+    (err) => settle(false, err),
+  );
+}
 const ignore = () => {};
 
 /**
@@ -239,16 +339,43 @@ export abstract class Permits implements Acquirable {
     checkFunctionOf(fn, this, 'run');
     checkOptionsOf(options, this, 'run', ' (run passes no arguments to fn: write run(() => fn(x)))');
     checkSignalOf(options?.signal, this, 'run');
-    return this.#run(fn, options);
+    // Not an async function: a waiting run() keeps no generator, register file or await closures
+    // (issue 14). Same ticks and events as
+    // `const held = await this.acquire(options); try { return await fn(); } finally { held.release(); }`.
+    let resolve!: (value: Awaited<T>) => void;
+    let reject!: (err: unknown) => void;
+    const done = new Promise<Awaited<T>>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const signal = options?.signal;
+    const tracer = this.tracer;
+    const task = tracer === undefined ? undefined : currentTaskOf(tracer);
+    if (this.free > 0 || signal?.aborted === true || task === null) {
+      this.acquire(options).then((held) => runHolding(held, fn, resolve, reject), reject);
+      return done;
+    }
+    // It has to wait: one record in the queue, and nothing else, until it is woken.
+    const giveBack = signal === undefined ? undefined : this.#giveBack;
+    const call = new RunCall(this.waiters, this, fn, resolve, reject, signal, giveBack, task);
+    this.waiters.parkWaiter(call);
+    if (tracer !== undefined) this.emit('wait');
+    return done;
   }
 
-  async #run<T>(fn: () => T | PromiseLike<T>, options?: WaitOptions): Promise<Awaited<T>> {
-    const held = await this.acquire(options);
-    try {
-      return await fn();
-    } finally {
-      held.release();
-    }
+  /** @internal RunCall's step: the permit reached a parked `run()`, traced (the `acquire` event). */
+  [runAcquired](task: string): void {
+    (this.tracer as Tracer).runAs(task, () => this.emit('acquire'));
+  }
+
+  /** @internal Runs `fn` as `task` on this primitive's tracer. */
+  [runAsTask](task: string, fn: () => void): void {
+    (this.tracer as Tracer).runAs(task, fn);
+  }
+
+  /** @internal RunCall's step: right before its `fn` starts (closes the hand-off window). */
+  [runResumed](): void {
+    if (this.checksReleases) this.#resumed();
   }
 
   /** True when an `acquire()` now would have to wait. */

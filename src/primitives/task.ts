@@ -31,6 +31,17 @@ export const tokenBody: unique symbol = Symbol('tokenBody');
 type State = 'pending' | 'running' | 'ok' | 'error' | 'cancelled';
 
 let counter = 0;
+
+/** A cancellation requested before the task's token existed. */
+class PendingAbort {
+  constructor(readonly reason: unknown) {}
+}
+
+// Typed without T so that Task<T> stays covariant (a Task<number> is a Task<unknown>).
+interface Settlers {
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
 const noop = (): void => {};
 
 /** Throws unless `options` are valid `TaskOptions`. */
@@ -80,10 +91,13 @@ export function checkTaskOptions(options: TaskOptions, where: string): void {
  */
 export class Task<T> implements PromiseLike<T> {
   readonly name: string;
-  /** Created on first use of `token` or `signal` (or at the start of a body that takes one). */
-  #token: CancelToken | undefined;
-  /** A cancellation requested before any token existed: the token is created aborted with it. */
-  #pendingAbort: { reason: unknown } | undefined;
+  /**
+   * Created on first use of `token` or `signal` (or at the start of a body that
+   * takes one). Until then, a cancellation requested is kept here as a
+   * `PendingAbort`, and the token is created aborted with its reason. (One
+   * field for both: big runs keep 10^5 tasks, issue 14.)
+   */
+  #token: CancelToken | PendingAbort | undefined;
   /** The body takes the token, not an AbortSignal (`tokenBody`). */
   readonly #takesToken: boolean;
   readonly #tracer: Tracer | undefined;
@@ -92,12 +106,11 @@ export class Task<T> implements PromiseLike<T> {
    * (one gathered or watched through done callbacks) never has one while it runs.
    */
   #promise: Promise<T> | undefined;
-  // Typed without T so that Task<T> stays covariant (a Task<number> is a Task<unknown>).
-  #resolve: ((value: unknown) => void) | undefined;
-  #reject: ((err: unknown) => void) | undefined;
+  /** The resolving functions of `#promise` while it is pending. */
+  #settlers: Settlers | undefined;
   #state: State = 'pending';
-  #value: T | undefined;
-  #error: unknown;
+  /** Once done: the result (`ok`), else the error. */
+  #result: unknown;
   #cancelRequests = 0;
   /**
    * Done callbacks, in registration order: the first, then the rest (none, one
@@ -132,12 +145,12 @@ export class Task<T> implements PromiseLike<T> {
    * on first read; cheaper than `signal`, which it makes only if read.
    */
   get token(): CancelToken {
-    if (this.#token === undefined) {
-      this.#token = new CancelToken();
-      if (this.#pendingAbort !== undefined) this.#token[abortToken](this.#pendingAbort.reason);
-      this.#pendingAbort = undefined;
-    }
-    return this.#token;
+    const held = this.#token;
+    if (held instanceof CancelToken) return held;
+    const token = new CancelToken();
+    if (held !== undefined) token[abortToken](held.reason);
+    this.#token = token;
+    return token;
   }
 
   // biome-ignore lint/suspicious/noThenProperty: a Task is awaitable by design, like asyncio's.
@@ -158,8 +171,8 @@ export class Task<T> implements PromiseLike<T> {
     this.#cancelRequests++;
     this.#tracer?.emit('cancel', { task: this.name });
     const token = this.#token;
-    if (token === undefined) this.#pendingAbort ??= { reason };
-    else token[abortToken](reason);
+    if (token instanceof CancelToken) token[abortToken](reason);
+    else this.#token ??= new PendingAbort(reason);
     return true;
   }
 
@@ -185,8 +198,8 @@ export class Task<T> implements PromiseLike<T> {
    */
   result(): T {
     this.#checkDone('result');
-    if (this.#state !== 'ok') throw this.#error;
-    return this.#value as T;
+    if (this.#state !== 'ok') throw this.#result;
+    return this.#result as T;
   }
 
   /**
@@ -195,8 +208,8 @@ export class Task<T> implements PromiseLike<T> {
    */
   exception(): unknown {
     this.#checkDone('exception');
-    if (this.#state === 'cancelled') throw this.#error;
-    return this.#state === 'error' ? this.#error : undefined;
+    if (this.#state === 'cancelled') throw this.#result;
+    return this.#state === 'error' ? this.#result : undefined;
   }
 
   /**
@@ -246,14 +259,13 @@ export class Task<T> implements PromiseLike<T> {
   /** The promise `then` chains on: pending while the task runs, else settled with its outcome. */
   #outcome(): Promise<T> {
     if (this.#promise !== undefined) return this.#promise;
-    if (this.#state === 'ok') this.#promise = Promise.resolve(this.#value as T);
+    if (this.#state === 'ok') this.#promise = Promise.resolve(this.#result as T);
     else if (this.#state === 'error' || this.#state === 'cancelled') {
-      this.#promise = Promise.reject(this.#error);
+      this.#promise = Promise.reject(this.#result);
       this.#promise.catch(noop);
     } else {
       this.#promise = new Promise<T>((resolve, reject) => {
-        this.#resolve = resolve as (value: unknown) => void;
-        this.#reject = reject;
+        this.#settlers = { resolve: resolve as (value: unknown) => void, reject };
       });
     }
     return this.#promise;
@@ -312,7 +324,7 @@ export class Task<T> implements PromiseLike<T> {
   #fail(err: unknown): void {
     const token = this.#token;
     // `signal.throwIfAborted()` throws the reason itself, whatever it is: that is a cancellation too.
-    if (!isCancellation(err) && !(token?.aborted === true && err === token.reason)) {
+    if (!isCancellation(err) && !(token instanceof CancelToken && token.aborted && err === token.reason)) {
       this.#finish('error', undefined, err);
     } else {
       const cancelled =
@@ -326,19 +338,18 @@ export class Task<T> implements PromiseLike<T> {
   #finish(state: 'ok' | 'error' | 'cancelled', value: T | undefined, error: unknown): void {
     const started = this.#state !== 'pending';
     this.#state = state;
-    this.#value = value;
-    this.#error = error;
+    this.#result = state === 'ok' ? value : error;
     const promise = this.#promise;
     if (promise !== undefined) {
-      if (state === 'ok') this.#resolve?.(value);
+      const settlers = this.#settlers;
+      this.#settlers = undefined;
+      if (state === 'ok') settlers?.resolve(value);
       else {
         // The outcome is kept for whoever asks: a failure nobody awaits is not "unhandled". Marked
         // handled here rather than at construction, so a task that succeeds never pays for it.
         promise.catch(noop);
-        this.#reject?.(error);
+        settlers?.reject(error);
       }
-      this.#resolve = undefined;
-      this.#reject = undefined;
     }
     if (this.#tracer !== undefined) {
       const data: Record<string, unknown> = { status: state };

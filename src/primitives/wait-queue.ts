@@ -34,22 +34,32 @@ export class Waiter<T, D> {
    * reaction once took, without keeping a closure and a promise per caller.
    */
   fulfil(value: T): void {
-    if (this.giveBack === undefined) this.resolve(value);
+    if (this.giveBack === undefined) this.woken(value);
     else queueMicrotask(() => this.#resume(value));
   }
 
   /** Rejects the caller with `err` (a checked caller one microtask later, as `fulfil`). */
   fail(err: unknown): void {
-    if (this.giveBack === undefined) this.reject(err);
-    else queueMicrotask(() => this.reject(err));
+    if (this.giveBack === undefined) this.failed(err);
+    else queueMicrotask(() => this.failed(err));
+  }
+
+  /** The caller got `value` (a checked one, once it is sure to keep it): resolves its promise. */
+  protected woken(value: T): void {
+    this.resolve(value);
+  }
+
+  /** The caller's wait failed with `err`: rejects its promise. */
+  protected failed(err: unknown): void {
+    this.reject(err);
   }
 
   #resume(value: T): void {
     const signal = this.signal as CancelSignal;
-    if (!signal.aborted) this.resolve(value);
+    if (!signal.aborted) this.woken(value);
     else {
       (this.giveBack as (value: T) => void)(value);
-      this.reject(cancelledBy(signal));
+      this.failed(cancelledBy(signal));
     }
   }
 }
@@ -149,16 +159,31 @@ export class WaitQueue<T, D = undefined> {
   ): Promise<T> {
     if (signal?.aborted) return Promise.reject(cancelledBy(signal));
     if (this.#used === this.#mask + 1) this.#makeRoom();
-    const seq = this.#base + this.#used;
     let waiter!: Waiter<T, D>;
     const promise = new Promise<T>((resolve, reject) => {
-      waiter = new Waiter<T, D>(this, seq, resolve, reject, data as D, signal, onCancel, giveBack);
+      waiter = new Waiter<T, D>(this, 0, resolve, reject, data as D, signal, onCancel, giveBack);
     });
+    this.#enqueue(waiter);
+    return promise;
+  }
+
+  /**
+   * Parks a caller that brings its own record (a `Waiter` subclass that
+   * overrides `woken`/`failed`, made with this queue and any `seq`): no
+   * promise is made for it. Its signal, if any, must not be aborted.
+   * @internal
+   */
+  parkWaiter(waiter: Waiter<T, D>): void {
+    if (this.#used === this.#mask + 1) this.#makeRoom();
+    this.#enqueue(waiter);
+  }
+
+  #enqueue(waiter: Waiter<T, D>): void {
+    waiter.seq = this.#base + this.#used;
     this.#ring[(this.#head + this.#used) & this.#mask] = waiter;
     this.#used++;
     this.#size++;
-    signal?.addEventListener('abort', waiter, { once: true });
-    return promise;
+    waiter.signal?.addEventListener('abort', waiter, { once: true });
   }
 
   /**
