@@ -2,7 +2,8 @@
  * Builds the "no tracing support" variant of the library used by case 7: a
  * copy of dist/ in which every tracer check of the measured primitives is
  * replaced by its value when no tracer is attached (`this.tracer !== undefined`
- * → `false`, `this.#tracer?.emit(…)` → `false && this.#tracer.emit(…)`). The
+ * → `false`, `this.#tracer?.emit(…)` → `false && this.#tracer.emit(…)`, a
+ * local `const tracer = this.tracer` → `undefined` and its checks). The
  * code is otherwise byte for byte what ships, so the difference between the
  * two is exactly what tracing support costs when it is off.
  */
@@ -15,6 +16,10 @@ const REWRITES: [RegExp, string][] = [
   [/this\.(#?)tracer !== undefined/g, 'false'],
   [/this\.(#?)tracer === undefined/g, 'true'],
   [/this\.(#?)tracer\?\.emit\(/g, 'false && this.$1tracer.emit('],
+  // A method that reads the tracer once into a local (`run()`: `const tracer = this.tracer;`).
+  [/const tracer = this\.(#?)tracer;/g, 'const tracer = undefined;'],
+  [/(?<![.#\w])tracer !== undefined/g, 'false'],
+  [/(?<![.#\w])tracer === undefined/g, 'true'],
 ];
 
 /** Copies dist/ to `.bench/<name>/`; returns its directory. */
