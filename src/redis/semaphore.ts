@@ -42,7 +42,8 @@ export interface RedisSemaphoreOptions {
   /**
    * How long one Redis call may take before it counts as failed, in ms
    * (default `min(leaseMs / 3, 5000)`): an acquire that cannot reach Redis
-   * in time rejects with `RedisUnavailableError`.
+   * in time rejects with `RedisUnavailableError`. Opening the connections
+   * may take `max(timeoutMs, 10,000)`; a refused connection fails at once.
    */
   timeoutMs?: number;
   /** Shown in traces and `toString()` (default: the key). */
@@ -131,7 +132,27 @@ class Waiter {
 interface InFlight {
   readonly due: number;
   readonly what: string;
+  /** Answered (or failed): the watchdog leaves it alone. */
+  settled: boolean;
   reject(error: unknown): void;
+}
+
+/**
+ * How long opening the connections may take at least, in ms: a loaded machine
+ * can take longer than one call's `timeoutMs` to connect, and a refused
+ * connection fails at once anyway.
+ */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * Runs `fail` unless `settled()` by then, after the I/O already pending: a
+ * timer that fires late (a busy process runs due timers before it reads its
+ * sockets) must not fail a call whose answer is already waiting to be read.
+ */
+function afterPendingIo(settled: () => boolean, fail: () => void): void {
+  setImmediate(() => {
+    if (!settled()) fail();
+  });
 }
 
 interface Script {
@@ -311,7 +332,11 @@ export class RedisSemaphore {
   readonly #inFlight = new DueChain<InFlight>(
     (call) => call.due,
     (call) =>
-      call.reject(this.#unavailable(new Error(`no answer to ${call.what} within ${this.timeoutMs} ms`))),
+      afterPendingIo(
+        () => call.settled,
+        () =>
+          call.reject(this.#unavailable(new Error(`no answer to ${call.what} within ${this.timeoutMs} ms`))),
+      ),
   );
   /** Handed to each hold, so that `release()` reaches this semaphore without a public method. */
   readonly #releaser = (hold: Hold): Promise<void> => this.#releaseHold(hold);
@@ -584,18 +609,19 @@ export class RedisSemaphore {
   }
 
   async #open(): Promise<void> {
+    const connectMs = Math.max(this.timeoutMs, CONNECT_TIMEOUT_MS);
     try {
       if (this.#client === undefined) {
         const { Redis } = await loadIoredis();
         this.#client = new Redis(this.#url as string, {
           lazyConnect: true,
-          connectTimeout: this.timeoutMs,
+          connectTimeout: connectMs,
           maxRetriesPerRequest: 1,
           enableOfflineQueue: false,
           retryStrategy: (times: number) => Math.min(times * 100, 1000),
         }) as unknown as RedisClientLike;
         this.#client.on('error', () => {}); // reported through the calls that fail
-        await withTimeout(this.#client.connect(), this.timeoutMs, 'connect');
+        await withTimeout(this.#client.connect(), connectMs, 'connect');
       }
       const client = this.#client;
       const subscriber = client.duplicate();
@@ -607,8 +633,8 @@ export class RedisSemaphore {
         const waiter = this.#waiting.get(message.slice(0, space));
         waiter?.grant(Number(message.slice(space + 1)));
       });
-      if (subscriber.status === 'wait') await withTimeout(subscriber.connect(), this.timeoutMs, 'connect');
-      await withTimeout(subscriber.subscribe(this.#channel), this.timeoutMs, 'subscribe');
+      if (subscriber.status === 'wait') await withTimeout(subscriber.connect(), connectMs, 'connect');
+      await withTimeout(subscriber.subscribe(this.#channel), connectMs, 'subscribe');
       this.#connected = true;
     } catch (error) {
       this.#ready = undefined;
@@ -629,7 +655,8 @@ export class RedisSemaphore {
   /**
    * Runs one script with the semaphore's keys: EVALSHA, loading it on NOSCRIPT.
    * Rejects with RedisUnavailableError when Redis fails or does not answer
-   * within `timeoutMs` (one watchdog timer for all calls, not one per call).
+   * within `timeoutMs` (one watchdog timer for all calls, not one per call;
+   * an answer already waiting in pending I/O when it fires still counts).
    */
   #call(name: keyof typeof SCRIPTS, ...args: (string | number)[]): Promise<unknown> {
     const { source, sha } = SCRIPTS[name];
@@ -637,13 +664,15 @@ export class RedisSemaphore {
     const argv = this.#argv.concat(args);
     const keys = this.#keys.length;
     return new Promise((resolve, reject) => {
-      const call: InFlight = { due: Date.now() + this.timeoutMs, what: name, reject };
+      const call: InFlight = { due: Date.now() + this.timeoutMs, what: name, settled: false, reject };
       const link = this.#inFlight.schedule(call);
       const done = (value: unknown) => {
+        call.settled = true;
         this.#inFlight.remove(link);
         resolve(value);
       };
       const fail = (error: unknown) => {
+        call.settled = true;
         this.#inFlight.remove(link);
         reject(this.#unavailable(error));
       };
@@ -761,15 +790,26 @@ export class RedisLock extends RedisSemaphore {
   }
 }
 
+/** `promise`, or a rejection when it has not settled within `ms` (nor right after the I/O pending then). */
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer to ${what} within ${ms} ms`)), ms);
+    let settled = false;
+    const timer = setTimeout(
+      () =>
+        afterPendingIo(
+          () => settled,
+          () => reject(new Error(`no answer to ${what} within ${ms} ms`)),
+        ),
+      ms,
+    );
     promise.then(
       (value) => {
+        settled = true;
         clearTimeout(timer);
         resolve(value);
       },
       (error) => {
+        settled = true;
         clearTimeout(timer);
         reject(error);
       },
