@@ -29,8 +29,8 @@ interface Kill {
   describe(ghosts: string[]): MergedFields;
 }
 
-/** Whether an event of `resource` `api` ends a hold (the permit is no longer the task's). */
-const ends = (type: string): boolean => type === 'release';
+/** Whether an event of `resource` `api` ends a hold: a release, or a lease lost (the process stalled past it). */
+const ends = (type: string): boolean => type === 'release' || type === 'lease.lost';
 
 export class Merge {
   readonly #options: MergeOptions;
