@@ -6,9 +6,12 @@
  *
  * - uncontended acquire + release, against two PINGs (the round-trip floor);
  * - hand-off: from a holder's release() to the next waiter's acquire resolving
- *   in another process (timed on CLOCK_MONOTONIC, shared by both), against one PING sent after the same 2 ms pause (one round trip in the
+ *   in another process (timed on CLOCK_MONOTONIC, shared by both) or in the
+ *   releaser's own, against one PING sent after the same 2 ms pause (one round trip in the
  *   same conditions: a release after a pause meets a Redis and a client that
- *   were idle, which a PING in a tight loop does not);
+ *   were idle, which a PING in a tight loop does not), with one-way PUBLISH
+ *   references (to an ioredis subscriber in the other process or this one, and
+ *   to a bare-socket subscriber parsing RESP itself in the other process);
  * - fairness: waiters queued one by one, granted in that order or not;
  * - throughput: 8 processes contending for 3 permits, acquisitions per second.
  *
@@ -99,8 +102,10 @@ async function uncontended(): Promise<Group> {
 const pause = () => new Promise((resolve) => setTimeout(resolve, 2));
 const worker = fileURLToPath(new URL('./redis-worker.mjs', import.meta.url));
 const hrtime = () => process.hrtime.bigint();
-/** The channel of the one-way PUBLISH reference. */
+/** The channel of the one-way PUBLISH references to the waiter's process (`<it>:raw` for the bare socket). */
 const ONE_WAY = 'bench:one-way';
+/** The channel of the one-way PUBLISH reference to a subscriber in this process. */
+const NEAR = 'bench:one-way-near';
 
 /**
  * The waiter of the hand-off, in its own OS process (as in production: the
@@ -147,18 +152,83 @@ function waiter(lib: Lib, key: string): Waiter {
   };
 }
 
-/** The legs of our hand-offs (µs, every hop of every timed round). */
-const legs = { reply: [] as number[], message: [] as number[], resolve: [] as number[] };
+/** The legs of our cross-process hand-offs (µs, every hop of every timed round). */
+const legs = {
+  reply: [] as number[],
+  message: [] as number[],
+  resolve: [] as number[],
+  parse: [] as number[],
+};
+
+/** A subscriber in this process on `channel`: `next()` resolves with when the next message reached its socket. */
+async function nearSubscriber(channel: string) {
+  const sub = new Redis(server.url);
+  let arrived = 0n;
+  let got: ((at: bigint) => void) | undefined;
+  sub.on('connect', () =>
+    (sub as unknown as { stream: NodeJS.EventEmitter }).stream.prependListener('data', () => {
+      arrived = hrtime();
+    }),
+  );
+  sub.on('message', () => got?.(arrived));
+  await sub.subscribe(channel);
+  return {
+    next: () =>
+      new Promise<bigint>((resolve) => {
+        got = resolve;
+      }),
+    close: () => sub.disconnect(),
+  };
+}
+
+/**
+ * Ours with the waiter in the releaser's own process: one semaphore, two
+ * acquisitions taking turns (the new holder releases next).
+ */
+async function sameProcess() {
+  let queued: (() => void) | undefined;
+  const tracer = {
+    emit: (type: string) => type === 'wait' && queued?.(),
+    runAs: <T>(_: string, fn: () => T) => fn(),
+  };
+  const sem = new RedisSemaphore({ client, key: `bench${++keys}`, permits: 1, tracer });
+  let held = await sem.acquire();
+  return {
+    /** One hand-off, in µs. */
+    async hop(): Promise<number> {
+      const waiting = new Promise<void>((resolve) => {
+        queued = resolve;
+      });
+      let resolved = 0n;
+      const next = sem.acquire().then((h) => {
+        resolved = hrtime();
+        return h;
+      });
+      await waiting;
+      await pause(); // the waiter is queued; Redis and the process are idle
+      const t0 = hrtime();
+      await held.release();
+      held = await next;
+      return Number(resolved - t0) / 1000;
+    },
+    async close() {
+      await held.release();
+      await sem.close();
+    },
+  };
+}
 
 async function handOff(): Promise<Group> {
   const hops = quick ? 30 : 60;
-  const variants = ['rtt', 'push', ...LIBS] as const;
+  const variants = ['rtt', 'near', 'push', 'raw', 'same', ...LIBS] as const;
   const times = new Map<string, number[]>(variants.map((v) => [v, []]));
   // One waiter process per library, on a key of its own, for the whole run.
   const sems = { ours: semaphore('ours', 1), peer: semaphore('peer', 1) };
   const waiters = { ours: waiter('ours', sems.ours.key), peer: waiter('peer', sems.peer.key) };
   await Promise.all(Object.values(waiters).map((w) => w.next('ready')));
   const held = { ours: await sems.ours.acquire(), peer: await sems.peer.acquire() };
+  const near = await nearSubscriber(NEAR);
+  const same = await sameProcess();
   /** One hop of `variant`, in µs: each starts after the same 2 ms pause, with Redis and every process idle. */
   const hop = async (variant: (typeof variants)[number], timed: boolean): Promise<number> => {
     if (variant === 'rtt') {
@@ -167,13 +237,22 @@ async function handOff(): Promise<Group> {
       await client.ping();
       return Number(hrtime() - t0) / 1000;
     }
-    if (variant === 'push') {
-      // A bare PUBLISH to a subscriber in the waiter's process, timed to its arrival there (one way).
+    if (variant === 'push' || variant === 'raw') {
+      // A bare PUBLISH to a subscriber in the waiter's process, timed to its arrival at the socket
+      // (ioredis), or to the message parsed (a bare socket, RESP parsed by the worker itself): one way.
       await pause();
       const t0 = hrtime();
-      await client.publish(ONE_WAY, 'x');
-      return Number(BigInt((await waiters.ours.next('push')).split(' ')[1]) - t0) / 1000;
+      await client.publish(variant === 'push' ? ONE_WAY : `${ONE_WAY}:raw`, 'x');
+      return Number(BigInt((await waiters.ours.next(variant)).split(' ')[1]) - t0) / 1000;
     }
+    if (variant === 'near') {
+      await pause();
+      const arrived = near.next();
+      const t0 = hrtime();
+      await client.publish(NEAR, 'x');
+      return Number((await arrived) - t0) / 1000;
+    }
+    if (variant === 'same') return same.hop();
     const other = waiters[variant];
     other.send('ask');
     await other.next(variant === 'ours' ? 'queued' : 'asked');
@@ -181,11 +260,12 @@ async function handOff(): Promise<Group> {
     const t0 = hrtime();
     await held[variant]();
     const replied = hrtime();
-    const [resolved, arrived] = (await other.next('got')).split(' ').slice(1).map(BigInt);
+    const [resolved, arrived, emitted] = (await other.next('got')).split(' ').slice(1).map(BigInt);
     if (variant === 'ours' && timed) {
       legs.reply.push(Number(replied - t0) / 1000);
       legs.message.push(Number(arrived - t0) / 1000);
       legs.resolve.push(Number(resolved - arrived) / 1000);
+      legs.parse.push(Number(emitted - arrived) / 1000);
     }
     // Take the permit back (not timed): queue, then let the waiter release.
     const mine = sems[variant].acquire();
@@ -208,11 +288,16 @@ async function handOff(): Promise<Group> {
   await held.peer();
   for (const w of Object.values(waiters)) w.stop();
   await sems.ours.close();
-  return group('Hand-off: release() to the next waiter holding, in another process (µs)', 'hand-off', times, {
+  await same.close();
+  near.close();
+  return group('Hand-off: release() to the next waiter holding (µs)', 'hand-off', times, {
     rtt: ['one PING after the same 2 ms pause (one round trip)', 'floor'],
-    push: ["one PUBLISH to the waiter's process, to its arrival there (one way: any push's floor)", 'ref'],
-    ours: ['async-sync-demo/redis (granted in Redis, pushed over pub/sub)', 'ours'],
-    peer: ['redis-semaphore (polls every 10 ms)', 'peer'],
+    near: ['one PUBLISH to a subscriber in this process, to its arrival (one way)', 'ref'],
+    push: ["one PUBLISH to the waiter's process, to its arrival at the socket (one way)", 'ref'],
+    raw: ['the same to a bare-socket subscriber there, to the message parsed (no ioredis)', 'ref'],
+    same: ['async-sync-demo/redis, the waiter in this process', 'ours'],
+    ours: ['async-sync-demo/redis, the waiter in another process', 'ours'],
+    peer: ['redis-semaphore, the waiter in another process (polls every 10 ms)', 'peer'],
   });
 }
 
@@ -296,6 +381,7 @@ function group(
 const groups = [await uncontended(), await handOff()];
 const metrics: Metric[] = [];
 const find = (g: Group, role: string) => g.rows.find((r) => r.key?.endsWith(`-${role}`));
+const trips = (g: Group, key: string) => (find(g, key)?.ratio ?? Number.NaN).toFixed(2);
 const row = (g: Group, role: string) => find(g, role)?.ns ?? Number.NaN;
 const hotRoundTrip = row(groups[0], 'floor') / 2;
 const roundTrip = row(groups[1], 'rtt');
@@ -311,9 +397,16 @@ metrics.push(
   {
     name: 'hand-off, async-sync-demo/redis, in round trips',
     key: 'redis-handoff-rtt',
-    value: Number((find(groups[1], 'ours')?.ratio ?? Number.NaN).toFixed(2)),
+    value: Number(trips(groups[1], 'ours')),
     unit: 'round trips',
-    note: `median per-round ratio to one round trip (a PING after the same 2 ms pause: ${(roundTrip / 1000).toFixed(0)} µs), target ≤ 2; a PING in a tight loop took ${(hotRoundTrip / 1000).toFixed(0)} µs. Legs (medians over every hop): the releaser had its reply after ${us(legs.reply)} µs; the grant message reached the waiter's socket after ${us(legs.message)} µs; its acquire() resolved ${us(legs.resolve)} µs after that. A bare PUBLISH to the waiter's process, one way, took ${(find(groups[1], 'push')?.ratio ?? Number.NaN).toFixed(2)} round trips: the floor of any grant pushed to another process on this machine`,
+    note: `the waiter in another process; median per-round ratio to one round trip (a PING after the same 2 ms pause: ${(roundTrip / 1000).toFixed(0)} µs), target ≤ 2; a PING in a tight loop took ${(hotRoundTrip / 1000).toFixed(0)} µs. Legs (medians over every hop): the releaser had its reply after ${us(legs.reply)} µs; the grant message reached the waiter's socket after ${us(legs.message)} µs; its acquire() resolved ${us(legs.resolve)} µs after that, of which ioredis parsing the frame and emitting it took ${us(legs.parse)} µs. A bare PUBLISH to the waiter's process, one way, took ${trips(groups[1], 'push')} round trips to its socket: the floor of any grant pushed to another process on this machine; to a bare-socket subscriber's parsed message ${trips(groups[1], 'raw')}`,
+  },
+  {
+    name: 'hand-off, async-sync-demo/redis, the waiter in the same process, in round trips',
+    key: 'redis-handoff-same-rtt',
+    value: Number(trips(groups[1], 'same')),
+    unit: 'round trips',
+    note: `the releaser and the waiter in one process (one semaphore, two acquisitions); a bare PUBLISH to a subscriber in this process took ${trips(groups[1], 'near')} round trips to its socket, the floor of a grant pushed within one process`,
   },
   {
     name: 'hand-off, redis-semaphore against async-sync-demo/redis',
@@ -357,7 +450,7 @@ const result: CaseResult = {
   groups,
   metrics,
   notes: [
-    `A private redis-server on a loopback port; both libraries on ioredis. ${rounds} rounds, wall time, the variant order rotating each round. Hand-off: the waiter is another OS process (bench/cases/redis-worker.mjs), queued 2 ms before the holder's release(); timed from just before release() in the releaser to the waiter's acquire() resolving in its process, both read from process.hrtime.bigint() (CLOCK_MONOTONIC, one clock for every process on the machine, so the two timestamps subtract exactly). Its floor is one PING sent after the same 2 ms pause, so hand-off ÷ floor is in round trips of the same conditions (the tight-loop PING of the first table is printed next to it); the reference row is a bare PUBLISH from the releaser to a subscriber in the waiter's process, timed to its arrival there — one way, no script: what any pushed grant costs at least. The variants alternate hop by hop, the order rotating each hop.`,
+    `A private redis-server on a loopback port; both libraries on ioredis. ${rounds} rounds, wall time, the variant order rotating each round. Hand-off: the waiter is another OS process (bench/cases/redis-worker.mjs), queued 2 ms before the holder's release(); timed from just before release() in the releaser to the waiter's acquire() resolving in its process, both read from process.hrtime.bigint() (CLOCK_MONOTONIC, one clock for every process on the machine, so the two timestamps subtract exactly). The same-process row: one semaphore in the releaser's process, its next acquisition queued 2 ms before the release, timed to that acquire() resolving. Its floor is one PING sent after the same 2 ms pause, so hand-off ÷ floor is in round trips of the same conditions (the tight-loop PING of the first table is printed next to it); the reference rows are a bare PUBLISH from the releaser to a subscriber in this process or in the waiter's, timed to its arrival at the socket — one way, no script: what any pushed grant costs at least — and to a subscriber on a bare socket in the waiter's process that parses RESP itself, timed to the parsed message (what the waiter would see without ioredis's parser and emitter). The variants alternate hop by hop, the order rotating each hop.`,
   ],
 };
 emit(result);

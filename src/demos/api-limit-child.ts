@@ -135,8 +135,16 @@ async function worker(ctx: DemoContext<ChildConfig>, api: Api, latency: number, 
         resource: API,
         data: { fence: permit.fence, arrival: permit.arrival ?? null },
       });
-    const stop = permit.lost === undefined ? signal : AbortSignal.any([signal.signal, permit.lost]);
-    await ctx.sleep(latency, { signal: stop, note: 'API call' });
+    const lost = permit.lost;
+    const stop = lost === undefined ? signal : AbortSignal.any([signal.signal, lost]);
+    try {
+      await ctx.sleep(latency, { signal: stop, note: 'API call' });
+    } catch (error) {
+      // The lease ran out (this process stalled, or Redis could not renew it): someone else may
+      // hold the permit now, so the call stops here instead of running on unguarded.
+      if (lost?.aborted !== true || signal.aborted) throw error;
+      ctx.tracer.emit('api.abandoned', { resource: API, data: { fence: permit.fence ?? null } });
+    }
   } finally {
     await permit.release();
   }

@@ -146,23 +146,43 @@ const shared = (o: Options): boolean => o.processes > 0 && o.redis !== '';
 const byTime = (events: readonly TraceEvent[]): TraceEvent[] =>
   [...events].sort((a, b) => a.t - b.t || a.seq - b.seq);
 
-/** API calls in flight across every process, and per process: a killed holder counts until `permit.returned`. */
+/** The run's speed (`run.start`): the trace's clock runs this many times the wall clock. */
+function speedOf(events: readonly TraceEvent[]): number {
+  return Number(events.find((e) => e.type === 'run.start')?.data?.speed ?? 1) || 1;
+}
+
+/**
+ * API calls in flight across every process, and per process: a killed holder
+ * counts until `permit.returned`; a holder whose lease ran out before it let
+ * go (`lease.lost`: its process stalled) only until its lease ended — past
+ * that, Redis may grant the permit again, and the holder's own clock told it
+ * to stop (`api.abandoned`).
+ */
 function inFlight(events: readonly TraceEvent[]): { max: number; perProcess: Map<string, number> } {
+  const speed = speedOf(events);
+  const steps: { t: number; step: number; proc: string }[] = [];
+  const since = new Map<string, number>();
+  for (const event of byTime(events)) {
+    if (event.resource !== API) continue;
+    const proc = processOf(event.task) ?? 'main';
+    if (event.type === 'acquire') {
+      since.set(event.task, event.t);
+      steps.push({ t: event.t, step: 1, proc });
+    } else if (event.type === 'release' || event.type === 'permit.returned') {
+      steps.push({ t: event.t, step: -1, proc });
+    } else if (event.type === 'lease.lost') {
+      // `overdueMs` is wall time, the trace's clock runs `speed` times faster.
+      const end = event.t - Math.max(0, Number(event.data?.overdueMs) || 0) * speed;
+      steps.push({ t: Math.max(end, since.get(event.task) ?? end), step: -1, proc });
+    }
+  }
+  // Releases first at the same instant: a call that ends as another starts was not concurrent with it.
+  steps.sort((a, b) => a.t - b.t || a.step - b.step);
   let now = 0;
   let max = 0;
   const perNow = new Map<string, number>();
   const perProcess = new Map<string, number>();
-  // Releases first at the same instant: a call that ends as another starts was not concurrent with it.
-  const sorted = byTime(events).sort(
-    (a, b) => a.t - b.t || Number(a.type === 'acquire') - Number(b.type === 'acquire'),
-  );
-  for (const event of sorted) {
-    if (event.resource !== API) continue;
-    const proc = processOf(event.task) ?? 'main';
-    let step = 0;
-    if (event.type === 'acquire') step = 1;
-    else if (event.type === 'release' || event.type === 'permit.returned') step = -1;
-    if (step === 0) continue;
+  for (const { step, proc } of steps) {
     now += step;
     max = Math.max(max, now);
     const mine = (perNow.get(proc) ?? 0) + step;
@@ -284,7 +304,7 @@ export const PROCESS_CHECKS: Check<Options>[] = [
       const t = TEXT[lang];
       const kill = killEvent(events);
       if (kill === undefined) return { ok: false, detail: t.noKill };
-      const speed = Number(events.find((e) => e.type === 'run.start')?.data?.speed ?? 1) || 1;
+      const speed = speedOf(events);
       const leaseMs = Number(kill.data?.leaseMs);
       const back = events.find((event) => event.type === 'permit.returned');
       if (back === undefined) {

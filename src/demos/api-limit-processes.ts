@@ -15,10 +15,10 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Recorder } from '../trace/recorder.js';
-import type { TraceFields } from '../trace/types.js';
 import type { ApiLimitOptions } from './api-limit.js';
 import type { ChildConfig, ChildMessage, ParentMessage, RelayedEvent } from './api-limit-ipc.js';
-import { processOf, wallNow } from './api-limit-ipc.js';
+import { wallNow } from './api-limit-ipc.js';
+import { Merge, type MergedFields } from './api-limit-merge.js';
 import { API, TEXT } from './api-limit-processes-checks.js';
 import type { DemoContext } from './contract.js';
 import { exited, type PrivateRedis, startRedis } from './redis-server.js';
@@ -40,8 +40,6 @@ interface Child {
   done: boolean;
   failure?: string;
   stderr: string;
-  /** Its tasks holding a permit now, as far as its events have told. */
-  holding: Set<string>;
   exit: Promise<void>;
 }
 
@@ -59,44 +57,16 @@ export async function runProcesses(ctx: DemoContext<Options>): Promise<void> {
   // One reading of both clocks, so that one wall time always gives the same run time.
   const clockAt = (at: number): number => Math.max(0, base.clock + (at - base.wall) * speed);
 
-  // The merge: events wait REORDER_MS here so that late arrivals from other processes take their place in time.
-  const buffer: { at: number; n: number; fields: TraceFields & { task: string }; type: string }[] = [];
-  let arrivals = 0;
-  const relay = (at: number, type: string, fields: TraceFields & { task: string }): void => {
-    buffer.push({ at, n: arrivals++, type, fields });
-  };
-  let killed: { child: Child; at: number; ghosts: string[] } | undefined;
-  const holders = new Set<string>();
-  let ghostsLeft = 0;
+  // The merge: events wait REORDER_MS there so that late arrivals from other processes take their place in time.
+  const merge = new Merge({
+    limit,
+    emit: (at, type, fields) => recorder.emitAt(clockAt(at), type, fields),
+    returned: (ghost, after) => t.returned(ghost, after),
+  });
+  const relay = (at: number, type: string, fields: MergedFields): void => merge.relay(at, type, fields);
+  let killed: { child: Child; at: number } | undefined;
   const leaseMs = API_LIMIT_LEASE_MS;
-  const flush = (all: boolean): void => {
-    const horizon = wallNow() - REORDER_MS;
-    buffer.sort((a, b) => a.at - b.at || a.n - b.n);
-    let count = 0;
-    while (count < buffer.length && (all || buffer[count]!.at <= horizon)) count++;
-    for (const { at, type, fields } of buffer.splice(0, count)) {
-      recorder.emitAt(clockAt(at), type, fields);
-      if (fields.resource !== API) continue;
-      if (type === 'acquire') holders.add(fields.task);
-      else if (type === 'release') holders.delete(fields.task);
-      // The killed holders still count in Redis until their leases run out: a live holder beyond
-      // `limit − ghosts` means one lease ran out and its permit was granted again.
-      if (killed !== undefined && ghostsLeft > 0 && type === 'acquire' && at > killed.at) {
-        const live = [...holders].filter((task) => !killed!.ghosts.includes(task)).length;
-        if (live > limit - ghostsLeft) {
-          ghostsLeft--;
-          const ghost = killed.ghosts[ghostsLeft]!;
-          holders.delete(ghost);
-          recorder.emitAt(clockAt(at), 'permit.returned', {
-            task: processOf(ghost) ?? 'main',
-            resource: API,
-            data: { from: ghost, afterMs: Math.round(at - killed.at) },
-            msg: t.returned(ghost, at - killed.at),
-          });
-        }
-      }
-    }
-  };
+  const flush = (all: boolean): void => merge.flush(all ? undefined : wallNow() - REORDER_MS);
   const flusher = setInterval(() => flush(false), 50);
 
   let server: PrivateRedis | undefined;
@@ -145,7 +115,6 @@ export async function runProcesses(ctx: DemoContext<Options>): Promise<void> {
         ready: false,
         done: false,
         stderr: '',
-        holding: new Set(),
         exit: exited(proc),
       };
       children.push(child);
@@ -169,6 +138,8 @@ export async function runProcesses(ctx: DemoContext<Options>): Promise<void> {
             return;
         }
       });
+      // Every event the child sent has been delivered: if it was killed, its holders now are known.
+      proc.on('disconnect', () => merge.closed(child.task));
       proc.on('exit', (code, signal) => {
         const at = wallNow();
         let status: string;
@@ -205,28 +176,25 @@ export async function runProcesses(ctx: DemoContext<Options>): Promise<void> {
 
     let start = Number.POSITIVE_INFINITY;
     function onEvent(child: Child, at: number, event: RelayedEvent): void {
-      relay(at, event.type, event);
-      if (event.resource === API && event.type === 'acquire') child.holding.add(event.task);
-      if (event.resource === API && event.type === 'release') child.holding.delete(event.task);
+      merge.event(at, event.type, event);
       // --kill-one: the first holder seen starting a call long enough, once the run is under way.
       if (
         killOne &&
         killed === undefined &&
         event.type === 'sleep' &&
-        child.holding.has(event.task) &&
+        merge.holds(event.task) &&
         Number(event.data?.ms) >= KILL_MIN_CALL_MS &&
         (wallNow() - start) * speed >= KILL_AFTER_MS
       ) {
         const now = wallNow();
+        const pid = child.proc.pid ?? 0;
         child.proc.kill('SIGKILL');
-        const ghosts = [...child.holding];
-        killed = { child, at: now, ghosts };
-        ghostsLeft = ghosts.length;
-        relay(now, 'process.kill', {
+        killed = { child, at: now };
+        merge.kill(child.task, now, (ghosts) => ({
           task: child.task,
-          data: { pid: child.proc.pid ?? 0, signal: 'SIGKILL', holding: ghosts, leaseMs },
-          msg: t.killed(event.task, child.proc.pid ?? 0),
-        });
+          data: { pid, signal: 'SIGKILL', holding: ghosts, leaseMs },
+          msg: t.killed(event.task, pid),
+        }));
       }
     }
 

@@ -42,7 +42,8 @@ export interface RedisSemaphoreOptions {
   /**
    * How long one Redis call may take before it counts as failed, in ms
    * (default `min(leaseMs / 3, 5000)`): an acquire that cannot reach Redis
-   * in time rejects with `RedisUnavailableError`.
+   * in time rejects with `RedisUnavailableError`. Opening the connections
+   * may take `max(timeoutMs, 10,000)`; a refused connection fails at once.
    */
   timeoutMs?: number;
   /** Shown in traces and `toString()` (default: the key). */
@@ -69,7 +70,11 @@ export interface RedisHeld extends Disposable, AsyncDisposable {
    * Aborted when the lease could not be renewed in time (Redis unreachable,
    * restarted without the key, or the process was paused past the lease):
    * someone else may be admitted, so stop the work. Its reason is a
-   * `LeaseLostError`.
+   * `LeaseLostError`. The lease is counted on this process's clock from
+   * before the last call that preceded the grant; a process that wakes up
+   * past it gives the permit up at once — already when `acquire` resolves, if
+   * the grant came while it was paused. The tracer sees `lease.lost`
+   * (`fence`, `overdueMs`) instead of `release`.
    */
   readonly lost: AbortSignal;
   /**
@@ -97,6 +102,12 @@ class Waiter {
   fence: number | undefined;
   /** Its number in the arrival order, once queued: its fence when granted. */
   arrival: number | undefined;
+  /**
+   * When (local clock) its last Redis call that found it still queued was
+   * sent: Redis granted it later than that, so its lease runs out no sooner
+   * than `since + leaseMs`.
+   */
+  since = 0;
   #failed = false;
   #error: unknown;
   #resolve: ((fence: number) => void) | undefined;
@@ -131,7 +142,27 @@ class Waiter {
 interface InFlight {
   readonly due: number;
   readonly what: string;
+  /** Answered (or failed): the watchdog leaves it alone. */
+  settled: boolean;
   reject(error: unknown): void;
+}
+
+/**
+ * How long opening the connections may take at least, in ms: a loaded machine
+ * can take longer than one call's `timeoutMs` to connect, and a refused
+ * connection fails at once anyway.
+ */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * Runs `fail` unless `settled()` by then, after the I/O already pending: a
+ * timer that fires late (a busy process runs due timers before it reads its
+ * sockets) must not fail a call whose answer is already waiting to be read.
+ */
+function afterPendingIo(settled: () => boolean, fail: () => void): void {
+  setImmediate(() => {
+    if (!settled()) fail();
+  });
 }
 
 interface Script {
@@ -171,10 +202,17 @@ class Chain<T> {
   size = 0;
 
   push(value: T): Link<T> {
-    const link: Link<T> = { value, prev: this.last, next: undefined, chain: this };
-    if (this.last === undefined) this.first = link;
-    else this.last.next = link;
-    this.last = link;
+    return this.insertAfter(this.last, value);
+  }
+
+  /** Puts `value` right after `prev` (first when `prev` is undefined). */
+  insertAfter(prev: Link<T> | undefined, value: T): Link<T> {
+    const next = prev === undefined ? this.first : prev.next;
+    const link: Link<T> = { value, prev, next, chain: this };
+    if (prev === undefined) this.first = link;
+    else prev.next = link;
+    if (next === undefined) this.last = link;
+    else next.prev = link;
     this.size++;
     return link;
   }
@@ -198,9 +236,10 @@ class Chain<T> {
 }
 
 /**
- * A Chain whose entries fall due in push order (every entry waits the same
- * interval), served by one unref'd timer armed for the oldest entry only:
- * O(1) per entry, however many holds renew or calls await an answer.
+ * A Chain kept in due order, served by one unref'd timer armed for the first
+ * entry only. Entries nearly always come in due order (every entry waits the
+ * same interval), so scheduling is O(1) per entry, however many holds renew or
+ * calls await an answer.
  */
 class DueChain<T> extends Chain<T> {
   #timer: NodeJS.Timeout | undefined;
@@ -213,10 +252,18 @@ class DueChain<T> extends Chain<T> {
     super();
   }
 
-  /** Appends `value`, due no earlier than any entry already in. */
+  /** Inserts `value` in due order (after the entries due no later: from the back, so usually at once). */
   schedule(value: T): Link<T> {
-    const link = this.push(value);
-    if (this.#timer === undefined) this.#arm(this.dueOf(value) - Date.now());
+    const due = this.dueOf(value);
+    let prev = this.last;
+    while (prev !== undefined && this.dueOf(prev.value) > due) prev = prev.prev;
+    const link = this.insertAfter(prev, value);
+    if (this.#timer === undefined) this.#arm(due - Date.now());
+    else if (prev === undefined) {
+      // The new first entry is due before the one the timer waits for.
+      clearTimeout(this.#timer);
+      this.#arm(due - Date.now());
+    }
     return link;
   }
 
@@ -257,7 +304,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  *   message was lost.
  * - Leases: a holder's lease is renewed in the background; a holder or
  *   waiter whose process died is dropped after `leaseMs`. `held.lost` fires
- *   when renewal failed, and `held.fence` grows with every grant.
+ *   when renewal failed or the process stalled past its lease, and
+ *   `held.fence` grows with every grant.
  * - Cancellation: aborting a waiting acquire removes its place atomically;
  *   an abort that lands after the grant passes the permit on.
  *
@@ -311,7 +359,11 @@ export class RedisSemaphore {
   readonly #inFlight = new DueChain<InFlight>(
     (call) => call.due,
     (call) =>
-      call.reject(this.#unavailable(new Error(`no answer to ${call.what} within ${this.timeoutMs} ms`))),
+      afterPendingIo(
+        () => call.settled,
+        () =>
+          call.reject(this.#unavailable(new Error(`no answer to ${call.what} within ${this.timeoutMs} ms`))),
+      ),
   );
   /** Handed to each hold, so that `release()` reaches this semaphore without a public method. */
   readonly #releaser = (hold: Hold): Promise<void> => this.#releaseHold(hold);
@@ -386,6 +438,7 @@ export class RedisSemaphore {
       return this.#hold(token, reply[1] as number, undefined, asked);
     }
     waiter.arrival = reply[2] as number;
+    waiter.since = asked;
     this.#emit('wait');
     return this.#waitForGrant(token, waiter, signal);
   }
@@ -397,12 +450,17 @@ export class RedisSemaphore {
     let heartbeat: NodeJS.Timeout | undefined;
     const beat = async () => {
       try {
+        const asked = Date.now();
         const reply = (await this.#call('poll', token, this.leaseMs)) as Reply;
-        // Granted, its message missed: the fence is its arrival number.
+        // Granted, its message missed: the fence is its arrival number (and it was granted after `since`).
         if (reply[0] === 1) waiter.grant(waiter.arrival as number);
-        else if (reply[0] === -1) {
-          // Redis forgot this waiter (restarted, or took it for dead): queue again, at the back.
+        else if (reply[0] === 0) waiter.since = asked;
+        else if (this.#waiting.get(token) === waiter) {
+          // Redis forgot this waiter (restarted, or took it for dead) while it still waits — not one
+          // whose grant came meanwhile and whose permit has gone on since: queue again, at the back.
+          const requeued = Date.now();
           const again = (await this.#call('acquire', token, this.leaseMs)) as Reply;
+          waiter.since = requeued;
           if (again[0] === 1) waiter.grant((again[1] ?? waiter.arrival) as number);
           else waiter.arrival = again[2] as number;
         }
@@ -415,7 +473,7 @@ export class RedisSemaphore {
     try {
       const fence = await waiter.granted();
       if (signal?.aborted) return await this.#passOn(token, signal);
-      return this.#hold(token, fence, waiter.arrival, Date.now());
+      return this.#hold(token, fence, waiter.arrival, waiter.since);
     } catch (error) {
       // Leave the line (or pass on a permit granted meanwhile) before rejecting, so a
       // caller that sees CancelledError sees it gone from Redis too, when Redis answers.
@@ -434,11 +492,19 @@ export class RedisSemaphore {
     throw cancelledBy(signal);
   }
 
+  /**
+   * A granted permit, its lease counted from `since` (local clock): before the
+   * last call that preceded the grant in Redis. If that is a lease ago already
+   * (the process stalled before it heard of the grant), the permit may be
+   * someone else's by now: it is given up at once, and `lost` has fired.
+   */
   #hold(token: string, fence: number, arrival: number | undefined, since: number): RedisHeld {
     const hold = new Hold(this.#releaser, token, fence, arrival, since + this.leaseMs);
+    hold.task = this.#tracer?.currentTask?.();
     hold.holding = this.#holding.push(hold);
-    this.#scheduleRenewal(hold);
+    this.#scheduleRenewal(hold, since);
     this.#emit('acquire');
+    if (Date.now() >= hold.deadline) void this.#giveUp(hold, 'granted after its lease could have run out');
     return hold;
   }
 
@@ -519,8 +585,9 @@ export class RedisSemaphore {
     await this.close();
   }
 
-  /** Called through a hold's `release()`. */
+  /** Called through a hold's `release()`: past the lease, it is a loss (`lease.lost`), not a release. */
   async #releaseHold(hold: Hold): Promise<void> {
+    if (Date.now() >= hold.deadline) return this.#giveUp(hold, 'released after its lease had run out');
     this.#holding.remove(hold.holding);
     this.#renewals.remove(hold.renewal);
     this.#emit('release');
@@ -531,38 +598,62 @@ export class RedisSemaphore {
     return Math.max(10, Math.floor(this.leaseMs / 3));
   }
 
-  /** Queues the hold's next renewal; one timer serves every hold (armed only when none is). */
-  #scheduleRenewal(hold: Hold): void {
-    hold.renewAt = Date.now() + this.#renewEveryMs();
+  /** Queues the hold's next renewal, a third of the lease after `since`; one timer serves every hold. */
+  #scheduleRenewal(hold: Hold, since: number): void {
+    hold.renewAt = since + this.#renewEveryMs();
     hold.renewal = this.#renewals.schedule(hold);
   }
 
   async #renew(hold: Hold): Promise<void> {
+    // Due a third of the lease before it runs out: this late, the process stalled.
+    if (Date.now() >= hold.deadline) return this.#giveUp(hold, 'the process stalled past its lease');
     const asked = Date.now();
     try {
       const renewed = ((await this.#call('renew', hold.token, this.leaseMs)) as number) === 1;
       if (hold.released !== undefined) return;
       if (renewed) {
         hold.deadline = asked + this.leaseMs;
-        this.#scheduleRenewal(hold);
+        if (Date.now() >= hold.deadline) return this.#giveUp(hold, 'the process stalled past its lease');
+        this.#scheduleRenewal(hold, asked);
         return;
       }
       this.#lose(hold, 'the lease ran out or Redis lost the key; another holder may have been admitted');
     } catch (error) {
       if (hold.released !== undefined) return;
       if (Date.now() < hold.deadline - this.timeoutMs) {
-        this.#scheduleRenewal(hold);
+        this.#scheduleRenewal(hold, Date.now());
         return;
       }
       this.#lose(hold, `the lease could not be renewed before it ran out (${(error as Error).message})`);
     }
   }
 
+  /** The hold ends without a release: traced as `lease.lost` (how far past its deadline, by this process's clock), and `lost` fires. */
   #lose(hold: Hold, why: string): void {
-    if (hold.released !== undefined) return;
+    if (hold.released !== undefined || hold.lostAlready) return;
     this.#holding.remove(hold.holding);
     this.#renewals.remove(hold.renewal);
+    const overdueMs = Math.max(0, Math.round(Date.now() - hold.deadline));
+    // Often from a timer: named after the task that acquired it, not whatever runs now.
+    this.#tracer?.emit('lease.lost', {
+      ...(hold.task === undefined ? {} : { task: hold.task }),
+      resource: this.name,
+      state: this.statistics(),
+      data: { fence: hold.fence, overdueMs },
+    });
     hold.lose(new LeaseLostError(`${this.name}: permit (fence ${hold.fence}) lost: ${why}`));
+  }
+
+  /**
+   * This process's clock says the lease has run out (it stalled): the permit
+   * may be someone else's now. Stops holding (`lost` fires) and gives the
+   * permit back in case Redis still counts it (one try: Redis frees it anyway).
+   */
+  #giveUp(hold: Hold, why: string): Promise<void> {
+    this.#lose(hold, `${why}; another holder may have been admitted`);
+    const given = this.#retry('release', hold.token, Date.now());
+    this.#pending.add(given);
+    return given.finally(() => this.#pending.delete(given));
   }
 
   #beatMs(): number {
@@ -584,18 +675,19 @@ export class RedisSemaphore {
   }
 
   async #open(): Promise<void> {
+    const connectMs = Math.max(this.timeoutMs, CONNECT_TIMEOUT_MS);
     try {
       if (this.#client === undefined) {
         const { Redis } = await loadIoredis();
         this.#client = new Redis(this.#url as string, {
           lazyConnect: true,
-          connectTimeout: this.timeoutMs,
+          connectTimeout: connectMs,
           maxRetriesPerRequest: 1,
           enableOfflineQueue: false,
           retryStrategy: (times: number) => Math.min(times * 100, 1000),
         }) as unknown as RedisClientLike;
         this.#client.on('error', () => {}); // reported through the calls that fail
-        await withTimeout(this.#client.connect(), this.timeoutMs, 'connect');
+        await withTimeout(this.#client.connect(), connectMs, 'connect');
       }
       const client = this.#client;
       const subscriber = client.duplicate();
@@ -607,8 +699,8 @@ export class RedisSemaphore {
         const waiter = this.#waiting.get(message.slice(0, space));
         waiter?.grant(Number(message.slice(space + 1)));
       });
-      if (subscriber.status === 'wait') await withTimeout(subscriber.connect(), this.timeoutMs, 'connect');
-      await withTimeout(subscriber.subscribe(this.#channel), this.timeoutMs, 'subscribe');
+      if (subscriber.status === 'wait') await withTimeout(subscriber.connect(), connectMs, 'connect');
+      await withTimeout(subscriber.subscribe(this.#channel), connectMs, 'subscribe');
       this.#connected = true;
     } catch (error) {
       this.#ready = undefined;
@@ -629,7 +721,8 @@ export class RedisSemaphore {
   /**
    * Runs one script with the semaphore's keys: EVALSHA, loading it on NOSCRIPT.
    * Rejects with RedisUnavailableError when Redis fails or does not answer
-   * within `timeoutMs` (one watchdog timer for all calls, not one per call).
+   * within `timeoutMs` (one watchdog timer for all calls, not one per call;
+   * an answer already waiting in pending I/O when it fires still counts).
    */
   #call(name: keyof typeof SCRIPTS, ...args: (string | number)[]): Promise<unknown> {
     const { source, sha } = SCRIPTS[name];
@@ -637,13 +730,15 @@ export class RedisSemaphore {
     const argv = this.#argv.concat(args);
     const keys = this.#keys.length;
     return new Promise((resolve, reject) => {
-      const call: InFlight = { due: Date.now() + this.timeoutMs, what: name, reject };
+      const call: InFlight = { due: Date.now() + this.timeoutMs, what: name, settled: false, reject };
       const link = this.#inFlight.schedule(call);
       const done = (value: unknown) => {
+        call.settled = true;
         this.#inFlight.remove(link);
         resolve(value);
       };
       const fail = (error: unknown) => {
+        call.settled = true;
         this.#inFlight.remove(link);
         reject(this.#unavailable(error));
       };
@@ -694,7 +789,7 @@ class Hold implements RedisHeld {
   readonly token: string;
   readonly fence: number;
   readonly arrival: number | undefined;
-  /** When the lease runs out by this process's clock, counted from before the grant was asked for (or its message came). */
+  /** When the lease runs out by this process's clock: counted from before the last call that preceded the grant (or the renewal). */
   deadline: number;
   /** When the owner renews it next. */
   renewAt = 0;
@@ -703,6 +798,8 @@ class Hold implements RedisHeld {
   renewal: Link<Hold> | undefined;
   /** Set by the first `release()`. */
   released: Promise<void> | undefined;
+  /** The task that acquired it, when the tracer names tasks. */
+  task: string | undefined;
   readonly #releaser: (hold: Hold) => Promise<void>;
   #lost: AbortSignal | AbortController | undefined;
   #lostReason: LeaseLostError | undefined;
@@ -729,7 +826,11 @@ class Hold implements RedisHeld {
     return this.#lost instanceof AbortController ? this.#lost.signal : this.#lost;
   }
 
-  /** Called by the owner when renewal failed: fires `lost`. */
+  get lostAlready(): boolean {
+    return this.#lostReason !== undefined;
+  }
+
+  /** Called by the owner when the lease is gone: fires `lost`. */
   lose(reason: LeaseLostError): void {
     this.#lostReason = reason;
     if (this.#lost instanceof AbortController) this.#lost.abort(reason);
@@ -761,15 +862,26 @@ export class RedisLock extends RedisSemaphore {
   }
 }
 
+/** `promise`, or a rejection when it has not settled within `ms` (nor right after the I/O pending then). */
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer to ${what} within ${ms} ms`)), ms);
+    let settled = false;
+    const timer = setTimeout(
+      () =>
+        afterPendingIo(
+          () => settled,
+          () => reject(new Error(`no answer to ${what} within ${ms} ms`)),
+        ),
+      ms,
+    );
     promise.then(
       (value) => {
+        settled = true;
         clearTimeout(timer);
         resolve(value);
       },
       (error) => {
+        settled = true;
         clearTimeout(timer);
         reject(error);
       },

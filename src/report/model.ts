@@ -424,7 +424,8 @@ function applyToTask(now: TaskNow, event: TraceEvent): number | undefined {
     case 'acquire':
       now.holds.set(resource, (now.holds.get(resource) ?? 0) + 1);
       return;
-    case 'release': {
+    case 'release':
+    case 'lease.lost': {
       const held = now.holds.get(resource) ?? 0;
       if (held <= 1) now.holds.delete(resource);
       else now.holds.set(resource, held - 1);

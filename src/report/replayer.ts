@@ -135,7 +135,8 @@ export class Replayer {
         live.holders.set(task, (live.holders.get(task) ?? 0) + 1);
         return;
       }
-      case 'release': {
+      case 'release':
+      case 'lease.lost': {
         // A semaphore may be released by another task than the one that acquired: the oldest holder gives way.
         const who = live.holders.has(task) ? task : live.holders.keys().next().value;
         if (who === undefined) return;

@@ -82,7 +82,7 @@ export interface RunAnalysis {
 /** Events that say nothing about what the acting task is doing. */
 const NEUTRAL = new Set(['run.start', 'run.end', 'check', 'cancel', 'log']);
 
-/** The types SPEC §4 defines (plus `wake`, `queue.shutdown`); any other is a demo's own. */
+/** The types SPEC §4 defines (plus `wake`, `queue.shutdown`, and `lease.lost`: a Redis hold ended by its lease); any other is a demo's own. */
 const SPEC_TYPES = new Set([
   'run.start',
   'run.end',
@@ -93,6 +93,7 @@ const SPEC_TYPES = new Set([
   'wake',
   'acquire',
   'release',
+  'lease.lost',
   'event.set',
   'event.clear',
   'notify',
@@ -404,7 +405,8 @@ function step(life: Building, event: TraceEvent): void {
       life.holding ??= new Map();
       if (!life.holding.has(event.resource)) life.holding.set(event.resource, t);
       break;
-    case 'release': {
+    case 'release':
+    case 'lease.lost': {
       const since = event.resource === undefined ? undefined : life.holding?.get(event.resource);
       if (since !== undefined) {
         life.holds = keep(life.holds, since, t);

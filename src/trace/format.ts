@@ -101,6 +101,16 @@ export function describeEvent(e: TraceEvent, t: TraceText = TRACE_TEXT.en): Even
         data.arrival === undefined || data.arrival === null ? undefined : formatValue(data.arrival);
       return { symbol: '№', text: t.fenced(on, formatValue(data.fence), arrival), tone: 'plain' };
     }
+    case 'lease.lost':
+      // A RedisSemaphore hold whose lease ran out before it was released (the process stalled).
+      return {
+        symbol: '✗',
+        text: t.leaseLost(on, formatValue(data.fence), formatSeconds(Number(data.overdueMs ?? 0))),
+        tone: 'bad',
+      };
+    case 'api.abandoned':
+      // api-limit --processes --redis: the call stopped when its permit's lease was lost.
+      return { symbol: '✗', text: t.abandons(on, formatValue(data.fence)), tone: 'bad' };
     case 'event.set':
       return { symbol: '⚑', text: t.sets(on), tone: 'signal' };
     case 'event.clear':

@@ -21,6 +21,11 @@ const en = {
   /** A shared (Redis) permit's fencing token: `arrival` when it queued, undefined when granted at once. */
   fenced: (on: string, fence: string, arrival: string | undefined) =>
     `gets fence ${fence} for ${on} (${arrival === undefined ? 'granted at once' : `queued, arrival ${arrival}`})`,
+  /** A shared (Redis) permit given up after its lease ran out by the holder's clock (the process stalled). */
+  leaseLost: (on: string, fence: string, overdue: string) =>
+    `loses ${on} (fence ${fence}): its lease ran out ${overdue} ago, someone else may hold the permit`,
+  /** The API call stopped because its permit's lease was lost. */
+  abandons: (on: string, fence: string) => `abandons the call: lost ${on} (fence ${fence})`,
   sets: (on: string) => `sets ${on}`,
   clears: (on: string) => `clears ${on}`,
   notifies: (on: string, n: string) => `notifies ${on} (n=${n})`,
@@ -120,6 +125,9 @@ const ko: TraceText = {
   releases: (on) => `${on} 해제`,
   fenced: (on, fence, arrival) =>
     `${on} 펜스 ${fence} 받음 (${arrival === undefined ? '곧바로' : `줄 서서, 도착 ${arrival}`})`,
+  leaseLost: (on, fence, overdue) =>
+    `${on} 잃음 (펜스 ${fence}): 리스가 ${overdue} 전에 끝남, 다른 이가 허가를 쥐었을 수 있음`,
+  abandons: (on, fence) => `호출 포기: ${on} 잃음 (펜스 ${fence})`,
   sets: (on) => `${on} 설정(set)`,
   clears: (on) => `${on} 해제(clear)`,
   notifies: (on, n) => `${on}에 알림 (n=${n})`,

@@ -34,4 +34,10 @@ export interface Tracer {
   emit(type: string, fields?: TraceFields): void;
   /** Runs `fn` with `task` as the current actor: events emitted from it, across awaits, name that task. */
   runAs<T>(task: string, fn: () => T): T;
+  /**
+   * The current actor, if this tracer keeps one: lets a primitive name the
+   * task an event belongs to when it emits it later from a timer (a Redis
+   * permit's lease lost while its holder's call runs).
+   */
+  currentTask?(): string;
 }

@@ -39,17 +39,29 @@ function events(stdout: string): Event[] {
   return ndjson(stdout) as Event[];
 }
 
-/** API calls in flight at once, from the merged trace alone (a killed holder's permit counts until it is returned). */
+/**
+ * API calls in flight at once, from the merged trace alone: a killed holder's permit counts until it
+ * is returned; a hold whose lease was lost (`lease.lost`, its process stalled) until its lease ended.
+ */
 function maxInFlight(trace: readonly Event[]): number {
-  const sorted = [...trace]
-    .filter((e) => e.resource === 'api' && ['acquire', 'release', 'permit.returned'].includes(e.type))
-    .sort((a, b) => a.t - b.t || Number(a.type === 'acquire') - Number(b.type === 'acquire'));
+  const speed = Number(trace.find((e) => e.type === 'run.start')?.data?.speed ?? 1) || 1;
+  const since = new Map<string, number>();
+  const steps: [number, number][] = [];
+  for (const e of [...trace].sort((a, b) => a.t - b.t || a.seq - b.seq)) {
+    if (e.resource !== 'api') continue;
+    if (e.type === 'acquire') {
+      since.set(e.task, e.t);
+      steps.push([e.t, 1]);
+    } else if (e.type === 'release' || e.type === 'permit.returned') steps.push([e.t, -1]);
+    else if (e.type === 'lease.lost') {
+      const end = e.t - Number(e.data?.overdueMs ?? 0) * speed;
+      steps.push([Math.max(end, since.get(e.task) ?? end), -1]);
+    }
+  }
+  steps.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let now = 0;
   let max = 0;
-  for (const e of sorted) {
-    now += e.type === 'acquire' ? 1 : -1;
-    max = Math.max(max, now);
-  }
+  for (const [, step] of steps) max = Math.max(max, (now += step));
   return max;
 }
 
@@ -212,6 +224,60 @@ describe('api-limit --processes 4 --redis <url> (one RedisSemaphore(5) for all)'
     const pids = pidsOf(trace);
     expect(pids).toHaveLength(4);
     for (const pid of pids) expect(alive(pid)).toBe(false);
+  }, 60_000);
+});
+
+describe('api-limit --processes --redis: a process that stalls past its lease', () => {
+  it('SIGSTOP of a holder mid-call for 2 s (lease 1.5 s): it wakes, finds the lease lost, abandons the call; the checks hold', async () => {
+    // --speed 0.5: a call of 400 ms on the run's clock lasts 800 ms, longer than the 500 ms between renewals,
+    // so on waking the renewal (due first) finds the lease gone while the call still runs.
+    const child = spawn(
+      process.execPath,
+      [BIN, 'api-limit', '--processes', '2', '--redis', server.url, '--speed', '0.5', '--json'],
+      { cwd: ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      err += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // The first holder seen starting a call of 400 ms or more: stopped at once, its call still running.
+    const stopped = await new Promise<{ task: string; pid: number }>((resolve) => {
+      const seen = new Set<string>();
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk;
+        for (const line of out.split('\n').slice(0, -1)) {
+          if (seen.has(line)) continue;
+          seen.add(line);
+          const e = JSON.parse(line) as Event;
+          if (e.type !== 'sleep' || Number(e.data?.ms) < 400 || seen.has('stopped')) continue;
+          const proc = /^p\d+/.exec(e.task)?.[0];
+          const start = events(out).find((s) => s.type === 'process.start' && s.task === proc);
+          const pid = Number(start?.data?.pid);
+          process.kill(pid, 'SIGSTOP');
+          seen.add('stopped');
+          setTimeout(() => process.kill(pid, 'SIGCONT'), 2000);
+          resolve({ task: e.task, pid });
+        }
+      });
+    });
+    expect(await exited).toBe(0);
+    expect(err).toBe('');
+    const trace = events(out);
+    expectOneValidRun(trace);
+    const lost = trace.find((e) => e.type === 'lease.lost' && e.task === stopped.task);
+    expect(lost?.data?.overdueMs).toBeGreaterThan(0);
+    expect(trace.some((e) => e.type === 'api.abandoned' && e.task === stopped.task)).toBe(true);
+    expect(trace.some((e) => e.type === 'release' && e.task === stopped.task && e.t > lost!.t)).toBe(false);
+    expect(maxInFlight(trace)).toBeLessThanOrEqual(LIMIT);
+    for (const name of [
+      'API calls in flight across all processes',
+      'grants in arrival order across processes',
+      'every worker done, in every process',
+      'no permit lost',
+    ])
+      expect(check(trace, name)?.ok).toBe(true);
   }, 60_000);
 });
 

@@ -226,8 +226,22 @@ describe('faults', () => {
     expect(error).toBeInstanceOf(RedisUnavailableError);
     expect(error.message).toMatch(/unavailable .*nothing was acquired/);
     expect(error.cause).toBeDefined();
+    // Refused: said at once, not after the connect timeout.
+    expect(error.message).not.toMatch(/no answer to connect/);
     expect(sem.statistics()).toEqual({ permits: 1, holding: 0, waiting: 0 });
     await sem.close();
+  });
+
+  test('a stalled process: an answer that came in while it was blocked beats the late watchdog', async () => {
+    const sem = semaphore({ permits: 1, leaseMs: 600, timeoutMs: 20 });
+    await sem.run(async () => {}); // connected
+    const acquired = sem.acquire(); // the script call is written to the socket now
+    // Blocked well past timeoutMs: Redis answers meanwhile, and once the process runs again its
+    // watchdog timer is due before the answer is read.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    const held = await acquired;
+    expect(await sem.inspect()).toEqual({ holders: 1, waiting: 0 });
+    await held.release();
   });
 
   test('a stalled Redis (CLIENT PAUSE): acquire rejects in time, then everything works again', async () => {

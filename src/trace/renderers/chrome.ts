@@ -237,7 +237,8 @@ class Track {
           this.#openSlice({ name: `hold ${resource}`, cat: 'hold', args: { ...event.state } }, ts);
         }
         return;
-      case 'release': {
+      case 'release':
+      case 'lease.lost': {
         const held = this.#open.find((slice) => slice.cat === 'hold' && slice.name === `hold ${resource}`);
         if (held !== undefined) this.#close(held, ts);
         return;

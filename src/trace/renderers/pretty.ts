@@ -36,7 +36,7 @@ const UNDESCRIBED = new Set(['run.start', 'run.end', 'check']);
  * task's `finally` logs the same words; they collapse like any other
  * repeated event.
  */
-const ALWAYS_SHOWN = new Set(['event.set', 'event.clear', 'queue.shutdown']);
+const ALWAYS_SHOWN = new Set(['event.set', 'event.clear', 'queue.shutdown', 'lease.lost', 'api.abandoned']);
 
 /**
  * The human view of a trace: a header per run, one line per event (elapsed
