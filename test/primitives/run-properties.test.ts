@@ -388,3 +388,43 @@ describe.each(subjects)('$name: random run()/acquire()/abort/release interleavin
     },
   );
 });
+
+describe('run(): an abort that itself wakes the waiter (its signal’s earlier listener releases)', () => {
+  const makers = [
+    ['Lock', (tracer?: Recorder) => new Lock({ tracer })],
+    ['Semaphore(1)', (tracer?: Recorder) => new Semaphore(1, { tracer })],
+    ['BoundedSemaphore(1)', (tracer?: Recorder) => new BoundedSemaphore(1, { tracer })],
+  ] as const;
+  describe.each(makers)('%s', (_, make) => {
+    test.each([
+      ['AbortSignal', false],
+      ['CancelToken', false],
+      ['AbortSignal', true],
+      ['CancelToken', true],
+    ] as const)(
+      '%s, traced %s: the run is cancelled and the permit passes to the next waiter',
+      async (kind, traced) => {
+        const recorder = traced ? new Recorder({ demo: 'd', clock: { now: () => 0 } }) : undefined;
+        const prim = make(recorder);
+        const held = await prim.acquire();
+        const controller = kind === 'AbortSignal' ? new AbortController() : new TokenController();
+        (controller.signal as AbortSignal).addEventListener('abort', () => held.release());
+        let ran = false;
+        const cancelled = prim.run(
+          () => {
+            ran = true;
+          },
+          { signal: controller.signal },
+        );
+        const next = prim.run(() => 'next');
+        controller.abort();
+        await expect(cancelled).rejects.toBeInstanceOf(CancelledError);
+        await expect(next).resolves.toBe('next');
+        await drain();
+        expect(ran).toBe(false);
+        expect(prim.locked()).toBe(false);
+        expect(prim.statistics().waiting).toBe(0);
+      },
+    );
+  });
+});
