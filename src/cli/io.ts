@@ -8,7 +8,7 @@ import { Output } from './output.js';
 export interface Io {
   /** stdout, EPIPE-safe. */
   readonly out: Output;
-  /** Writes to stderr (a vanished reader is ignored). */
+  /** Writes to stderr (a vanished reader is ignored), after flushing what stdout holds. */
   err(text: string): void;
   readonly outLevel: ColorLevel;
   readonly errLevel: ColorLevel;
@@ -28,9 +28,12 @@ export function createIo(
   lang: Lang = 'en',
 ): Io {
   proc.stderr.on('error', () => {});
+  const out = new Output(proc.stdout);
   return {
-    out: new Output(proc.stdout),
+    out,
     err: (text) => {
+      // What stdout holds in its batch was written first: out before the message, so `2>&1` reads in order.
+      out.flush();
       proc.stderr.write(text);
     },
     outLevel: colorLevel(args, proc.env, proc.stdout, detected.stdout),

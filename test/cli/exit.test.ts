@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,6 +40,32 @@ describe('exit status 1', () => {
     expect(debug.status).toBe(1);
     expect(debug.stderr).toMatch(/crashed: RangeError: the demo broke\n +at /);
   });
+
+  it.each([
+    ['crashing', [], "error: demo 'crashing' crashed"],
+    ['failing-check', ['--json'], "error: demo 'failing-check': check failed"],
+  ])(
+    '%s %j, stdout and stderr into one file (2>&1): the error comes after the output',
+    (demo, flags, error) => {
+      const dir = mkdtempSync(join(tmpdir(), 'async-sync-demo-2to1-'));
+      const file = join(dir, 'out.txt');
+      const fd = openSync(file, 'w');
+      try {
+        const out = spawnSync(process.execPath, [broken, demo, '--virtual', '--seed', '1', ...flags], {
+          cwd: ROOT,
+          env: cleanEnv({}),
+          stdio: ['ignore', fd, fd],
+        });
+        expect(out.status).toBe(1);
+      } finally {
+        closeSync(fd);
+      }
+      const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+      rmSync(dir, { recursive: true });
+      expect(lines.length).toBeGreaterThan(2);
+      expect(lines.findIndex((line) => line.startsWith(error))).toBe(lines.length - 1);
+    },
+  );
 
   it('all keeps going after a failure and exits 1', () => {
     const { status, stdout } = node([broken, 'all', '--virtual', '--seed', '1', '--quiet']);

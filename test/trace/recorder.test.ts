@@ -85,6 +85,27 @@ describe('Recorder', () => {
     expect(seen).toEqual(['1:x', '2:x', '2:y']);
   });
 
+  it('(un)subscribing while an event is handed out takes effect from the next event; a listener subscribed twice is called once', () => {
+    const rec = new Recorder({ demo: 'd', clock: manualClock() });
+    const seen: string[] = [];
+    const late = (e: TraceEvent) => seen.push(`late:${e.type}`);
+    let offSecond: () => void = () => {};
+    const offFirst = rec.subscribe((e) => {
+      seen.push(`1:${e.type}`);
+      if (e.type === 'x') {
+        rec.subscribe(late);
+        rec.subscribe(late);
+        offSecond();
+      }
+      if (e.type === 'y') offFirst();
+    });
+    offSecond = rec.subscribe((e) => seen.push(`2:${e.type}`));
+    rec.emit('x');
+    rec.emit('y');
+    rec.emit('z');
+    expect(seen).toEqual(['1:x', '2:x', '1:y', 'late:y', 'late:z']);
+  });
+
   it('keeps recording when a listener throws, and remembers the first error', () => {
     const rec = new Recorder({ demo: 'd', clock: manualClock() });
     const seen: TraceEvent[] = [];
