@@ -9,11 +9,10 @@ describe('heapGrowingFlag: the cap on heap growth a demo run sets, unless node w
     );
   });
 
-  it.each([
-    ['--heap-growing-percent=20'],
-    ['--heap_growing_percent=20'],
-    ['--heap-growing-percent', '20'],
-  ])('leaves %j (given to node) in force', (...execArgv) => {
-    expect(heapGrowingFlag(execArgv)).toBeUndefined();
-  });
+  it.each([['--heap-growing-percent=20'], ['--heap_growing_percent=20'], ['--heap-growing-percent', '20']])(
+    'leaves %j (given to node) in force',
+    (...execArgv) => {
+      expect(heapGrowingFlag(execArgv)).toBeUndefined();
+    },
+  );
 });
