@@ -6,6 +6,7 @@ import type { TraceListener } from '../../trace/recorder.js';
 import { loadRenderer } from '../../trace/renderers/index.js';
 import { bold } from '../color.js';
 import { Interrupted, RunFailed, UsageError } from '../errors.js';
+import { capHeapGrowth } from '../heap.js';
 import { type Io, renderSettings } from '../io.js';
 import { longRun } from '../long-run.js';
 import { type CommonOptions, commonOptions, demoOptions, MAX_SEED } from '../options.js';
@@ -119,6 +120,8 @@ async function runAll(
   process.on('SIGINT', onSigint);
   io.out.onClose(() => stop('closed'));
 
+  // A big --virtual run allocates fast: without a cap, V8 lets its heap grow to 4× its live data (issue 14).
+  capHeapGrowth();
   const failures: { message: string; crash: boolean }[] = [];
   try {
     for (const [info, options] of runs) {
