@@ -8,13 +8,13 @@ import { setFlagsFromString } from 'node:v8';
  * against how fast it marks, up to 4× on a machine with memory to spare — and
  * a big `--virtual` run allocates as fast as it can: the 3 × 10^5 jobs of
  * `gather --jobs 100000` are ~150 MB live at most, but the heap grew to ~450 MB
- * before the next full GC (peak RSS ~620 MB). Capped at 1.5×, full GCs come
- * sooner and the peak follows the live data (~360 MB) for a few percent more
- * CPU on such runs; a run of the demos' default size never fills the first
+ * before the next full GC (peak RSS ~620 MB). Capped at 1.25×, full GCs come
+ * sooner and the peak follows the live data (~330 MB; 1.5× gave 360–405 MB)
+ * for 5–10 % more CPU on such runs; a run of the demos' default size never fills the first
  * limits and does not notice. The cap is a V8 flag, read at each full GC:
  * set before a run's heap grows, it applies to that run.
  */
-export const HEAP_GROWING_PERCENT = 50;
+export const HEAP_GROWING_PERCENT = 25;
 
 /**
  * The flag to set, or undefined when the process was started with its own
