@@ -1,8 +1,8 @@
 import type { CancelSignal } from './cancel-token.js';
 import type { Clock } from './clock.js';
 import { cancelledBy, isCancellation, TimeoutError } from './errors.js';
-import { checkOptionsObject, checkSignal, show, type WaitOptions } from './options.js';
 import { soon } from './microtask.js';
+import { checkOptionsObject, checkSignal, show, type WaitOptions } from './options.js';
 import { defaultClock } from './real-clock.js';
 import { Task } from './task.js';
 import { checkAwaitables, checkClock, checkTimeout } from './task-args.js';

@@ -1,6 +1,7 @@
 import type { Tracer } from '../trace/types.js';
 import type { CancelSignal } from './cancel-token.js';
 import { cancelledBy, InvalidStateError } from './errors.js';
+import { soon } from './microtask.js';
 import {
   checkFunctionOf,
   checkInteger,
@@ -9,7 +10,6 @@ import {
   type PrimitiveOptions,
   type WaitOptions,
 } from './options.js';
-import { soon } from './microtask.js';
 import { Waiter, WaitQueue } from './wait-queue.js';
 
 /** A lock or permit held by one acquisition. */

@@ -1,8 +1,8 @@
 import type { Tracer } from '../trace/types.js';
 import { abortToken, CancelToken } from './cancel-token.js';
 import { CancelledError, InvalidStateError, isCancellation } from './errors.js';
-import { checkFunction, checkOptionsObject, show } from './options.js';
 import { soon, soonCalling } from './microtask.js';
+import { checkFunction, checkOptionsObject, show } from './options.js';
 import { isThenable } from './task-args.js';
 
 /** Options of `createTask`. */
