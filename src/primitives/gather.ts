@@ -1,6 +1,7 @@
 import type { CancelSignal } from './cancel-token.js';
 import type { Clock } from './clock.js';
 import { cancelledBy, isCancellation, TimeoutError } from './errors.js';
+import { soon } from './microtask.js';
 import { checkOptionsObject, checkSignal, show, type WaitOptions } from './options.js';
 import { defaultClock } from './real-clock.js';
 import { Task } from './task.js';
@@ -23,7 +24,7 @@ type Settled = (index: number, ok: boolean, outcome: unknown) => void;
 function watch(items: readonly unknown[], settled: Settled): void {
   let positions: Map<Task<unknown>, number> | undefined;
   const onTaskDone = (task: Task<unknown>): void => {
-    queueMicrotask(() => {
+    soon(() => {
       const index = (positions as Map<Task<unknown>, number>).get(task) as number;
       let value: unknown;
       try {

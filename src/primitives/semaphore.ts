@@ -1,6 +1,7 @@
 import type { Tracer } from '../trace/types.js';
 import type { CancelSignal } from './cancel-token.js';
 import { cancelledBy, InvalidStateError } from './errors.js';
+import { soon } from './microtask.js';
 import {
   checkFunctionOf,
   checkInteger,
@@ -107,18 +108,18 @@ class RunCall<T> extends Waiter<Held, undefined> {
 
   protected override woken(held: Held): void {
     const task = this.task;
-    if (task === undefined) queueMicrotask(() => this.#start(held));
+    if (task === undefined) soon(() => this.#start(held));
     else {
-      queueMicrotask(() => {
+      soon(() => {
         this.owner[runAcquired](task);
-        queueMicrotask(() => this.#start(held));
+        soon(() => this.#start(held));
       });
     }
   }
 
   protected override failed(err: unknown): void {
-    if (this.task === undefined) queueMicrotask(() => this.reject(err));
-    else queueMicrotask(() => queueMicrotask(() => this.reject(err)));
+    if (this.task === undefined) soon(() => this.reject(err));
+    else soon(() => soon(() => this.reject(err)));
   }
 
   #start(held: Held): void {

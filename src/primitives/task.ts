@@ -1,6 +1,7 @@
 import type { Tracer } from '../trace/types.js';
 import { abortToken, CancelToken } from './cancel-token.js';
 import { CancelledError, InvalidStateError, isCancellation } from './errors.js';
+import { soon, soonCalling } from './microtask.js';
 import { checkFunction, checkOptionsObject, show } from './options.js';
 import { isThenable } from './task-args.js';
 
@@ -127,7 +128,7 @@ export class Task<T> implements PromiseLike<T> {
     this.name = options.name ?? `Task-${++counter}`;
     this.#tracer = options.tracer;
     this.#takesToken = (options as { [tokenBody]?: boolean })[tokenBody] === true;
-    queueMicrotask(() => this.#start(fn));
+    soon(() => this.#start(fn));
   }
 
   /**
@@ -219,7 +220,7 @@ export class Task<T> implements PromiseLike<T> {
    */
   addDoneCallback(callback: (task: Task<T>) => void): void {
     checkFunction(callback, 'Task.addDoneCallback', 'callback');
-    if (this.done()) queueMicrotask(() => callback(this));
+    if (this.done()) soonCalling(callback, this);
     else {
       const callbacks = this.#callbacks;
       if (this.#callback === undefined && callbacks === undefined) this.#callback = callback;
@@ -361,10 +362,10 @@ export class Task<T> implements PromiseLike<T> {
     const callbacks = this.#callbacks;
     this.#callback = undefined;
     this.#callbacks = undefined;
-    if (first !== undefined) queueMicrotask(() => (first as (task: Task<T>) => void)(this));
-    if (typeof callbacks === 'function') queueMicrotask(() => (callbacks as (task: Task<T>) => void)(this));
+    if (first !== undefined) soonCalling(first as (task: Task<T>) => void, this);
+    if (typeof callbacks === 'function') soonCalling(callbacks as (task: Task<T>) => void, this);
     else if (callbacks !== undefined) {
-      for (const cb of callbacks) queueMicrotask(() => (cb as (task: Task<T>) => void)(this));
+      for (const cb of callbacks) soonCalling(cb as (task: Task<T>) => void, this);
     }
   }
 }

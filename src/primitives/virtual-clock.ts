@@ -1,6 +1,7 @@
 import type { CancelSignal } from './cancel-token.js';
 import type { Clock } from './clock.js';
 import { cancelledBy } from './errors.js';
+import { soon } from './microtask.js';
 import { checkSignal, show, type WaitOptions } from './options.js';
 import { checkMs, isThenable } from './task-args.js';
 
@@ -303,7 +304,7 @@ export class VirtualClock implements Clock {
       timer.signal?.removeEventListener('abort', timer);
       timer.resolve();
       // A nextTick queued from a microtask runs once the whole microtask queue has drained.
-      queueMicrotask(this.#afterMicrotasks);
+      soon(this.#afterMicrotasks);
       return;
     }
     this.#scheduled = false;

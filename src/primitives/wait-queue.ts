@@ -1,5 +1,6 @@
 import type { CancelSignal } from './cancel-token.js';
 import { cancelledBy } from './errors.js';
+import { soon } from './microtask.js';
 
 /**
  * A parked caller that needs more than its resolve function: one with a
@@ -35,13 +36,13 @@ export class Waiter<T, D> {
    */
   fulfil(value: T): void {
     if (this.giveBack === undefined) this.woken(value);
-    else queueMicrotask(() => this.#resume(value));
+    else soon(() => this.#resume(value));
   }
 
   /** Rejects the caller with `err` (a checked caller one microtask later, as `fulfil`). */
   fail(err: unknown): void {
     if (this.giveBack === undefined) this.failed(err);
-    else queueMicrotask(() => this.failed(err));
+    else soon(() => this.failed(err));
   }
 
   /** The caller got `value` (a checked one, once it is sure to keep it): resolves its promise. */
