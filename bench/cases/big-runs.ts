@@ -3,7 +3,8 @@
  * task, against the output floor, and the peak memory of whole CLI runs.
  *
  * - Cost: the semaphore demo (limit 10) at 10³, 10⁴ and 10⁵ workers, run as
- *   the CLI runs it (`runDemo` streaming, `keepEvents: false`, the NDJSON
+ *   the CLI runs it (`runDemo` streaming, `keepEvents: false`, the virtual
+ *   clock's `looksPerTurn` as the CLI sets it, the NDJSON
  *   renderer writing through the CLI's `Output` to /dev/null), against the output
  *   floor: the same events, prepared in an array beforehand, serialised and
  *   written to /dev/null in 64 KiB batches. Both are timed per task; the ratio says what
@@ -28,7 +29,10 @@ import type { gather as Gather } from '../../src/primitives/gather.js';
 import type { Random as RandomClass } from '../../src/primitives/random.js';
 import type { Semaphore as SemaphoreClass } from '../../src/primitives/semaphore.js';
 import type { createTask as CreateTask, tokenBody as TokenBody } from '../../src/primitives/task.js';
-import type { VirtualClock as VirtualClockClass } from '../../src/primitives/virtual-clock.js';
+import type {
+  looksPerTurn as LooksPerTurn,
+  VirtualClock as VirtualClockClass,
+} from '../../src/primitives/virtual-clock.js';
 import type { createJsonRenderer as CreateJson } from '../../src/trace/renderers/json.js';
 import type { TraceEvent } from '../../src/trace/types.js';
 import {
@@ -43,7 +47,10 @@ import {
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const { quick } = caseArgs();
-const { runDemo } = (await import(`${root}dist/demos/runner.js`)) as { runDemo: typeof RunDemo };
+const { runDemo, LOOKS_PER_TURN } = (await import(`${root}dist/demos/runner.js`)) as {
+  runDemo: typeof RunDemo;
+  LOOKS_PER_TURN: number;
+};
 const { DEMOS } = (await import(`${root}dist/demos/registry.js`)) as { DEMOS: typeof Demos };
 const { createJsonRenderer } = (await import(`${root}dist/trace/renderers/json.js`)) as {
   createJsonRenderer: typeof CreateJson;
@@ -57,9 +64,12 @@ const { createTask, tokenBody } = (await import(`${root}dist/primitives/task.js`
   createTask: typeof CreateTask;
   tokenBody: typeof TokenBody;
 };
-const { VirtualClock } = (await import(`${root}dist/primitives/virtual-clock.js`)) as {
+const virtualClock = (await import(`${root}dist/primitives/virtual-clock.js`)) as {
   VirtualClock: typeof VirtualClockClass;
+  looksPerTurn: typeof LooksPerTurn;
 };
+const { VirtualClock } = virtualClock;
+const looksPerTurn: typeof LooksPerTurn = virtualClock.looksPerTurn;
 const { gather } = (await import(`${root}dist/primitives/gather.js`)) as { gather: typeof Gather };
 const { Random } = (await import(`${root}dist/primitives/random.js`)) as { Random: typeof RandomClass };
 const { WORK_MAX_MS } = (await import(`${root}dist/demos/timing.js`)) as { WORK_MAX_MS: number };
@@ -109,6 +119,8 @@ const settings = (listener: (event: TraceEvent) => void, out?: OutputClass) => (
   seed: 1,
   virtual: true,
   speed: 1,
+  // As the CLI runs it: the event loop turns every few jumps of the clock.
+  looksPerTurn: LOOKS_PER_TURN,
   signal: new AbortController().signal,
   listeners: [listener],
   keepEvents: false,
@@ -132,6 +144,7 @@ async function tracedRun(workers: number, out: OutputClass): Promise<string | un
  */
 async function untracedRun(workers: number): Promise<string | undefined> {
   const clock = new VirtualClock();
+  clock[looksPerTurn](LOOKS_PER_TURN); // the clock as the CLI's runs have it
   const random = new Random(1);
   const sem = new Semaphore(LIMIT, { name: 'sem' });
   const options = { [tokenBody]: true } as unknown as { name?: string };

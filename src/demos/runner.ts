@@ -2,7 +2,7 @@ import { idleLoopLag } from '../node/loop-lag.js';
 import { isCancellation } from '../primitives/errors.js';
 import { Random } from '../primitives/random.js';
 import { RealClock } from '../primitives/real-clock.js';
-import { VirtualClock } from '../primitives/virtual-clock.js';
+import { looksPerTurn, VirtualClock } from '../primitives/virtual-clock.js';
 import type { Lang } from '../trace/lang.js';
 import { Recorder, type TraceListener } from '../trace/recorder.js';
 import type { TraceEvent } from '../trace/types.js';
@@ -36,7 +36,18 @@ export interface RunSettings {
    * real-clock run goes at the pace of its clock and is not held.
    */
   backpressure?: Backpressure;
+  /**
+   * Virtual clock: how many jumps it may take in a row before it lets the
+   * event loop turn (default 1, a turn per jump). More is cheaper per jump
+   * (a big run spent a tenth of its time on the turns), but a signal (Ctrl-C)
+   * or other real I/O then lands up to that many jumps later. The CLI passes
+   * `LOOKS_PER_TURN`.
+   */
+  looksPerTurn?: number;
 }
+
+/** The CLI's `looksPerTurn`: Ctrl-C lands at most this many jumps of a `--virtual` run later. */
+export const LOOKS_PER_TURN = 32;
 
 /** A consumer of a run's events that can fall behind (the CLI's stdout). */
 export interface Backpressure {
@@ -77,6 +88,9 @@ export async function runDemo<O>(info: DemoInfo<O>, options: O, settings: RunSet
   // Real clock: how busy the machine is, measured on the idle loop before the demo's time starts.
   const background = settings.virtual ? undefined : await idleLoopLag(BASELINE_MS);
   const clock = settings.virtual ? new VirtualClock() : new RealClock({ speed: settings.speed });
+  if (clock instanceof VirtualClock && settings.looksPerTurn !== undefined) {
+    clock[looksPerTurn](settings.looksPerTurn);
+  }
   const unhold =
     clock instanceof VirtualClock
       ? settings.backpressure?.onBehind((caughtUp) => clock.hold(caughtUp))

@@ -9,6 +9,7 @@ import {
   type Tracer,
   VirtualClock,
 } from '../../src/index.js';
+import { looksPerTurn } from '../../src/primitives/virtual-clock.js';
 import { WaitQueue } from '../../src/primitives/wait-queue.js';
 import { recorder } from '../helpers/recorder.js';
 
@@ -297,5 +298,63 @@ describe('VirtualClock: tracked work', () => {
     expect(clock.inFlight).toBe(0);
     await clock.sleep(5);
     expect(clock.now()).toBe(5);
+  });
+});
+
+describe('VirtualClock[looksPerTurn] (internal: the CLI’s knob)', () => {
+  /** Tasks sleeping random durations in turn (some at the same instant), logging each wake-up and every turn of the loop. */
+  async function run(n: number | undefined, seed: number): Promise<{ log: string[]; turns: number[] }> {
+    const clock = new VirtualClock();
+    if (n !== undefined) clock[looksPerTurn](n);
+    const random = new Random(seed);
+    const log: string[] = [];
+    const turns: number[] = [];
+    let done = false;
+    const turn = (): void => {
+      turns.push(clock.now());
+      if (!done) setImmediate(turn);
+    };
+    setImmediate(turn);
+    await Promise.all(
+      Array.from({ length: 6 }, async (_, task) => {
+        for (let i = 0; i < 8; i++) {
+          await clock.sleep(random.int(0, 3) * 10);
+          log.push(`${task}@${clock.now()}`);
+        }
+      }),
+    );
+    done = true;
+    return { log, turns };
+  }
+
+  it('leaves the wake-ups, their order and their times unchanged', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 1000 }),
+        fc.integer({ min: 2, max: 40 }),
+        async (seed, n) => {
+          expect((await run(n, seed)).log).toEqual((await run(undefined, seed)).log);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it('lets the event loop turn at least every n jumps (1, the default: every jump)', async () => {
+    for (const n of [1, 3]) {
+      const { turns } = await run(n === 1 ? undefined : n, 7);
+      const times = [...new Set(turns)];
+      // Between two turns, the clock moved through at most n distinct instants.
+      const instants = (await run(undefined, 7)).log.map((entry) => Number(entry.split('@')[1]));
+      const distinct = [...new Set(instants)];
+      for (let i = 1; i < times.length; i++) {
+        const jumped = distinct.filter((t) => t > times[i - 1]! && t <= times[i]!).length;
+        expect(jumped).toBeLessThanOrEqual(n);
+      }
+    }
+  });
+
+  it('takes an integer ≥ 1', () => {
+    expect(() => new VirtualClock()[looksPerTurn](0)).toThrow(RangeError);
   });
 });

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { AnyDemoInfo } from '../../demos/registry.js';
 import { DEMOS } from '../../demos/registry.js';
-import { runDemo } from '../../demos/runner.js';
+import { LOOKS_PER_TURN, runDemo } from '../../demos/runner.js';
 import type { TraceListener } from '../../trace/recorder.js';
 import { loadRenderer } from '../../trace/renderers/index.js';
 import { bold } from '../color.js';
@@ -137,6 +137,8 @@ async function runAll(
         keepEvents: false,
         // A reader slower than the run (a pipe) holds a virtual run's clock until stdout drains.
         backpressure: io.out,
+        // A --virtual run lets the event loop turn every few jumps, not after each: Ctrl-C lands a few jumps later.
+        looksPerTurn: LOOKS_PER_TURN,
       });
       if (result.status === 'failed') failures.push(failure(info.name, result, io));
     }
