@@ -19,6 +19,7 @@ import {
   Semaphore,
 } from '../../src/index.js';
 import { Recorder } from '../../src/trace/recorder.js';
+import { PermitModel } from '../helpers/permit-model.js';
 import { drain, TokenController } from '../helpers/step.js';
 
 /** `hold`: `fn` returns a promise the test settles (`finish`); the others settle within a drain. */
@@ -67,51 +68,18 @@ const command: fc.Arbitrary<Command> = fc.oneof(
  * passes its permit to the head of the queue then; a run whose `fn` settles
  * releases on the next drain.
  */
-class Model {
-  free: number;
-  queue: number[] = [];
-  /** Handed a permit, or took a free one, and not resumed yet. */
-  woken: number[] = [];
-  /** Woken ones whose signal aborted before they resumed. */
-  aborted = new Set<number>();
-  /** Took a free permit: its signal no longer matters. */
-  fast = new Set<number>();
-  holders = new Set<number>();
-  rejected = new Set<number>();
+class Model extends PermitModel {
   /** Admitted (acquire resolved or fn called). */
   admitted = new Set<number>();
   /** Runs whose fn was settled by the test: they release on the next drain. */
   finishing: number[] = [];
 
   constructor(
-    readonly permits: number,
+    permits: number,
     /** Runs whose fn settles by itself, once called. */
     readonly selfFinishing: Set<number>,
   ) {
-    this.free = permits;
-  }
-
-  arrive(id: number, preAborted: boolean): void {
-    if (preAborted) this.rejected.add(id);
-    else if (this.free > 0) {
-      this.free--;
-      this.fast.add(id);
-      this.woken.push(id);
-    } else this.queue.push(id);
-  }
-
-  abort(id: number): void {
-    const i = this.queue.indexOf(id);
-    if (i >= 0) {
-      this.queue.splice(i, 1);
-      this.rejected.add(id);
-    } else if (this.woken.includes(id) && !this.fast.has(id)) this.aborted.add(id);
-  }
-
-  /** An acquire's handle released: at once. */
-  release(id: number): void {
-    this.holders.delete(id);
-    this.handOn();
+    super(permits);
   }
 
   /** A held run's fn settled: it releases on the next drain. */
@@ -139,12 +107,6 @@ class Model {
     }
     this.woken = [];
     this.aborted.clear();
-  }
-
-  private handOn(): void {
-    const next = this.queue.shift();
-    if (next === undefined) this.free++;
-    else this.woken.push(next);
   }
 }
 
@@ -307,7 +269,7 @@ describe.each(subjects)('$name: random run()/acquire()/abort/release interleavin
           for (const c of commands) {
             if (c.kind === 'run' || c.kind === 'acquire') {
               const id = nextId++;
-              model.arrive(id, c.signal === 'preAborted');
+              model.acquire(id, c.signal === 'preAborted');
               if (recorder === undefined) start(id, c);
               else recorder.runAs(`op${id}`, () => start(id, c));
             } else if (c.kind === 'release') {
